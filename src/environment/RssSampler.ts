@@ -1,0 +1,71 @@
+import {Worker} from 'worker_threads';
+
+/**
+ * Samples the process's resident set from a worker thread, so a peak reached inside synchronous test code, where
+ * no timer of the test's own thread can fire, is still seen. The high-water mark since the last `reset()` lives
+ * in a SharedArrayBuffer: reading and resetting it costs the test thread a few nanoseconds, with no message
+ * passing. One sampler serves the whole process (a Jest worker runs many files).
+ *
+ * `process.resourceUsage().maxRSS` complements it: when it rises during a test, the process reached a new
+ * all-time high during that test, exactly. The sampler covers peaks below an earlier high.
+ */
+export class RssSampler {
+  private readonly peakKiB: Int32Array;
+  private readonly worker: Worker;
+
+  private constructor(intervalMs: number) {
+    const shared = new SharedArrayBuffer(4);
+    this.peakKiB = new Int32Array(shared);
+    // The thread is tiny and self-contained; eval keeps it out of the module graph Jest resolves.
+    this.worker = new Worker(SAMPLER_SOURCE, {
+      eval: true,
+      workerData: {shared, intervalMs},
+      // Keep the sampler small: it only reads one number on a timer.
+      resourceLimits: {maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2},
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+    // A sampler that cannot run must never disturb the test run; the high-water mark still works without it.
+    this.worker.on('error', () => {});
+  }
+
+  private static instance: RssSampler | null = null;
+
+  /** The process-wide sampler, started on first use. */
+  static shared(intervalMs: number): RssSampler | null {
+    if (RssSampler.instance === null) {
+      try {
+        RssSampler.instance = new RssSampler(intervalMs);
+      } catch {
+        return null;
+      }
+    }
+    return RssSampler.instance;
+  }
+
+  /** Forgets the peak seen so far; the next sample starts a new window. */
+  reset(): void {
+    Atomics.store(this.peakKiB, 0, 0);
+  }
+
+  /** Highest RSS sampled since the last reset, in bytes (0 when no sample was taken yet). */
+  peakBytes(): number {
+    return Atomics.load(this.peakKiB, 0) * 1024;
+  }
+}
+
+const SAMPLER_SOURCE = `
+const {workerData} = require('worker_threads');
+const peak = new Int32Array(workerData.shared);
+const sample = () => {
+  const kib = Math.floor(process.memoryUsage.rss() / 1024);
+  let seen = Atomics.load(peak, 0);
+  while (seen < kib) {
+    const previous = Atomics.compareExchange(peak, 0, seen, kib);
+    if (previous === seen) break;
+    seen = previous;
+  }
+};
+setInterval(sample, workerData.intervalMs);
+`;

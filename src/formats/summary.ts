@@ -1,0 +1,118 @@
+import type {AttemptRecord, RunMetrics, TestEntry} from '../model/types';
+
+export interface SummaryOptions {
+  /** How many tests each table lists. @default 5 */
+  top?: number;
+  /** Where the JSON was written, shown as the last line. */
+  outputPath?: string | null;
+  /** Tests shorter than this are left out of the CPU table: their percentages are noise. @default 10 */
+  minCpuDurationMs?: number;
+  /** How many failures to list. @default 10 */
+  maxFailures?: number;
+}
+
+const last = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
+
+const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+const signedMib = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${mib(bytes)}`;
+
+function clip(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+}
+
+function table(title: string, rows: string[][]): string[] {
+  if (rows.length === 0) return [];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
+  return [
+    title,
+    ...rows.map(row => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`),
+  ];
+}
+
+/** The summary printed after a run: the slowest, the most memory-hungry and the CPU-heaviest tests, and failures. */
+export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
+  const top = options.top ?? 5;
+  const minCpuDurationMs = options.minCpuDurationMs ?? 10;
+  const executed = run.tests.filter(entry => last(entry).status === 'passed' || last(entry).status === 'failed');
+  const skipped = run.tests.length - executed.length;
+  const retried = run.tests.filter(entry => entry.record.attempts.length > 1).length;
+  const lines: string[] = [];
+
+  const counts = [`${run.stats.passedCount} passed`, `${run.stats.failuresCount} failed`];
+  if (skipped > 0) counts.push(`${skipped} skipped/todo`);
+  if (retried > 0) counts.push(`${retried} retried`);
+  lines.push(
+    `jest-perf-monitor: ${run.tests.length} tests (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
+      `test time ${ms(run.summary.totalDurationMs)}, avg ${ms(run.summary.avgDurationMs)}, max ${ms(run.summary.maxDurationMs)}`,
+  );
+
+  const slowest = [...executed].sort((a, b) => last(b).durationMs - last(a).durationMs).slice(0, top);
+  if (slowest.length > 0) {
+    lines.push(
+    ...table('Slowest tests (total = setup + call + teardown)', [
+      ['test', 'total', 'setup', 'call', 'teardown'],
+      ...slowest.map(entry => {
+        const a = last(entry);
+        return [clip(entry.id, 70), ms(a.durationMs), ms(a.setupMs), ms(a.callMs), ms(a.teardownMs)];
+      }),
+    ]),
+    );
+  }
+
+  const hungry = [...executed]
+    .sort((a, b) => last(b).rssEndBytes - last(b).rssStartBytes - (last(a).rssEndBytes - last(a).rssStartBytes))
+    .slice(0, top);
+  if (hungry.length > 0) {
+    lines.push(
+      ...table('Biggest memory growth (RSS)', [
+        ['test', 'delta', 'peak', 'heap delta'],
+        ...hungry.map(entry => {
+          const a = last(entry);
+          return [clip(entry.id, 70), signedMib(a.rssEndBytes - a.rssStartBytes), mib(a.rssPeakBytes), signedMib(a.heapEndBytes - a.heapStartBytes)];
+        }),
+      ]),
+    );
+  }
+
+  const cpuHeavy = executed
+    .filter(entry => last(entry).cpuPercent !== null && last(entry).durationMs >= minCpuDurationMs)
+    .sort((a, b) => (last(b).cpuPercent ?? 0) - (last(a).cpuPercent ?? 0))
+    .slice(0, top);
+  if (cpuHeavy.length > 0) {
+    lines.push(
+      ...table(`CPU-heaviest tests (at least ${minCpuDurationMs} ms)`, [
+        ['test', 'cpu', 'user', 'system'],
+        ...cpuHeavy.map(entry => {
+          const a = last(entry);
+          return [clip(entry.id, 70), `${(a.cpuPercent ?? 0).toFixed(0)} %`, ms(a.cpuUserMs), ms(a.cpuSystemMs)];
+        }),
+      ]),
+    );
+  }
+
+  const failed = run.tests.filter(entry => last(entry).status === 'failed');
+  const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
+  if (failed.length > 0 || hookFailures.length > 0) {
+    const maxFailures = options.maxFailures ?? 10;
+    lines.push(`Failures (${failed.length} tests${hookFailures.length > 0 ? `, ${hookFailures.length} beforeAll/afterAll hooks` : ''})`);
+    for (const entry of failed.slice(0, maxFailures)) {
+      const failure = last(entry).failure;
+      const where = failure?.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : entry.file;
+      lines.push(`  ✕ ${clip(entry.id, 100)}`);
+      lines.push(`    ${where}  ${failure ? `${failure.errorType}: ${clip(failure.message, 100)}` : ''}`.trimEnd());
+    }
+    if (failed.length > maxFailures) lines.push(`  … and ${failed.length - maxFailures} more failures (see the JSON file)`);
+    for (const {file, failure} of hookFailures.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${file} (${failure.phase})  ${failure.errorType}: ${clip(failure.message, 100)}`);
+    }
+  }
+
+  const incomplete = run.files.filter(file => !file.completed);
+  if (incomplete.length > 0) {
+    lines.push(`Files that stopped before finishing (worker crash or process.exit): ${incomplete.map(file => file.file).join(', ')}`);
+  }
+  if (options.outputPath) lines.push(`Metrics written to ${options.outputPath}`);
+  return `${lines.join('\n')}\n`;
+}

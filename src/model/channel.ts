@@ -1,0 +1,172 @@
+/**
+ * The worker-to-reporter channel.
+ *
+ * Jest has no official way for an environment to hand data to a reporter (jestjs/jest#15385), and its worker IPC
+ * keeps only what survives JSON serialisation of the test result. So: the reporter's constructor (which runs
+ * before any worker is forked) creates a run directory and exports its path, with the resolved options, in
+ * `CHANNEL_ENV_VAR`. Workers inherit it. Each environment appends one NDJSON line per finished test attempt to a
+ * file named after its project and test path, synchronously, so a worker that dies mid-file still leaves what it
+ * finished. `env.teardown()` is awaited before the file's result leaves the worker, so when the reporter's
+ * `onTestFileResult` reads the file, the file is complete.
+ *
+ * Every line carries the channel version; a reader meeting another version says so once and skips the line.
+ * jest-worker re-runs a file whose worker crashed, so each environment instance writes under its own `session`
+ * and the reader keeps only the last session of a file.
+ */
+import {createHash} from 'crypto';
+import * as path from 'path';
+import type {AttemptRecord, FileRecord, TestRecord} from './types';
+
+/** Bumped whenever a line's shape changes incompatibly. */
+export const CHANNEL_VERSION = 1;
+
+/** Set by the reporter's constructor, read by the environment in each worker. */
+export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
+
+/** What the environment needs from the reporter's resolved options. */
+export interface EnvironmentSettings {
+  /** Seconds between RSS samples taken off the JS thread; 0 disables the sampler. */
+  cpuIntervalS: number;
+}
+
+/** The value of `CHANNEL_ENV_VAR`, as JSON. */
+export interface ChannelDescriptor {
+  v: number;
+  /** Directory that receives one `.ndjson` file per test file. */
+  dir: string;
+  settings: EnvironmentSettings;
+}
+
+export type FileStartLine = {
+  v: number;
+  k: 'file-start';
+  session: string;
+  testPath: string;
+  workerId: number;
+  loadMs: number;
+  heapStartBytes: number;
+};
+
+export type AttemptLine = {
+  v: number;
+  k: 'attempt';
+  session: string;
+  index: number;
+  titlePath: string[];
+  a: AttemptRecord;
+};
+
+export type FileEndLine = {
+  v: number;
+  k: 'file-end';
+  session: string;
+  beforeAllMs: number;
+  afterAllMs: number;
+  heapEndBytes: number;
+  hookFailures: FileRecord['hookFailures'];
+};
+
+export type ChannelLine = FileStartLine | AttemptLine | FileEndLine;
+
+/**
+ * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
+ * exchanged. The project id keeps two projects that share a test file apart.
+ */
+export function channelFileName(projectId: string, testPath: string): string {
+  return `${createHash('sha1').update(projectId).update('\0').update(testPath).digest('hex').slice(0, 20)}.ndjson`;
+}
+
+export function channelFilePath(dir: string, projectId: string, testPath: string): string {
+  return path.join(dir, channelFileName(projectId, testPath));
+}
+
+/** Reads `CHANNEL_ENV_VAR`; null when absent, malformed or of another version. */
+export function readChannelDescriptor(env: NodeJS.ProcessEnv = process.env): ChannelDescriptor | null {
+  const raw = env[CHANNEL_ENV_VAR];
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as ChannelDescriptor;
+    if (parsed.v !== CHANNEL_VERSION || typeof parsed.dir !== 'string') return null;
+    return parsed;
+  } catch {
+    return null;
+  }
+}
+
+/** What one channel file decodes to. */
+export interface DecodedChannelFile {
+  file: FileRecord | null;
+  tests: TestRecord[];
+  /** Lines skipped because they were of another channel version or not JSON (a torn last line after a crash). */
+  skippedLines: number;
+  /** A channel version other than ours, when one was seen. */
+  foreignVersion: number | null;
+}
+
+/**
+ * Decodes a channel file. Keeps the last session only: jest-worker re-runs a file whose worker died, and each
+ * run appends a new session after the previous one.
+ */
+export function decodeChannelFile(text: string): DecodedChannelFile {
+  let skippedLines = 0;
+  let foreignVersion: number | null = null;
+  let start: FileStartLine | null = null;
+  let end: FileEndLine | null = null;
+  let attempts: AttemptLine[] = [];
+
+  for (const raw of text.split('\n')) {
+    if (raw.length === 0) continue;
+    let line: ChannelLine;
+    try {
+      line = JSON.parse(raw) as ChannelLine;
+    } catch {
+      skippedLines++;
+      continue;
+    }
+    if (line.v !== CHANNEL_VERSION) {
+      foreignVersion = line.v;
+      skippedLines++;
+      continue;
+    }
+    if (line.k === 'file-start') {
+      start = line;
+      end = null;
+      attempts = [];
+    } else if (start && line.session === start.session) {
+      if (line.k === 'attempt') attempts.push(line);
+      else end = line;
+    }
+  }
+
+  if (!start) return {file: null, tests: [], skippedLines, foreignVersion};
+
+  const byIndex = new Map<number, TestRecord>();
+  for (const line of attempts) {
+    let test = byIndex.get(line.index);
+    if (!test) {
+      test = {
+        testPath: start.testPath,
+        titlePath: line.titlePath,
+        index: line.index,
+        workerId: start.workerId,
+        attempts: [],
+      };
+      byIndex.set(line.index, test);
+    }
+    test.attempts.push(line.a);
+  }
+  const tests = [...byIndex.values()].sort((a, b) => a.index - b.index);
+
+  const file: FileRecord = {
+    testPath: start.testPath,
+    workerId: start.workerId,
+    loadMs: start.loadMs,
+    heapStartBytes: start.heapStartBytes,
+    beforeAllMs: end ? end.beforeAllMs : 0,
+    afterAllMs: end ? end.afterAllMs : 0,
+    heapEndBytes: end ? end.heapEndBytes : 0,
+    completed: end !== null,
+    hookFailures: end ? end.hookFailures : [],
+  };
+  return {file, tests, skippedLines, foreignVersion};
+}

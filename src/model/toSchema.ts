@@ -1,0 +1,228 @@
+/**
+ * The one place where the model (milliseconds, bytes) becomes the performance_metrics.json schema (seconds, MiB).
+ * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
+ */
+import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from './types';
+
+const MIB = 1024 * 1024;
+
+/** Seconds, to the microsecond. */
+export const seconds = (ms: number): number => Math.round(ms * 1000) / 1e6;
+/** MiB, to the KiB-ish (3 decimals). */
+export const mebibytes = (bytes: number): number => Math.round((bytes / MIB) * 1000) / 1000;
+const percent = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+export interface SchemaMemory {
+  start_mb: number;
+  peak_mb: number;
+  end_mb: number;
+  delta_mb: number;
+}
+
+export interface SchemaFailure {
+  test: string;
+  file: string;
+  phase: FailureRecord['phase'];
+  error_type: string;
+  message: string;
+  location: FailureRecord['location'];
+  code_frame: string | null;
+  stack: string | null;
+  locals: Record<string, unknown> | null;
+  closure: Record<string, unknown> | null;
+  captured: boolean;
+  error_count: number;
+  timestamp: string;
+}
+
+export interface SchemaAttempt {
+  attempt: number;
+  status: AttemptRecord['status'];
+  duration: number;
+  setup_time: number;
+  call_time: number;
+  teardown_time: number;
+  memory: SchemaMemory;
+  cpu_percent: number | null;
+  failure?: SchemaFailure;
+}
+
+export interface SchemaTest {
+  duration: number;
+  setup_time: number;
+  call_time: number;
+  teardown_time: number;
+  memory: SchemaMemory;
+  cpu_percent: number | null;
+  status: AttemptRecord['status'];
+  file: string;
+  attempts?: SchemaAttempt[];
+  heap: {start_mb: number; end_mb: number; delta_mb: number};
+  cpu_user_ms: number;
+  cpu_system_ms: number;
+  worker: number;
+  concurrent: boolean;
+  started_at: string;
+  spans?: Array<{name: string; offset: number; duration: number}>;
+  failure?: SchemaFailure;
+}
+
+export interface SchemaFile {
+  load_time: number;
+  before_all_time: number;
+  after_all_time: number;
+  heap_start_mb: number;
+  heap_end_mb: number;
+  heap_growth_mb: number;
+  worker: number;
+  completed: boolean;
+  hook_failures: SchemaFailure[];
+}
+
+export interface MetricsDocument {
+  schema_version: number;
+  session: {duration: number; total_tests: number; timestamp: string};
+  system?: {
+    platform: string;
+    node_version: string;
+    jest_version: string | null;
+    cpu_count: number;
+    memory_total_mb: number;
+    timestamp: string;
+  };
+  tests: Record<string, SchemaTest>;
+  files: Record<string, SchemaFile>;
+  stats: {failures_count: number; passed_count: number; total_count: number};
+  summary: {
+    total_duration: number;
+    avg_duration: number;
+    max_duration: number;
+    min_duration: number;
+    avg_memory_delta_mb: number;
+    max_memory_delta_mb: number;
+  };
+}
+
+function memory(attempt: AttemptRecord): SchemaMemory {
+  return {
+    start_mb: mebibytes(attempt.rssStartBytes),
+    peak_mb: mebibytes(attempt.rssPeakBytes),
+    end_mb: mebibytes(attempt.rssEndBytes),
+    delta_mb: mebibytes(attempt.rssEndBytes - attempt.rssStartBytes),
+  };
+}
+
+function failure(record: FailureRecord, test: string, file: string): SchemaFailure {
+  return {
+    test,
+    file,
+    phase: record.phase,
+    error_type: record.errorType,
+    message: record.message,
+    location: record.location,
+    code_frame: null,
+    stack: record.stack,
+    locals: null,
+    closure: null,
+    captured: true,
+    error_count: record.errorCount,
+    timestamp: new Date(record.timestampMs).toISOString(),
+  };
+}
+
+function attemptEntry(attempt: AttemptRecord, id: string, file: string): SchemaAttempt {
+  const entry: SchemaAttempt = {
+    attempt: attempt.attempt,
+    status: attempt.status,
+    duration: seconds(attempt.durationMs),
+    setup_time: seconds(attempt.setupMs),
+    call_time: seconds(attempt.callMs),
+    teardown_time: seconds(attempt.teardownMs),
+    memory: memory(attempt),
+    cpu_percent: percent(attempt.cpuPercent),
+  };
+  if (attempt.failure) entry.failure = failure(attempt.failure, id, file);
+  return entry;
+}
+
+/** One test's entry under `tests`: the last attempt's figures, plus every attempt when there were several. */
+export function testEntry({id, file, record}: TestEntry): SchemaTest {
+  const last = record.attempts[record.attempts.length - 1];
+  const entry: SchemaTest = {
+    duration: seconds(last.durationMs),
+    setup_time: seconds(last.setupMs),
+    call_time: seconds(last.callMs),
+    teardown_time: seconds(last.teardownMs),
+    memory: memory(last),
+    cpu_percent: percent(last.cpuPercent),
+    status: last.status,
+    file,
+    heap: {
+      start_mb: mebibytes(last.heapStartBytes),
+      end_mb: mebibytes(last.heapEndBytes),
+      delta_mb: mebibytes(last.heapEndBytes - last.heapStartBytes),
+    },
+    cpu_user_ms: millis(last.cpuUserMs),
+    cpu_system_ms: millis(last.cpuSystemMs),
+    worker: record.workerId,
+    concurrent: last.concurrent,
+    started_at: new Date(last.startedAtMs).toISOString(),
+  };
+  if (record.attempts.length > 1) entry.attempts = record.attempts.map(attempt => attemptEntry(attempt, id, file));
+  if (last.spans.length > 0) {
+    entry.spans = last.spans.map(span => ({name: span.name, offset: seconds(span.offsetMs), duration: seconds(span.durationMs)}));
+  }
+  if (last.failure) entry.failure = failure(last.failure, id, file);
+  return entry;
+}
+
+export function toSchema(run: RunMetrics): MetricsDocument {
+  const timestamp = new Date(run.startedAtMs).toISOString();
+  const tests: Record<string, SchemaTest> = {};
+  for (const entry of run.tests) tests[entry.id] = testEntry(entry);
+  const files: Record<string, SchemaFile> = {};
+  for (const file of run.files) {
+    files[file.file] = {
+      load_time: seconds(file.loadMs),
+      before_all_time: seconds(file.beforeAllMs),
+      after_all_time: seconds(file.afterAllMs),
+      heap_start_mb: mebibytes(file.heapStartBytes),
+      heap_end_mb: mebibytes(file.heapEndBytes),
+      heap_growth_mb: file.completed ? mebibytes(file.heapEndBytes - file.heapStartBytes) : 0,
+      worker: file.workerId,
+      completed: file.completed,
+      hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.file}::(${hookFailure.phase})`, file.file)),
+    };
+  }
+  const document: MetricsDocument = {
+    schema_version: run.schemaVersion,
+    session: {duration: seconds(run.durationMs), total_tests: run.tests.length, timestamp},
+    ...(run.system && {
+      system: {
+        platform: run.system.platform,
+        node_version: run.system.nodeVersion,
+        jest_version: run.system.jestVersion,
+        cpu_count: run.system.cpuCount,
+        memory_total_mb: mebibytes(run.system.memoryTotalBytes),
+        timestamp,
+      },
+    }),
+    tests,
+    files,
+    stats: {
+      failures_count: run.stats.failuresCount,
+      passed_count: run.stats.passedCount,
+      total_count: run.stats.totalCount,
+    },
+    summary: {
+      total_duration: seconds(run.summary.totalDurationMs),
+      avg_duration: seconds(run.summary.avgDurationMs),
+      max_duration: seconds(run.summary.maxDurationMs),
+      min_duration: seconds(run.summary.minDurationMs),
+      avg_memory_delta_mb: mebibytes(run.summary.avgMemoryDeltaBytes),
+      max_memory_delta_mb: mebibytes(run.summary.maxMemoryDeltaBytes),
+    },
+  };
+  return document;
+}

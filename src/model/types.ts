@@ -1,0 +1,171 @@
+/**
+ * The one metrics model. Every figure carries its unit in its name; the conversion to the seconds and MiB of
+ * `performance_metrics.json` happens in one place only: `toSchema.ts`.
+ */
+
+/** Outcome of one test attempt, as Jest decided it. */
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo';
+
+/** A named span measured inside a test with `perf.span()` or `perf.measure()`. */
+export interface SpanRecord {
+  /** The name the test gave the span. */
+  name: string;
+  /** Milliseconds from the start of the test attempt to the start of the span. */
+  offsetMs: number;
+  /** Wall time of the span, in milliseconds. */
+  durationMs: number;
+}
+
+/** Where a failure happened, as printed in the error's (source-mapped) stack. */
+export interface SourceLocation {
+  /** Path relative to the run's rootDir when inside it, else absolute. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** Why a test attempt failed. */
+export interface FailureRecord {
+  /** Constructor name of the thrown value (`Error`, `TypeError`, `JestAssertionError`), or `typeof` for non-Errors. */
+  errorType: string;
+  /** One readable message, also for timeouts and throws of non-Error values. */
+  message: string;
+  /** Where it was thrown (the first stack frame outside node_modules and node internals), when known. */
+  location: SourceLocation | null;
+  /** The stack, as Jest's source-map support printed it. */
+  stack: string | null;
+  /** Which phase failed: a hook or the test body. */
+  phase: 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
+  /** How many errors the attempt collected (the first is described here). */
+  errorCount: number;
+  /** Epoch milliseconds when the attempt ended. */
+  timestampMs: number;
+}
+
+/** One run of one test (a retried test has several). */
+export interface AttemptRecord {
+  /** 1-based attempt number (Jest's `invocations`). */
+  attempt: number;
+  status: TestStatus;
+  /** Epoch milliseconds at `test_start`. */
+  startedAtMs: number;
+  /** Wall time from `test_start` to `test_done`; equals setup + call + teardown. */
+  durationMs: number;
+  /** beforeEach hooks, Jest's own mock-reset hook included. */
+  setupMs: number;
+  /** The test body. */
+  callMs: number;
+  /** afterEach hooks. */
+  teardownMs: number;
+  /** Worker resident set size at `test_start`. */
+  rssStartBytes: number;
+  /** Highest resident set size seen during the attempt (high-water mark and sampler). */
+  rssPeakBytes: number;
+  /** Resident set size at `test_done`. */
+  rssEndBytes: number;
+  /** V8 used heap at `test_start`. */
+  heapStartBytes: number;
+  /** V8 used heap at `test_done`. */
+  heapEndBytes: number;
+  /** Worker process user CPU time during the attempt. */
+  cpuUserMs: number;
+  /** Worker process system CPU time during the attempt. */
+  cpuSystemMs: number;
+  /** (user + system) / wall × 100; `null` when the wall time is too short to divide by. */
+  cpuPercent: number | null;
+  /** True when other tests of the same worker ran at the same time, so process-wide figures are shared. */
+  concurrent: boolean;
+  /** Spans the test measured itself. */
+  spans: SpanRecord[];
+  /** Present when the attempt failed. */
+  failure: FailureRecord | null;
+}
+
+/** One test (all its attempts) as the environment saw it. */
+export interface TestRecord {
+  /** Absolute path of the test file. */
+  testPath: string;
+  /** Describe titles, then the test title. */
+  titlePath: string[];
+  /** Position of the test in a depth-first walk of its file's describe tree (0-based). */
+  index: number;
+  /** The JEST_WORKER_ID of the worker that ran it (`1` in band). */
+  workerId: number;
+  /** Every attempt, in order; the last one is the test's result. */
+  attempts: AttemptRecord[];
+}
+
+/** Figures of one test file, outside any test. */
+export interface FileRecord {
+  /** Absolute path of the test file. */
+  testPath: string;
+  /** The JEST_WORKER_ID of the worker that ran it. */
+  workerId: number;
+  /** From the environment's `setup()` finishing to circus's `run_start`: loading and collecting the file. */
+  loadMs: number;
+  /** Wall time spent in beforeAll hooks. */
+  beforeAllMs: number;
+  /** Wall time spent in afterAll hooks. */
+  afterAllMs: number;
+  /** V8 used heap at `run_start`. */
+  heapStartBytes: number;
+  /** V8 used heap at `run_finish` (0 when the file did not finish). */
+  heapEndBytes: number;
+  /** False when the worker stopped before `run_finish` (a crash, `process.exit`). */
+  completed: boolean;
+  /** A beforeAll/afterAll failure, which Jest reports against the file, not one test. */
+  hookFailures: FailureRecord[];
+}
+
+/** Facts about the machine and tool versions. */
+export interface SystemInfo {
+  platform: string;
+  nodeVersion: string;
+  jestVersion: string | null;
+  cpuCount: number;
+  memoryTotalBytes: number;
+}
+
+/** Computed over every executed test (skipped and todo tests excluded). */
+export interface SummaryFigures {
+  totalDurationMs: number;
+  avgDurationMs: number;
+  maxDurationMs: number;
+  minDurationMs: number;
+  avgMemoryDeltaBytes: number;
+  maxMemoryDeltaBytes: number;
+}
+
+/** What one test looks like in a finished run: its stable id plus its record. */
+export interface TestEntry {
+  /** `path/relative/to/rootDir::describe > test`, with ` [n]` for the n-th duplicate. */
+  id: string;
+  /** Path of the file relative to rootDir, with `/` separators. */
+  file: string;
+  record: TestRecord;
+}
+
+/** Counts kept while records are dropped by the memory limits. */
+export interface RunStats {
+  failuresCount: number;
+  passedCount: number;
+  totalCount: number;
+}
+
+/** The whole run, ready to be rendered by any format. */
+export interface RunMetrics {
+  /** Version of the JSON schema extensions written by this package. */
+  schemaVersion: number;
+  /** Epoch milliseconds when the run started. */
+  startedAtMs: number;
+  /** Wall time of the whole Jest run. */
+  durationMs: number;
+  /** Absent when `systemInfo` is off. */
+  system: SystemInfo | null;
+  tests: TestEntry[];
+  files: Array<FileRecord & {file: string}>;
+  summary: SummaryFigures;
+  stats: RunStats;
+}

@@ -1,0 +1,210 @@
+import * as path from 'path';
+import {FAIL_ON, FORMATS, MODES, PRESETS} from './types';
+import type {Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
+
+/** A configuration mistake. Its message is the one line the user sees. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(`jest-perf-monitor: ${message}`);
+    this.name = 'OptionsError';
+    // One line, no stack: the message says everything and a stack into our code would only add noise.
+    this.stack = this.message;
+  }
+}
+
+type PresetValues = Pick<
+  ResolvedOptions,
+  'mode' | 'includeLocals' | 'includeClosure' | 'maxDepth' | 'extractClasses' | 'skipInternalFrames' | 'maxFailures' | 'maxPassed'
+>;
+
+/** SPEC section 2, after FailExtract's environments. */
+export const PRESET_VALUES: Record<Exclude<PresetName, 'auto'>, PresetValues> = {
+  development: {mode: 'trace', includeLocals: true, includeClosure: true, maxDepth: 6, extractClasses: true, skipInternalFrames: false, maxFailures: 2000, maxPassed: Infinity},
+  ci: {mode: 'profile', includeLocals: true, includeClosure: false, maxDepth: 4, extractClasses: true, skipInternalFrames: true, maxFailures: 500, maxPassed: Infinity},
+  production: {mode: 'static', includeLocals: false, includeClosure: false, maxDepth: 2, extractClasses: false, skipInternalFrames: true, maxFailures: 100, maxPassed: 50},
+};
+
+const DEFAULT_REDACT = ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'authorization', 'cookie', 'session'];
+
+/** How one option is read from reporter options (any JS value) and from its environment variable (a string). */
+interface OptionSpec {
+  env?: string;
+  allowed: string;
+  /** Returns the parsed value, or `undefined` when the value is not allowed. */
+  parse(value: unknown): unknown;
+  /** Parses the env var string; defaults to `parse`. */
+  parseEnv?(value: string): unknown;
+}
+
+const bool: Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> = {
+  allowed: 'true, false (env: 1, 0, true, false)',
+  parse: value => (typeof value === 'boolean' ? value : undefined),
+  parseEnv: value => ({'1': true, true: true, '0': false, false: false})[value.trim().toLowerCase()],
+};
+
+function oneOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse'> {
+  return {allowed: values.join(', '), parse: value => (typeof value === 'string' && values.includes(value) ? value : undefined)};
+}
+
+function listOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
+  const parse = (value: unknown): unknown =>
+    Array.isArray(value) && value.every(item => typeof item === 'string' && values.includes(item)) ? [...new Set(value)] : undefined;
+  return {
+    allowed: `a list of any of ${values.join(', ')}`,
+    parse,
+    parseEnv: value => parse(value.split(',').map(item => item.trim()).filter(Boolean)),
+  };
+}
+
+function number(min: number, max: number, allowed: string, integer = false): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
+  const parse = (value: unknown): unknown =>
+    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
+      ? value
+      : undefined;
+  return {allowed, parse, parseEnv: value => (value.trim() === '' ? undefined : parse(Number(value)))};
+}
+
+function limit(): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
+  const parse = (value: unknown): unknown =>
+    value === 'unlimited' || value === Infinity ? Infinity : typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return {allowed: "an integer >= 0, or 'unlimited'", parse, parseEnv: value => parse(value.trim() === 'unlimited' ? 'unlimited' : Number(value))};
+}
+
+const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
+  allowed: 'a non-empty string (a file path)',
+  parse: value => (typeof value === 'string' && value.trim() !== '' ? value : undefined),
+};
+
+function isBudgetRule(rule: unknown): boolean {
+  if (typeof rule !== 'object' || rule === null) return false;
+  const {match, ...limits} = rule as Record<string, unknown>;
+  const known = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
+  return typeof match === 'string' && Object.entries(limits).every(([key, value]) => known.includes(key) && typeof value === 'number' && value >= 0);
+}
+
+const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
+  enabled: {env: 'JEST_PERF_MONITOR', ...bool},
+  output: {env: 'JEST_PERF_OUTPUT', ...text},
+  outputDir: {env: 'JEST_PERF_OUTPUT_DIR', ...text},
+  formats: {env: 'JEST_PERF_FORMATS', ...listOf(FORMATS)},
+  systemInfo: {env: 'JEST_PERF_SYSTEM_INFO', ...bool},
+  cpuInterval: {env: 'JEST_PERF_CPU_INTERVAL', ...number(0, 3600, 'a number of seconds >= 0 (0 turns sampling off)')},
+  printSummary: {env: 'JEST_PERF_PRINT_SUMMARY', ...bool},
+  preset: {env: 'JEST_PERF_PRESET', ...oneOf(PRESETS)},
+  mode: {env: 'JEST_PERF_MODE', ...oneOf(MODES)},
+  includeLocals: bool,
+  includeClosure: bool,
+  maxDepth: number(0, 64, 'an integer from 0 to 64', true),
+  extractClasses: bool,
+  skipInternalFrames: bool,
+  maxFailures: {env: 'JEST_PERF_MAX_FAILURES', ...limit()},
+  maxPassed: {env: 'JEST_PERF_MAX_PASSED', ...limit()},
+  captureRate: {env: 'JEST_PERF_CAPTURE_RATE', ...number(0, 1, 'a number from 0 to 1')},
+  redact: {
+    allowed: 'a list of strings',
+    parse: value => (Array.isArray(value) && value.every(item => typeof item === 'string') ? value : undefined),
+  },
+  baseline: {env: 'JEST_PERF_BASELINE', ...text},
+  regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0')},
+  budgets: {
+    allowed: "'recommended', or {tests: [{match, maxDuration?, maxSetup?, maxMemoryDeltaMb?, maxPeakMemoryMb?}], suite: {maxDuration?, maxPeakMemoryMb?}}",
+    parse: value => {
+      if (value === 'recommended') return value;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      const {tests, suite, ...rest} = value as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) return undefined;
+      if (tests !== undefined && !(Array.isArray(tests) && tests.every(isBudgetRule))) return undefined;
+      if (suite !== undefined && !isBudgetRule({match: '', ...(suite as object)})) return undefined;
+      return value;
+    },
+  },
+  failOn: {env: 'JEST_PERF_FAIL_ON', ...listOf(FAIL_ON)},
+  history: {env: 'JEST_PERF_HISTORY', ...text},
+  githubActions: bool,
+};
+
+export const OPTION_NAMES = Object.keys(SPECS) as Array<keyof PerfMonitorOptions>;
+
+function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export interface ResolveContext {
+  /** Jest's rootDir: relative paths are resolved against it. */
+  rootDir: string;
+  /** Whether this is a CI machine (for `preset: 'auto'`). */
+  isCI: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Resolves options once: defaults < preset < reporter options < `JEST_PERF_*` environment variables.
+ * Throws `OptionsError` (one line naming the option and its allowed values) on an unknown option or a bad value.
+ */
+export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedOptions {
+  const env = context.env ?? process.env;
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+    throw new OptionsError(`reporter options must be an object, got ${show(raw)}`);
+  }
+  const given: Partial<Record<keyof PerfMonitorOptions, unknown>> = {};
+  for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const spec = SPECS[key as keyof PerfMonitorOptions];
+    if (spec === undefined) {
+      throw new OptionsError(`unknown option "${key}"; allowed options: ${OPTION_NAMES.join(', ')}`);
+    }
+    if (value === undefined) continue;
+    const parsed = spec.parse(value);
+    if (parsed === undefined) throw new OptionsError(`option "${key}" got ${show(value)}; allowed: ${spec.allowed}`);
+    given[key as keyof PerfMonitorOptions] = parsed;
+  }
+  for (const key of OPTION_NAMES) {
+    const spec = SPECS[key];
+    const value = spec.env === undefined ? undefined : env[spec.env];
+    if (value === undefined || value === '') continue;
+    const parsed = (spec.parseEnv ?? spec.parse)(value);
+    if (parsed === undefined) {
+      throw new OptionsError(`${spec.env}=${show(value)} is not valid for option "${key}"; allowed: ${spec.allowed}`);
+    }
+    given[key] = parsed;
+  }
+
+  const pick = <K extends keyof PerfMonitorOptions, D>(key: K, fallback: D): NonNullable<PerfMonitorOptions[K]> | D =>
+    given[key] === undefined ? fallback : (given[key] as NonNullable<PerfMonitorOptions[K]>);
+
+  const presetChoice = pick('preset', 'auto' as PresetName);
+  const preset = presetChoice === 'auto' ? (context.isCI ? 'ci' : 'development') : presetChoice;
+  const fromPreset = PRESET_VALUES[preset];
+  const absolute = (file: string): string => path.resolve(context.rootDir, file);
+  const output = absolute(pick('output', 'performance_metrics.json'));
+
+  return {
+    enabled: pick('enabled', true),
+    output,
+    outputDir: given.outputDir === undefined ? path.dirname(output) : absolute(given.outputDir as string),
+    formats: pick('formats', ['json']),
+    systemInfo: pick('systemInfo', true),
+    cpuIntervalS: pick('cpuInterval', 0.1),
+    printSummary: pick('printSummary', true),
+    preset,
+    mode: pick('mode', fromPreset.mode as Mode),
+    includeLocals: pick('includeLocals', fromPreset.includeLocals),
+    includeClosure: pick('includeClosure', fromPreset.includeClosure),
+    maxDepth: pick('maxDepth', fromPreset.maxDepth),
+    extractClasses: pick('extractClasses', fromPreset.extractClasses),
+    skipInternalFrames: pick('skipInternalFrames', fromPreset.skipInternalFrames),
+    maxFailures: pick('maxFailures', fromPreset.maxFailures) as number,
+    maxPassed: pick('maxPassed', fromPreset.maxPassed) as number,
+    captureRate: pick('captureRate', 1),
+    redact: pick('redact', DEFAULT_REDACT),
+    baseline: given.baseline === undefined ? null : absolute(given.baseline as string),
+    regressionThresholdPercent: pick('regressionThreshold', 20),
+    budgets: pick('budgets', null),
+    failOn: pick('failOn', []),
+    history: given.history === undefined ? null : absolute(given.history as string),
+    githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
+  };
+}

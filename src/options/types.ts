@@ -1,0 +1,174 @@
+/** The formats `formats` accepts. */
+export const FORMATS = ['json', 'markdown', 'junit', 'csv', 'yaml', 'html', 'ctrf', 'prometheus'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export const PRESETS = ['auto', 'development', 'ci', 'production'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+export const MODES = ['static', 'profile', 'trace'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const FAIL_ON = ['budget', 'regression', 'leak'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** A per-test budget rule (SPEC section 5). */
+export interface TestBudgetRule {
+  /** Glob on the test file, relative to rootDir. */
+  match: string;
+  /** Seconds. */
+  maxDuration?: number;
+  /** Seconds of beforeEach time. */
+  maxSetup?: number;
+  maxMemoryDeltaMb?: number;
+  maxPeakMemoryMb?: number;
+}
+
+/** Budgets (SPEC section 5): per-test rules and suite limits, or the named set `recommended`. */
+export type BudgetsOption =
+  | 'recommended'
+  | {
+      tests?: TestBudgetRule[];
+      suite?: {maxDuration?: number; maxPeakMemoryMb?: number};
+    };
+
+/** What users put in `reporters: [['jest-perf-monitor', {...}]]`. Every key is optional. */
+export interface PerfMonitorOptions {
+  /**
+   * `false`: the environment records nothing and the reporter writes nothing. Env: `JEST_PERF_MONITOR`.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * The main JSON file; relative paths are resolved against Jest's rootDir. Env: `JEST_PERF_OUTPUT`.
+   * @default '<rootDir>/performance_metrics.json'
+   */
+  output?: string;
+  /**
+   * Where the other formats go. Env: `JEST_PERF_OUTPUT_DIR`.
+   * @default the directory of `output`
+   */
+  outputDir?: string;
+  /**
+   * Formats to write. Env: `JEST_PERF_FORMATS` (comma list).
+   * @default ['json']
+   */
+  formats?: FormatName[];
+  /**
+   * Include the `system` block. Env: `JEST_PERF_SYSTEM_INFO`.
+   * @default true
+   */
+  systemInfo?: boolean;
+  /**
+   * Seconds between off-thread RSS samples (they find peaks inside synchronous code); `0` turns sampling off.
+   * Env: `JEST_PERF_CPU_INTERVAL`.
+   * @default 0.1
+   */
+  cpuInterval?: number;
+  /**
+   * Print the summary after the run. Env: `JEST_PERF_PRINT_SUMMARY`.
+   * @default true
+   */
+  printSummary?: boolean;
+  /**
+   * `auto` picks `ci` on a CI machine (detected with ci-info), else `development`. Env: `JEST_PERF_PRESET`.
+   * @default 'auto'
+   */
+  preset?: PresetName;
+  /**
+   * Failure extraction depth (SPEC section 4). Env: `JEST_PERF_MODE`.
+   * @default from the preset
+   */
+  mode?: Mode;
+  /** @default from the preset */
+  includeLocals?: boolean;
+  /** @default from the preset */
+  includeClosure?: boolean;
+  /** @default from the preset */
+  maxDepth?: number;
+  /** @default from the preset */
+  extractClasses?: boolean;
+  /** @default from the preset */
+  skipInternalFrames?: boolean;
+  /**
+   * Full failure records kept; a number or `'unlimited'`. Env: `JEST_PERF_MAX_FAILURES`.
+   * @default from the preset
+   */
+  maxFailures?: number | 'unlimited';
+  /**
+   * Passed-test records kept; a number or `'unlimited'`. Env: `JEST_PERF_MAX_PASSED`.
+   * @default from the preset
+   */
+  maxPassed?: number | 'unlimited';
+  /**
+   * Fraction (0–1) of failures that get full context. Env: `JEST_PERF_CAPTURE_RATE`.
+   * @default 1
+   */
+  captureRate?: number;
+  /**
+   * Keys whose captured values are replaced by "[redacted]" (case-insensitive substrings).
+   * @default ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'authorization', 'cookie', 'session']
+   */
+  redact?: string[];
+  /**
+   * A previous performance_metrics.json to compare with. Env: `JEST_PERF_BASELINE`.
+   * @default none
+   */
+  baseline?: string;
+  /**
+   * Percent change that counts as a regression. Env: `JEST_PERF_REGRESSION_THRESHOLD`.
+   * @default 20
+   */
+  regressionThreshold?: number;
+  /** @default none */
+  budgets?: BudgetsOption;
+  /**
+   * Findings that fail the run. Env: `JEST_PERF_FAIL_ON` (comma list).
+   * @default []
+   */
+  failOn?: FailOn[];
+  /**
+   * Path of the SQLite history database. Env: `JEST_PERF_HISTORY`.
+   * @default none
+   */
+  history?: string;
+  /**
+   * GitHub Actions annotations and job summary.
+   * @default true when GITHUB_ACTIONS=true
+   */
+  githubActions?: boolean;
+}
+
+/** Options after defaults, preset, reporter options and environment variables were applied. */
+export interface ResolvedOptions {
+  enabled: boolean;
+  /** Absolute path. */
+  output: string;
+  /** Absolute path. */
+  outputDir: string;
+  formats: FormatName[];
+  systemInfo: boolean;
+  cpuIntervalS: number;
+  printSummary: boolean;
+  /** The preset in force (`auto` already decided). */
+  preset: Exclude<PresetName, 'auto'>;
+  mode: Mode;
+  includeLocals: boolean;
+  includeClosure: boolean;
+  maxDepth: number;
+  extractClasses: boolean;
+  skipInternalFrames: boolean;
+  /** `Infinity` for unlimited. */
+  maxFailures: number;
+  /** `Infinity` for unlimited. */
+  maxPassed: number;
+  captureRate: number;
+  redact: string[];
+  /** Absolute path, or null. */
+  baseline: string | null;
+  regressionThresholdPercent: number;
+  budgets: BudgetsOption | null;
+  failOn: FailOn[];
+  /** Absolute path, or null. */
+  history: string | null;
+  githubActions: boolean;
+}

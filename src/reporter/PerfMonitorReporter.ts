@@ -1,0 +1,144 @@
+import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
+import type {Config} from '@jest/types';
+import {isCI} from 'ci-info';
+import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {renderJson} from '../formats/json';
+import {renderSummary} from '../formats/summary';
+import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
+import type {ChannelDescriptor} from '../model/channel';
+import type {RunMetrics} from '../model/types';
+import {OptionsError, resolveOptions} from '../options/resolveOptions';
+import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
+import {MetricsCollector} from './MetricsCollector';
+import {collectSystemInfo} from './systemInfo';
+import {writeFileAtomic} from './writeFileAtomic';
+
+/** Options that are validated now and take effect in later versions; naming them here keeps users informed. */
+const NOT_YET_ACTIVE: Array<[keyof ResolvedOptions, (options: ResolvedOptions) => boolean]> = [
+  ['baseline', options => options.baseline !== null],
+  ['budgets', options => options.budgets !== null],
+  ['failOn', options => options.failOn.length > 0],
+  ['history', options => options.history !== null],
+];
+
+/**
+ * The Jest reporter. It runs in Jest's main process: its constructor (before any worker exists) opens the
+ * channel; `onTestFileResult` gathers each file's records; `onRunComplete` writes the files and the summary.
+ * It never throws into Jest after the constructor, never changes Jest's results, and reports its own failures
+ * once on stderr.
+ */
+export default class PerfMonitorReporter implements Reporter {
+  readonly options: ResolvedOptions;
+  private readonly runDir: string | null = null;
+  private readonly collector: MetricsCollector;
+  private startedAtMs = Date.now();
+  private readonly reported = new Set<string>();
+
+  constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
+    this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
+    this.collector = new MetricsCollector(globalConfig.rootDir);
+    if (!this.options.enabled) {
+      // Workers forked by this run must not pick up a channel left by an outer process.
+      delete process.env[CHANNEL_ENV_VAR];
+      return;
+    }
+    assertWritableDirectory(path.dirname(this.options.output), 'output');
+    if (this.options.formats.some(format => format !== 'json')) assertWritableDirectory(this.options.outputDir, 'outputDir');
+
+    this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
+    const descriptor: ChannelDescriptor = {
+      v: CHANNEL_VERSION,
+      dir: this.runDir,
+      settings: {cpuIntervalS: this.options.cpuIntervalS},
+    };
+    // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
+    process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
+
+    for (const [name, isSet] of NOT_YET_ACTIVE) {
+      if (isSet(this.options)) this.notice(`option "${name}" is accepted but not active in this version yet; it is ignored`);
+    }
+    const unavailable = this.options.formats.filter(format => format !== 'json');
+    if (unavailable.length > 0) this.notice(`formats ${unavailable.join(', ')} are not available in this version yet; only json is written`);
+  }
+
+  onRunStart(results: AggregatedResult, _options?: ReporterOnStartOptions): void {
+    this.startedAtMs = results.startTime || Date.now();
+  }
+
+  onTestFileResult(test: Test, _testResult: TestResult): void {
+    if (this.runDir === null) return;
+    try {
+      const file = channelFilePath(this.runDir, test.context.config.id, test.path);
+      if (!existsSync(file)) return;
+      const decoded = decodeChannelFile(readFileSync(file, 'utf8'));
+      rmSync(file, {force: true});
+      if (decoded.foreignVersion !== null) {
+        this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
+      }
+      this.collector.addFile(decoded);
+    } catch (error) {
+      this.internalError('reading test results', error);
+    }
+  }
+
+  // Jest calls this only when onTestFileResult is absent; kept for reporters that wrap us and call it directly.
+  onTestResult(test: Test, testResult: TestResult): void {
+    this.onTestFileResult(test, testResult);
+  }
+
+  onRunComplete(_testContexts?: Set<TestContext>, _results?: AggregatedResult): void {
+    if (this.runDir === null) return;
+    try {
+      const run = this.collector.build({
+        startedAtMs: this.startedAtMs,
+        durationMs: Date.now() - this.startedAtMs,
+        system: this.options.systemInfo ? collectSystemInfo() : null,
+      });
+      const written = this.writeOutputs(run);
+      if (this.options.printSummary) {
+        process.stderr.write(`\n${renderSummary(run, {outputPath: written ? path.relative(process.cwd(), this.options.output) || this.options.output : null})}`);
+      }
+    } catch (error) {
+      this.internalError('writing the report', error);
+    } finally {
+      rmSync(this.runDir, {recursive: true, force: true});
+    }
+  }
+
+  /** Fail-on checks arrive with budgets and baselines; until then there is nothing that fails the run. */
+  getLastError(): Error | undefined {
+    return undefined;
+  }
+
+  private writeOutputs(run: RunMetrics): boolean {
+    try {
+      writeFileAtomic(this.options.output, renderJson(run));
+      return true;
+    } catch (error) {
+      this.notice(`cannot write ${this.options.output}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  private notice(message: string): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    process.stderr.write(`jest-perf-monitor: ${message}\n`);
+  }
+
+  private internalError(where: string, error: unknown): void {
+    this.notice(`internal error while ${where}: ${error instanceof Error ? error.message : String(error)} (Jest's results are unaffected)`);
+  }
+}
+
+/** Fails fast, before any test runs, when the report could not be written at the end. */
+function assertWritableDirectory(dir: string, option: string): void {
+  try {
+    mkdirSync(dir, {recursive: true});
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); allowed: a path in a writable directory`);
+  }
+}
