@@ -4,7 +4,7 @@ import {getHeapStatistics} from 'v8';
 import {CHANNEL_VERSION} from '../model/channel';
 import type {AttemptLine, FileEndLine, FileStartLine} from '../model/channel';
 import type {AttemptRecord, FailureRecord, SpanRecord, TestStatus} from '../model/types';
-import {describeFailure} from './describeFailure';
+import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {RssSampler} from './RssSampler';
 
 /** The parts of circus's state this recorder reads. Structural, so Jest 29 and 30 both fit. */
@@ -155,6 +155,7 @@ export class TestRecorder {
   }
 
   close(): void {
+    process.removeListener('exit', this.onProcessExit);
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;
@@ -177,6 +178,8 @@ export class TestRecorder {
 
     const loadMs = performance.now() - this.setupDoneMs;
     this.fd = openSync(this.channelPath, 'a');
+    // Prepended: in band, the reporter's own exit listener (registered earlier) must see this file's last record.
+    process.prependOnceListener('exit', this.onProcessExit);
     const line: FileStartLine = {
       v: CHANNEL_VERSION,
       k: 'file-start',
@@ -201,6 +204,18 @@ export class TestRecorder {
     };
     this.write(JSON.stringify(line));
   }
+
+  /**
+   * The worker is exiting mid-file (a test called `process.exit`, or Jest killed it): record the attempts that
+   * were running as failed, so the report says which test took the worker down. 'exit' listeners run
+   * synchronously, and so does the write.
+   */
+  private readonly onProcessExit = (code: number): void => {
+    for (const test of [...this.active.keys()]) {
+      this.finishAttempt(test, null, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
+    }
+    this.close();
+  };
 
   private endHook(event: CircusEventLike): void {
     const type = event.hook!.type;
@@ -257,7 +272,7 @@ export class TestRecorder {
     attempt.startMs = performance.now();
   }
 
-  private finishAttempt(test: CircusTestLike, notRun: 'skipped' | 'todo' | null): void {
+  private finishAttempt(test: CircusTestLike, notRun: 'skipped' | 'todo' | null, exitMessage?: string): void {
     const endMs = performance.now();
     const attempt = this.active.get(test);
     if (attempt === undefined) return;
@@ -281,7 +296,8 @@ export class TestRecorder {
       const fnEndMs = attempt.fnEndMs < 0 ? fnStartMs : attempt.fnEndMs;
       const cpuUserMs = (usage.userCPUTime - attempt.cpuUserStartUs) / 1000;
       const cpuSystemMs = (usage.systemCPUTime - attempt.cpuSystemStartUs) / 1000;
-      const failed = test.errors.length > 0;
+      const failed = test.errors.length > 0 || exitMessage !== undefined;
+      const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
       record = {
         attempt: test.invocations,
         status: failed ? 'failed' : 'passed',
@@ -300,7 +316,7 @@ export class TestRecorder {
         cpuPercent: durationMs > 0 ? ((cpuUserMs + cpuSystemMs) / durationMs) * 100 : null,
         concurrent: attempt.concurrent,
         spans: attempt.spans,
-        failure: failed ? describeFailure(test.errors, attempt.failedPhase ?? 'test', this.rootDir) : null,
+        failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.rootDir) : null,
       };
     }
     const line: AttemptLine = {

@@ -7,6 +7,8 @@ export type CircusError = unknown;
 
 const TIMEOUT_PREFIX = 'Exceeded timeout of';
 const MAX_MESSAGE_CHARS = 2000;
+/** How the recorder describes a test that was running when its worker process exited. */
+export const WORKER_EXIT_PREFIX = 'The worker process exited';
 
 /**
  * Turns what circus collected for a failed attempt into one readable record. Circus rejects timeouts with a
@@ -57,6 +59,7 @@ function describeThrown(thrown: unknown): {errorType: string; message: string; s
   }
   if (typeof thrown === 'string') {
     if (thrown.startsWith(TIMEOUT_PREFIX)) return {errorType: 'Timeout', message: truncate(thrown), stack: null};
+    if (thrown.startsWith(WORKER_EXIT_PREFIX)) return {errorType: 'WorkerExit', message: thrown, stack: null};
     return {errorType: 'string', message: truncate(`Thrown: ${JSON.stringify(thrown)}`), stack: null};
   }
   const errorType = thrown === null ? 'null' : typeof thrown;

@@ -1,7 +1,7 @@
 import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
 import type {Config} from '@jest/types';
 import {isCI} from 'ci-info';
-import {accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'fs';
+import {accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {renderJson} from '../formats/json';
@@ -31,7 +31,7 @@ const NOT_YET_ACTIVE: Array<[keyof ResolvedOptions, (options: ResolvedOptions) =
  */
 export default class PerfMonitorReporter implements Reporter {
   readonly options: ResolvedOptions;
-  private readonly runDir: string | null = null;
+  private runDir: string | null = null;
   private readonly collector: MetricsCollector;
   private startedAtMs = Date.now();
   private readonly reported = new Set<string>();
@@ -55,6 +55,7 @@ export default class PerfMonitorReporter implements Reporter {
     };
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
+    process.once('exit', this.onEarlyExit);
 
     for (const [name, isSet] of NOT_YET_ACTIVE) {
       if (isSet(this.options)) this.notice(`option "${name}" is accepted but not active in this version yet; it is ignored`);
@@ -70,14 +71,7 @@ export default class PerfMonitorReporter implements Reporter {
   onTestFileResult(test: Test, _testResult: TestResult): void {
     if (this.runDir === null) return;
     try {
-      const file = channelFilePath(this.runDir, test.context.config.id, test.path);
-      if (!existsSync(file)) return;
-      const decoded = decodeChannelFile(readFileSync(file, 'utf8'));
-      rmSync(file, {force: true});
-      if (decoded.foreignVersion !== null) {
-        this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
-      }
-      this.collector.addFile(decoded);
+      this.ingest(channelFilePath(this.runDir, test.context.config.id, test.path));
     } catch (error) {
       this.internalError('reading test results', error);
     }
@@ -90,6 +84,36 @@ export default class PerfMonitorReporter implements Reporter {
 
   onRunComplete(_testContexts?: Set<TestContext>, _results?: AggregatedResult): void {
     if (this.runDir === null) return;
+    process.removeListener('exit', this.onEarlyExit);
+    this.complete('');
+  }
+
+  /**
+   * A test that calls `process.exit` in band ends Jest's own process before `onRunComplete`. Write what was
+   * recorded so far (synchronously: this is an 'exit' listener), including the files never reported to us.
+   */
+  private readonly onEarlyExit = (): void => {
+    if (this.runDir === null) return;
+    try {
+      for (const name of readdirSync(this.runDir)) this.ingest(path.join(this.runDir, name));
+    } catch (error) {
+      this.internalError('reading test results', error);
+    }
+    this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n');
+  };
+
+  private ingest(file: string): void {
+    if (!existsSync(file)) return;
+    const decoded = decodeChannelFile(readFileSync(file, 'utf8'));
+    rmSync(file, {force: true});
+    if (decoded.foreignVersion !== null) {
+      this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
+    }
+    this.collector.addFile(decoded);
+  }
+
+  private complete(preface: string): void {
+    if (this.runDir === null) return;
     try {
       const run = this.collector.build({
         startedAtMs: this.startedAtMs,
@@ -98,12 +122,13 @@ export default class PerfMonitorReporter implements Reporter {
       });
       const written = this.writeOutputs(run);
       if (this.options.printSummary) {
-        process.stderr.write(`\n${renderSummary(run, {outputPath: written ? path.relative(process.cwd(), this.options.output) || this.options.output : null})}`);
+        process.stderr.write(`\n${preface}${renderSummary(run, {outputPath: written ? path.relative(process.cwd(), this.options.output) || this.options.output : null})}`);
       }
     } catch (error) {
       this.internalError('writing the report', error);
     } finally {
       rmSync(this.runDir, {recursive: true, force: true});
+      this.runDir = null;
     }
   }
 
@@ -133,12 +158,22 @@ export default class PerfMonitorReporter implements Reporter {
   }
 }
 
-/** Fails fast, before any test runs, when the report could not be written at the end. */
+/**
+ * Fails fast, before any test runs, when the report could not be written at the end: the nearest existing
+ * ancestor must be a writable directory. Nothing is created yet, so a run that fails for another reason leaves
+ * no empty directories behind.
+ */
 function assertWritableDirectory(dir: string, option: string): void {
+  let existing = dir;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  let problem: string | null = null;
   try {
-    mkdirSync(dir, {recursive: true});
-    accessSync(dir, constants.W_OK);
+    if (!statSync(existing).isDirectory()) problem = `${existing} is not a directory`;
+    else accessSync(existing, constants.W_OK);
   } catch (error) {
-    throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); allowed: a path in a writable directory`);
+    problem = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  }
+  if (problem !== null) {
+    throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${problem}); allowed: a path in a writable directory`);
   }
 }

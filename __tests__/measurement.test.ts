@@ -1,0 +1,84 @@
+/**
+ * Are the numbers right? Timing split, memory (RSS and the peak inside synchronous code), CPU, spans.
+ * Timings are checked with tolerances: a loaded CI machine runs late, never early.
+ */
+import {describe, expect, test} from '@jest/globals';
+import {MAJORS, runJest} from './harness/runJest';
+
+const LATE_MS = 250;
+
+function near(actualSeconds: number, expectedMs: number): void {
+  expect(actualSeconds * 1000).toBeGreaterThanOrEqual(expectedMs - 5);
+  expect(actualSeconds * 1000).toBeLessThanOrEqual(expectedMs + LATE_MS);
+}
+
+describe.each(MAJORS)('Jest %i', major => {
+  test('splits a test into setup, call and teardown, and files into beforeAll/afterAll', async () => {
+    const run = await runJest('timing', {major});
+    expect(run.exitCode).toBe(0);
+    const t = run.test('timing.test.js::timed > split');
+    near(t.setup_time, 100);
+    near(t.call_time, 200);
+    near(t.teardown_time, 150);
+    expect(Math.abs(t.duration - (t.setup_time + t.call_time + t.teardown_time))).toBeLessThanOrEqual(0.000003);
+    const file = run.metrics().files['timing.test.js'];
+    near(file.before_all_time, 120);
+    near(file.after_all_time, 80);
+    expect(file.completed).toBe(true);
+    expect(file.load_time).toBeGreaterThan(0);
+    // beforeAll/afterAll time belongs to the file, not the test.
+    expect(t.duration * 1000).toBeLessThan(450 + LATE_MS);
+  });
+
+  test('memory: a retained allocation grows RSS; a transient one shows only in the peak', async () => {
+    // A short sampling interval so the 400 ms hold below an earlier high is sampled several times.
+    const run = await runJest('memory', {major, args: ['--runInBand'], env: {JEST_PERF_CPU_INTERVAL: '0.05'}});
+    expect(run.exitCode).toBe(0);
+
+    const retained = run.test('retained.test.js::retains 200 MiB');
+    expect(retained.memory.delta_mb).toBeGreaterThan(180);
+    expect(retained.memory.peak_mb).toBeGreaterThanOrEqual(retained.memory.end_mb);
+
+    const transient = run.test('transient.test.js::transient > allocates 300 MiB and drops it');
+    expect(transient.memory.peak_mb - transient.memory.start_mb).toBeGreaterThan(280);
+    expect(transient.memory.end_mb - transient.memory.start_mb).toBeLessThan(100);
+
+    const belowHigh = run.test('transient.test.js::transient > holds 150 MiB for 400 ms below an earlier high');
+    expect(belowHigh.memory.peak_mb - belowHigh.memory.start_mb).toBeGreaterThan(130);
+    expect(belowHigh.memory.end_mb - belowHigh.memory.start_mb).toBeLessThan(100);
+
+    for (const t of [retained, transient, belowHigh]) {
+      expect(t.memory.peak_mb).toBeGreaterThanOrEqual(Math.max(t.memory.start_mb, t.memory.end_mb));
+      expect(t.heap.start_mb).toBeGreaterThan(0);
+    }
+  });
+
+  test('memory: with sampling off, the high-water mark still finds a new peak', async () => {
+    const run = await runJest('memory', {major, args: ['--runInBand', 'transient'], env: {JEST_PERF_CPU_INTERVAL: '0'}});
+    expect(run.exitCode).toBe(0);
+    const transient = run.test('transient > allocates 300 MiB and drops it');
+    expect(transient.memory.peak_mb - transient.memory.start_mb).toBeGreaterThan(280);
+  });
+
+  test('CPU: a busy test is near 100 %, an idle one near 0', async () => {
+    const run = await runJest('cpu', {major});
+    expect(run.exitCode).toBe(0);
+    const busy = run.test('cpu.test.js::busy');
+    const idle = run.test('cpu.test.js::idle');
+    expect(busy.cpu_percent).toBeGreaterThan(60);
+    expect(busy.cpu_user_ms).toBeGreaterThan(200);
+    expect(idle.cpu_percent).toBeLessThan(30);
+    expect(idle.cpu_percent).not.toBeNull();
+  });
+
+  test('perf.span and mark/measure are recorded on the running test', async () => {
+    const run = await runJest('spans', {major});
+    expect(run.exitCode).toBe(0);
+    const spans = run.test('spans.test.js::measures spans').spans ?? [];
+    expect(spans.map(span => span.name)).toEqual(['seed db', 'compute', 'parse']);
+    near(spans[0].duration, 60);
+    expect(spans[1].duration).toBeLessThan(0.05);
+    near(spans[2].duration, 30);
+    expect(spans[2].offset).toBeGreaterThan(spans[0].offset);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * How the plugin behaves as part of a user's run: workers and in band, crashes, configuration, environments.
+ */
+import {describe, expect, test} from '@jest/globals';
+import {existsSync, readFileSync} from 'fs';
+import * as path from 'path';
+import {MAJORS, runJest} from './harness/runJest';
+
+describe.each(MAJORS)('Jest %i', major => {
+  test('workers and --runInBand record the same set of tests', async () => {
+    const [workers, inBand] = await Promise.all([
+      runJest('workers', {major, args: ['--maxWorkers=2']}),
+      runJest('workers', {major, args: ['--runInBand']}),
+    ]);
+    expect(workers.exitCode).toBe(0);
+    expect(inBand.exitCode).toBe(0);
+    const ids = (run: typeof workers) => Object.keys(run.metrics().tests).sort();
+    expect(ids(workers)).toHaveLength(20);
+    expect(ids(workers)).toEqual(ids(inBand));
+    expect(Object.keys(workers.metrics().files).sort()).toEqual(['w1.test.js', 'w2.test.js', 'w3.test.js', 'w4.test.js']);
+    expect(new Set(Object.values(inBand.metrics().tests).map(t => t.worker))).toEqual(new Set([1]));
+    // The channel directory is cleaned up: nothing of ours is left in the project.
+    expect(readFileSync(path.join(workers.dir, 'performance_metrics.json'), 'utf8')).toContain('"schema_version": 1');
+  });
+
+  test.each([['--maxWorkers=2'], ['--runInBand']])('a worker that exits mid-file keeps the tests it finished (%s)', async mode => {
+    const run = await runJest('crash', {major, args: [mode, 'crash.test.js']});
+    expect(run.exitCode).toBe(1);
+    const tests = run.metrics().tests;
+    expect(Object.keys(tests)).toEqual(['crash.test.js::first', 'crash.test.js::second', 'crash.test.js::exits the worker']);
+    expect(tests['crash.test.js::first'].status).toBe('passed');
+    expect(tests['crash.test.js::exits the worker'].status).toBe('failed');
+    expect(tests['crash.test.js::exits the worker'].failure?.message).toMatch(/^The worker process exited \(code 1\)/);
+    expect(run.metrics().files['crash.test.js'].completed).toBe(false);
+  });
+
+  test('the other files of a run with a crashing worker are all reported', async () => {
+    const run = await runJest('crash', {major, args: ['--maxWorkers=2']});
+    expect(run.exitCode).toBe(1);
+    expect(Object.keys(run.metrics().tests).sort()).toEqual([
+      'crash.test.js::exits the worker',
+      'crash.test.js::first',
+      'crash.test.js::second',
+      'ok.test.js::healthy',
+    ]);
+  });
+
+  test('jsdom environment', async () => {
+    const run = await runJest('jsdom', {major});
+    expect(run.exitCode).toBe(0);
+    const t = run.test('dom.test.js::renders into the DOM');
+    expect(t.status).toBe('passed');
+    expect(t.memory.start_mb).toBeGreaterThan(0);
+  });
+
+  test('withPerfMonitor wraps a custom environment and keeps its own event handler', async () => {
+    const run = await runJest('custom-env', {major});
+    expect(run.exitCode).toBe(0);
+    expect(run.test('custom.test.js::sees the custom global').status).toBe('passed');
+    expect(readFileSync(path.join(run.dir, 'custom-events.log'), 'utf8')).toBe('sees the custom global\n');
+  });
+
+  test('the environment without the reporter stays out of the way', async () => {
+    const run = await runJest('no-reporter', {major});
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).not.toContain('jest-perf-monitor');
+    expect(existsSync(path.join(run.dir, 'performance_metrics.json'))).toBe(false);
+  });
+});
+
+describe('options (Jest 30)', () => {
+  const major = MAJORS[0];
+
+  test('an unknown option fails fast with one line naming it and the allowed options', async () => {
+    const run = await runJest('options', {major, files: {'jest.config.js': "module.exports = {testEnvironment: 'jest-perf-monitor/environment', reporters: [['jest-perf-monitor', {outptu: 'x.json'}]]};"}});
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/jest-perf-monitor: unknown option "outptu"; allowed options: enabled, output, outputDir, formats/);
+    expect(run.stderr).not.toMatch(/at resolveOptions/);
+  });
+
+  test('a bad value names the option and the allowed values', async () => {
+    const run = await runJest('options', {major, files: {'jest.config.js': "module.exports = {testEnvironment: 'jest-perf-monitor/environment', reporters: [['jest-perf-monitor', {formats: ['json', 'xml']}]]};"}});
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('jest-perf-monitor: option "formats" got ["json","xml"]; allowed: a list of any of json, markdown, junit, csv, yaml, html, ctrf, prometheus');
+  });
+
+  test('a bad environment variable names the variable, the option and the allowed values', async () => {
+    const run = await runJest('options', {major, env: {JEST_PERF_CPU_INTERVAL: 'fast'}});
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('jest-perf-monitor: JEST_PERF_CPU_INTERVAL="fast" is not valid for option "cpuInterval"; allowed: a number of seconds >= 0');
+  });
+
+  test('an unwritable output path fails fast and names the path', async () => {
+    // A directory path through a regular file: unwritable even for root, which CI machines often run as.
+    const run = await runJest('options', {major, env: {JEST_PERF_OUTPUT: 'basic.test.js/reports/metrics.json'}});
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/jest-perf-monitor: option "output": cannot write to directory \S+basic\.test\.js\/reports \(\S+basic\.test\.js is not a directory\)/);
+  });
+
+  test('enabled: false, and JEST_PERF_MONITOR=0, write nothing; JEST_PERF_MONITOR=1 turns a disabled config on', async () => {
+    const disabledConfig = "module.exports = {testEnvironment: 'jest-perf-monitor/environment', reporters: ['default', ['jest-perf-monitor', {enabled: false}]]};";
+    const [off, envOff, envOn] = await Promise.all([
+      runJest('options', {major, files: {'jest.config.js': disabledConfig}}),
+      runJest('options', {major, env: {JEST_PERF_MONITOR: '0'}}),
+      runJest('options', {major, files: {'jest.config.js': disabledConfig}, env: {JEST_PERF_MONITOR: '1'}}),
+    ]);
+    for (const run of [off, envOff]) {
+      expect(run.exitCode).toBe(0);
+      expect(existsSync(path.join(run.dir, 'performance_metrics.json'))).toBe(false);
+    }
+    expect(envOn.exitCode).toBe(0);
+    expect(Object.keys(envOn.metrics().tests)).toEqual(['basic.test.js::one', 'basic.test.js::two']);
+  });
+
+  test('environment variables win over reporter options; systemInfo and printSummary', async () => {
+    const config = "module.exports = {testEnvironment: 'jest-perf-monitor/environment', reporters: ['default', ['jest-perf-monitor', {output: 'from-options.json', printSummary: true}]]};";
+    const run = await runJest('options', {
+      major,
+      files: {'jest.config.js': config},
+      env: {JEST_PERF_OUTPUT: 'out/from-env.json', JEST_PERF_SYSTEM_INFO: 'false', JEST_PERF_PRINT_SUMMARY: '0'},
+    });
+    expect(run.exitCode).toBe(0);
+    expect(existsSync(path.join(run.dir, 'from-options.json'))).toBe(false);
+    const metrics = run.metrics('out/from-env.json');
+    expect(metrics.system).toBeUndefined();
+    expect(run.stderr).not.toContain('Slowest tests');
+  });
+
+  test('the summary and the system block by default', async () => {
+    const run = await runJest('options', {major});
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain('jest-perf-monitor: 2 tests (2 passed, 0 failed)');
+    expect(run.stderr).toContain('Slowest tests (total = setup + call + teardown)');
+    expect(run.stderr).toContain('Metrics written to performance_metrics.json');
+    const system = run.metrics().system!;
+    expect(system.node_version).toBe(process.versions.node);
+    expect(system.jest_version).toMatch(/^30\./);
+    expect(system.cpu_count).toBeGreaterThan(0);
+  });
+});

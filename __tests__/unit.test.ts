@@ -1,0 +1,167 @@
+/** Unit tests of the pure logic; the behaviour as a whole is tested through real Jest runs of the fixtures. */
+import {describe, expect, test} from '@jest/globals';
+import * as path from 'path';
+import {locationFromStack} from '../src/environment/describeFailure';
+import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
+import {toSchema} from '../src/model/toSchema';
+import type {AttemptRecord, TestEntry} from '../src/model/types';
+import {OptionsError, PRESET_VALUES, resolveOptions} from '../src/options/resolveOptions';
+import {MetricsCollector, summarise} from '../src/reporter/MetricsCollector';
+
+const ROOT = path.resolve('/project');
+
+describe('resolveOptions', () => {
+  const resolve = (raw: unknown, env: NodeJS.ProcessEnv = {}, isCI = false) => resolveOptions(raw, {rootDir: ROOT, isCI, env});
+
+  test('defaults', () => {
+    const options = resolve(undefined);
+    expect(options).toMatchObject({
+      enabled: true,
+      output: path.join(ROOT, 'performance_metrics.json'),
+      outputDir: ROOT,
+      formats: ['json'],
+      systemInfo: true,
+      cpuIntervalS: 0.1,
+      printSummary: true,
+      preset: 'development',
+      mode: 'trace',
+      captureRate: 1,
+      regressionThresholdPercent: 20,
+      failOn: [],
+      githubActions: false,
+    });
+  });
+
+  test('auto picks ci on a CI machine; explicit preset and mode win in order', () => {
+    expect(resolve({}, {}, true)).toMatchObject({preset: 'ci', ...PRESET_VALUES.ci});
+    expect(resolve({preset: 'production'}, {}, true)).toMatchObject({preset: 'production', mode: 'static', maxPassed: 50});
+    expect(resolve({preset: 'production', mode: 'trace'})).toMatchObject({mode: 'trace', maxDepth: 2});
+    expect(resolve({preset: 'production'}, {JEST_PERF_PRESET: 'development'})).toMatchObject({preset: 'development', mode: 'trace'});
+    expect(resolve({mode: 'static'}, {JEST_PERF_MODE: 'profile'}).mode).toBe('profile');
+    expect(resolve({}).maxPassed).toBe(Infinity);
+  });
+
+  test('defaults < preset < options < environment variables', () => {
+    const options = resolve(
+      {output: 'a.json', formats: ['json'], cpuInterval: 0.5, maxFailures: 10, enabled: false},
+      {JEST_PERF_OUTPUT: 'reports/b.json', JEST_PERF_FORMATS: 'json, csv', JEST_PERF_CPU_INTERVAL: '0', JEST_PERF_MAX_FAILURES: 'unlimited', JEST_PERF_MONITOR: '1'},
+    );
+    expect(options).toMatchObject({
+      enabled: true,
+      output: path.join(ROOT, 'reports/b.json'),
+      outputDir: path.join(ROOT, 'reports'),
+      formats: ['json', 'csv'],
+      cpuIntervalS: 0,
+      maxFailures: Infinity,
+    });
+    expect(resolve({}, {JEST_PERF_MONITOR: 'false'}).enabled).toBe(false);
+    expect(resolve({}, {GITHUB_ACTIONS: 'true'}).githubActions).toBe(true);
+  });
+
+  test.each([
+    [{nope: 1}, /unknown option "nope"; allowed options: enabled, output/],
+    [{enabled: 'yes'}, /option "enabled" got "yes"; allowed: true, false/],
+    [{cpuInterval: -1}, /option "cpuInterval" got -1; allowed: a number of seconds >= 0/],
+    [{maxDepth: 2.5}, /option "maxDepth" got 2.5; allowed: an integer from 0 to 64/],
+    [{captureRate: 2}, /option "captureRate" got 2; allowed: a number from 0 to 1/],
+    [{failOn: ['budget', 'speed']}, /option "failOn" got \["budget","speed"\]; allowed: a list of any of budget, regression, leak/],
+    [{budgets: {tests: [{maxDuration: 1}]}}, /option "budgets" got/],
+    [[], /reporter options must be an object/],
+  ])('rejects %j with one line', (raw, message) => {
+    let error: unknown;
+    try {
+      resolve(raw);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(OptionsError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).stack).toBe((error as Error).message);
+  });
+
+  test('environment variable errors name the variable', () => {
+    expect(() => resolve({}, {JEST_PERF_MONITOR: 'maybe'})).toThrow('JEST_PERF_MONITOR="maybe" is not valid for option "enabled"; allowed: true, false (env: 1, 0, true, false)');
+    expect(() => resolve({}, {JEST_PERF_FAIL_ON: 'budget,x'})).toThrow('JEST_PERF_FAIL_ON="budget,x" is not valid for option "failOn"');
+  });
+
+  test('budgets accept the recommended set and well-formed rules', () => {
+    expect(resolve({budgets: 'recommended'}).budgets).toBe('recommended');
+    const budgets = {tests: [{match: '**/*.unit.test.*', maxDuration: 0.1}], suite: {maxDuration: 60, maxPeakMemoryMb: 500}};
+    expect(resolve({budgets}).budgets).toEqual(budgets);
+  });
+});
+
+function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    attempt: 1, status: 'passed', startedAtMs: 0, durationMs: 10, setupMs: 2, callMs: 7, teardownMs: 1,
+    rssStartBytes: 100 * 1048576, rssPeakBytes: 120 * 1048576, rssEndBytes: 101 * 1048576,
+    heapStartBytes: 10 * 1048576, heapEndBytes: 11 * 1048576, cpuUserMs: 5, cpuSystemMs: 1, cpuPercent: 60,
+    concurrent: false, spans: [], failure: null, ...overrides,
+  };
+}
+
+describe('channel', () => {
+  const line = (value: object) => JSON.stringify({v: CHANNEL_VERSION, ...value});
+  const start = (session: string) => line({k: 'file-start', session, testPath: '/project/a.test.js', workerId: 2, loadMs: 5, heapStartBytes: 1});
+  const attemptLine = (session: string, index: number, a: Partial<AttemptRecord> = {}) => line({k: 'attempt', session, index, titlePath: ['d', `t${index}`], a: attempt(a)});
+
+  test('keeps the last session of a re-run file and tolerates a torn last line', () => {
+    const text = [start('s1'), attemptLine('s1', 0), attemptLine('s1', 1), start('s2'), attemptLine('s2', 0), attemptLine('s2', 1, {attempt: 1, status: 'failed'}), attemptLine('s2', 1, {attempt: 2}), '{"v":1,"k":"att'].join('\n');
+    const decoded = decodeChannelFile(text);
+    expect(decoded.tests.map(t => [t.index, t.attempts.length])).toEqual([[0, 1], [1, 2]]);
+    expect(decoded.skippedLines).toBe(1);
+    expect(decoded.file).toMatchObject({completed: false, workerId: 2, loadMs: 5});
+  });
+
+  test('a file-end line completes the file; another version is skipped and named', () => {
+    const end = line({k: 'file-end', session: 's1', beforeAllMs: 3, afterAllMs: 4, heapEndBytes: 9, hookFailures: []});
+    const foreign = JSON.stringify({v: 99, k: 'attempt'});
+    const decoded = decodeChannelFile([start('s1'), attemptLine('s1', 0), foreign, end, ''].join('\n'));
+    expect(decoded.file).toMatchObject({completed: true, beforeAllMs: 3, afterAllMs: 4});
+    expect(decoded.foreignVersion).toBe(99);
+  });
+});
+
+describe('model', () => {
+  const entry = (id: string, a: Partial<AttemptRecord>): TestEntry => ({id, file: 'a.test.js', record: {testPath: '/project/a.test.js', titlePath: [id], index: 0, workerId: 1, attempts: [attempt(a)]}});
+
+  test('the summary leaves skipped and todo tests out', () => {
+    const summary = summarise([entry('a', {durationMs: 10}), entry('b', {durationMs: 30, rssEndBytes: 104 * 1048576}), entry('c', {status: 'skipped', durationMs: 0})]);
+    expect(summary).toMatchObject({totalDurationMs: 40, avgDurationMs: 20, maxDurationMs: 30, minDurationMs: 10});
+    expect(summary.maxMemoryDeltaBytes).toBe(4 * 1048576);
+  });
+
+  test('converts milliseconds and bytes to the seconds and MiB of the schema', () => {
+    const collector = new MetricsCollector(ROOT);
+    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, tests: [
+      {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['adds', 'small'], index: 0, workerId: 1, attempts: [attempt()]},
+      {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['adds', 'small'], index: 1, workerId: 1, attempts: [attempt()]},
+    ]});
+    const doc = toSchema(collector.build({startedAtMs: 0, durationMs: 1500, system: null}));
+    expect(Object.keys(doc.tests)).toEqual(['src/a.test.js::adds > small', 'src/a.test.js::adds > small [2]']);
+    expect(doc.tests['src/a.test.js::adds > small']).toMatchObject({
+      duration: 0.01, setup_time: 0.002, call_time: 0.007, teardown_time: 0.001,
+      memory: {start_mb: 100, peak_mb: 120, end_mb: 101, delta_mb: 1},
+      heap: {start_mb: 10, end_mb: 11, delta_mb: 1},
+      cpu_percent: 60, status: 'passed', file: 'src/a.test.js',
+    });
+    expect(doc.session).toEqual({duration: 1.5, total_tests: 2, timestamp: '1970-01-01T00:00:00.000Z'});
+    expect(doc.system).toBeUndefined();
+    expect(Object.keys(doc)).toEqual(['schema_version', 'session', 'tests', 'files', 'stats', 'summary']);
+  });
+});
+
+describe('locationFromStack', () => {
+  test('takes the first frame outside node internals and node_modules, relative to rootDir', () => {
+    const stack = [
+      'Error: boom',
+      `    at helper (${path.join(ROOT, 'node_modules/lib/index.js')}:1:2)`,
+      '    at node:internal/process/task_queues:95:5',
+      `    at Object.<anonymous> (${path.join(ROOT, 'src/a.test.ts')}:12:34)`,
+    ].join('\n');
+    expect(locationFromStack(stack, ROOT)).toEqual({file: 'src/a.test.ts', line: 12, column: 34});
+    expect(locationFromStack(`Error\n    at ${path.join(ROOT, 'x.js')}:3:4`, ROOT)).toEqual({file: 'x.js', line: 3, column: 4});
+    expect(locationFromStack('Error: no frames', ROOT)).toBeNull();
+  });
+});
