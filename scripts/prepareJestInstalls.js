@@ -58,4 +58,4 @@ if (installedMajor(repo, 'jest') !== 30) {
 fs.rmSync(path.join(repo, 'node_modules', 'jest-perf-monitor'), {recursive: true, force: true});
 copyPackage(repo);
 fs.mkdirSync(path.join(installs, '30'), {recursive: true});
-ensureJest29();
+if (!process.argv.includes('--only=30')) ensureJest29();

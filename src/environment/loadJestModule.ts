@@ -18,6 +18,8 @@ export function loadJestModule(name: string): unknown {
       // Not a dependency of that jest-runner (jsdom never is): fall through.
     }
   }
+  // A runtime name, resolved like the user's own require would: this is no static import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(name);
 }
 

@@ -11,6 +11,10 @@ export interface SummaryOptions {
   maxFailures?: number;
 }
 
+/** Ids are clipped so that a table fits a 120-column CI log. */
+const ID_WIDTH = 80;
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
 const last = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
 
 const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
@@ -44,7 +48,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (skipped > 0) counts.push(`${skipped} skipped/todo`);
   if (retried > 0) counts.push(`${retried} retried`);
   lines.push(
-    `jest-perf-monitor: ${run.tests.length} tests (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
+    `jest-perf-monitor: ${plural(run.tests.length, 'test')} (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
       `test time ${ms(run.summary.totalDurationMs)}, avg ${ms(run.summary.avgDurationMs)}, max ${ms(run.summary.maxDurationMs)}`,
   );
 
@@ -55,7 +59,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       ['test', 'total', 'setup', 'call', 'teardown'],
       ...slowest.map(entry => {
         const a = last(entry);
-        return [clip(entry.id, 70), ms(a.durationMs), ms(a.setupMs), ms(a.callMs), ms(a.teardownMs)];
+        return [clip(entry.id, ID_WIDTH), ms(a.durationMs), ms(a.setupMs), ms(a.callMs), ms(a.teardownMs)];
       }),
     ]),
     );
@@ -70,7 +74,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
         ['test', 'delta', 'peak', 'heap delta'],
         ...hungry.map(entry => {
           const a = last(entry);
-          return [clip(entry.id, 70), signedMib(a.rssEndBytes - a.rssStartBytes), mib(a.rssPeakBytes), signedMib(a.heapEndBytes - a.heapStartBytes)];
+          return [clip(entry.id, ID_WIDTH), signedMib(a.rssEndBytes - a.rssStartBytes), mib(a.rssPeakBytes), signedMib(a.heapEndBytes - a.heapStartBytes)];
         }),
       ]),
     );
@@ -86,7 +90,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
         ['test', 'cpu', 'user', 'system'],
         ...cpuHeavy.map(entry => {
           const a = last(entry);
-          return [clip(entry.id, 70), `${(a.cpuPercent ?? 0).toFixed(0)} %`, ms(a.cpuUserMs), ms(a.cpuSystemMs)];
+          return [clip(entry.id, ID_WIDTH), `${(a.cpuPercent ?? 0).toFixed(0)} %`, ms(a.cpuUserMs), ms(a.cpuSystemMs)];
         }),
       ]),
     );
@@ -96,14 +100,14 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
   if (failed.length > 0 || hookFailures.length > 0) {
     const maxFailures = options.maxFailures ?? 10;
-    lines.push(`Failures (${failed.length} tests${hookFailures.length > 0 ? `, ${hookFailures.length} beforeAll/afterAll hooks` : ''})`);
+    lines.push(`Failures (${plural(failed.length, 'test')}${hookFailures.length > 0 ? `, ${plural(hookFailures.length, 'beforeAll/afterAll hook')}` : ''})`);
     for (const entry of failed.slice(0, maxFailures)) {
       const failure = last(entry).failure;
       const where = failure?.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : entry.file;
       lines.push(`  ✕ ${clip(entry.id, 100)}`);
       lines.push(`    ${where}  ${failure ? `${failure.errorType}: ${clip(failure.message, 100)}` : ''}`.trimEnd());
     }
-    if (failed.length > maxFailures) lines.push(`  … and ${failed.length - maxFailures} more failures (see the JSON file)`);
+    if (failed.length > maxFailures) lines.push(`  … and ${plural(failed.length - maxFailures, 'more failure')} (see the JSON file)`);
     for (const {file, failure} of hookFailures.slice(0, maxFailures)) {
       lines.push(`  ✕ ${file} (${failure.phase})  ${failure.errorType}: ${clip(failure.message, 100)}`);
     }

@@ -15,6 +15,7 @@ export function runningJestVersion(): string | null {
     }
   }
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, found at run time
     return (require('jest/package.json') as {version: string}).version;
   } catch {
     return null;
