@@ -2,6 +2,7 @@
 import {describe, expect, test} from '@jest/globals';
 import * as path from 'path';
 import {locationFromStack} from '../src/environment/describeFailure';
+import {encodeAttemptLine} from '../src/environment/TestRecorder';
 import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
 import {toSchema} from '../src/model/toSchema';
 import type {AttemptRecord, TestEntry} from '../src/model/types';
@@ -112,6 +113,16 @@ describe('channel', () => {
     expect(decoded.tests.map(t => [t.index, t.attempts.length])).toEqual([[0, 1], [1, 2]]);
     expect(decoded.skippedLines).toBe(1);
     expect(decoded.file).toMatchObject({completed: false, workerId: 2, loadMs: 5});
+  });
+
+  test('the hand-written attempt line is the JSON of the record', () => {
+    const failure = {errorType: 'Error', message: 'a "quoted"\nmessage', location: {file: 'a.js', line: 1, column: 2}, stack: 'Error\n  at x', phase: 'test' as const, errorCount: 1, timestampMs: 5};
+    for (const a of [attempt(), attempt({cpuPercent: null, status: 'failed', failure, spans: [{name: 'db "seed"', offsetMs: 1, durationMs: 0.5}], durationMs: 1e-7})]) {
+      const position = {index: 3, titlePath: ['dé', 'ti"tle\u0001']};
+      const expected = {v: CHANNEL_VERSION, k: 'attempt', session: 's-1', index: 3, titlePath: position.titlePath, a};
+      expect(JSON.parse(encodeAttemptLine('s-1', position, a))).toEqual(expected);
+      expect(encodeAttemptLine('s-1', position, a)).toBe(JSON.stringify(expected));
+    }
   });
 
   test('a file-end line completes the file; another version is skipped and named', () => {

@@ -32,7 +32,7 @@ export class RssSampler {
 
   private static instance: RssSampler | null = null;
 
-  /** The process-wide sampler, started on first use. */
+  /** The process-wide sampler, started now. */
   static shared(intervalMs: number): RssSampler | null {
     if (RssSampler.instance === null) {
       try {
@@ -41,6 +41,20 @@ export class RssSampler {
         return null;
       }
     }
+    return RssSampler.instance;
+  }
+
+  /**
+   * The process-wide sampler, started only once a test has lasted longer than one interval. Booting the thread
+   * costs ~55 ms of CPU per worker process, which a suite of short tests would pay for nothing: a test shorter
+   * than the interval would rarely get a sample anyway, and the kernel's high-water mark covers its new peaks.
+   */
+  static lazy(intervalMs: number): LazyRssSampler {
+    return new LazyRssSampler(intervalMs);
+  }
+
+  /** The sampler if one is running in this process. */
+  static running(): RssSampler | null {
     return RssSampler.instance;
   }
 
@@ -69,3 +83,23 @@ const sample = () => {
 };
 setInterval(sample, workerData.intervalMs);
 `;
+
+/** Defers `RssSampler.shared()` until `noteDuration()` sees a test longer than the interval. */
+export class LazyRssSampler {
+  private sampler: RssSampler | null = RssSampler.running();
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Called at the end of each test attempt. */
+  noteDuration(durationMs: number): void {
+    if (this.sampler === null && durationMs >= this.intervalMs) this.sampler = RssSampler.shared(this.intervalMs);
+  }
+
+  reset(): void {
+    this.sampler?.reset();
+  }
+
+  peakBytes(): number {
+    return this.sampler === null ? 0 : this.sampler.peakBytes();
+  }
+}

@@ -2,10 +2,11 @@ import {closeSync, openSync, writeSync} from 'fs';
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {CHANNEL_VERSION} from '../model/channel';
-import type {AttemptLine, FileEndLine, FileStartLine} from '../model/channel';
+import type {FileEndLine, FileStartLine} from '../model/channel';
 import type {AttemptRecord, FailureRecord, SpanRecord, TestStatus} from '../model/types';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
-import type {RssSampler} from './RssSampler';
+import {rssReader} from './readRss';
+import type {LazyRssSampler} from './RssSampler';
 
 /** The parts of circus's state this recorder reads. Structural, so Jest 29 and 30 both fit. */
 export interface CircusTestLike {
@@ -34,6 +35,8 @@ export interface CircusStateLike {
 interface Position {
   index: number;
   titlePath: string[];
+  /** The JSON of `titlePath`, encoded once per test rather than once per attempt. */
+  titlePathJson?: string;
 }
 
 /** What a running attempt has gathered so far. */
@@ -52,6 +55,11 @@ interface ActiveAttempt {
   concurrent: boolean;
   spans: SpanRecord[];
 }
+
+/** Channel lines are written at least this often... */
+const FLUSH_MS = 250;
+/** ...or when this many characters are waiting. */
+const FLUSH_BYTES = 64 * 1024;
 
 let internalErrorReported = false;
 
@@ -84,13 +92,16 @@ export class TestRecorder {
   private beforeAllMs = 0;
   private afterAllMs = 0;
   private readonly hookFailures: FailureRecord[] = [];
+  private readonly readRss = rssReader();
+  private pending = '';
+  private lastFlushMs = 0;
 
   constructor(
     private readonly channelPath: string,
     private readonly testPath: string,
     private readonly rootDir: string,
     private readonly workerId: number,
-    private readonly sampler: RssSampler | null,
+    private readonly sampler: LazyRssSampler | null,
   ) {
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
@@ -156,6 +167,7 @@ export class TestRecorder {
 
   close(): void {
     process.removeListener('exit', this.onProcessExit);
+    this.flush();
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;
@@ -190,6 +202,7 @@ export class TestRecorder {
       heapStartBytes: getHeapStatistics().used_heap_size,
     };
     this.write(JSON.stringify(line));
+    this.flush();
   }
 
   private finishFile(): void {
@@ -203,6 +216,7 @@ export class TestRecorder {
       hookFailures: this.hookFailures,
     };
     this.write(JSON.stringify(line));
+    this.flush();
   }
 
   /**
@@ -257,7 +271,7 @@ export class TestRecorder {
       startedAtMs: Date.now(),
       fnStartMs: -1,
       fnEndMs: -1,
-      rssStartBytes: process.memoryUsage.rss(),
+      rssStartBytes: this.readRss(),
       heapStartBytes: getHeapStatistics().used_heap_size,
       cpuUserStartUs: usage.userCPUTime,
       cpuSystemStartUs: usage.systemCPUTime,
@@ -284,13 +298,14 @@ export class TestRecorder {
       record = emptyAttempt(test.invocations, notRun, attempt.startedAtMs);
     } else {
       const usage = process.resourceUsage();
-      const rssEndBytes = process.memoryUsage.rss();
+      const rssEndBytes = this.readRss();
       const heapEndBytes = getHeapStatistics().used_heap_size;
       // A new all-time high reached during the attempt is its exact peak; below an earlier high, the sampler
       // and the two end points are what we know.
       const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       const sampledBytes = this.sampler ? this.sampler.peakBytes() : 0;
       const durationMs = endMs - attempt.startMs;
+      this.sampler?.noteDuration(durationMs);
       const fnStartMs = attempt.fnStartMs < 0 ? endMs : attempt.fnStartMs;
       // No fn end: a beforeEach failed and the body never ran; everything after the fn start is teardown.
       const fnEndMs = attempt.fnEndMs < 0 ? fnStartMs : attempt.fnEndMs;
@@ -319,21 +334,22 @@ export class TestRecorder {
         failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.rootDir) : null,
       };
     }
-    const line: AttemptLine = {
-      v: CHANNEL_VERSION,
-      k: 'attempt',
-      session: this.session,
-      index: attempt.position.index,
-      titlePath: attempt.position.titlePath,
-      a: record,
-    };
-    this.write(JSON.stringify(line));
+    this.write(encodeAttemptLine(this.session, attempt.position, record));
   }
 
   private write(json: string): void {
-    if (this.fd === null) return;
-    // One synchronous append per record: a worker that exits mid-file keeps every finished test.
-    writeSync(this.fd, `${json}\n`);
+    this.pending += `${json}\n`;
+    // Flushed at file start and end, on process exit (see onProcessExit), and at least every FLUSH_MS, so a worker
+    // that dies mid-file keeps what it finished; batching keeps the syscalls off a fast suite's hot path.
+    const now = performance.now();
+    if (now - this.lastFlushMs >= FLUSH_MS || this.pending.length >= FLUSH_BYTES) this.flush(now);
+  }
+
+  private flush(now = performance.now()): void {
+    this.lastFlushMs = now;
+    if (this.fd === null || this.pending.length === 0) return;
+    writeSync(this.fd, this.pending);
+    this.pending = '';
   }
 }
 
@@ -358,4 +374,22 @@ function emptyAttempt(attempt: number, status: TestStatus, startedAtMs: number):
     spans: [],
     failure: null,
   };
+}
+
+/**
+ * `JSON.stringify` of an `AttemptLine`, written out by hand: this runs once per test, and a template of numbers is
+ * several times cheaper than serialising the object. The decoder sees ordinary JSON; `channel.test.ts` checks
+ * that both encodings agree.
+ */
+export function encodeAttemptLine(session: string, position: Position, a: AttemptRecord): string {
+  position.titlePathJson ??= JSON.stringify(position.titlePath);
+  return (
+    `{"v":${CHANNEL_VERSION},"k":"attempt","session":"${session}","index":${position.index},"titlePath":${position.titlePathJson},` +
+    `"a":{"attempt":${a.attempt},"status":"${a.status}","startedAtMs":${a.startedAtMs},"durationMs":${a.durationMs},` +
+    `"setupMs":${a.setupMs},"callMs":${a.callMs},"teardownMs":${a.teardownMs},"rssStartBytes":${a.rssStartBytes},` +
+    `"rssPeakBytes":${a.rssPeakBytes},"rssEndBytes":${a.rssEndBytes},"heapStartBytes":${a.heapStartBytes},` +
+    `"heapEndBytes":${a.heapEndBytes},"cpuUserMs":${a.cpuUserMs},"cpuSystemMs":${a.cpuSystemMs},` +
+    `"cpuPercent":${a.cpuPercent === null || !Number.isFinite(a.cpuPercent) ? 'null' : a.cpuPercent},"concurrent":${a.concurrent},` +
+    `"spans":${a.spans.length === 0 ? '[]' : JSON.stringify(a.spans)},"failure":${a.failure === null ? 'null' : JSON.stringify(a.failure)}}}`
+  );
 }

@@ -86,7 +86,7 @@ function createRecorder(
     const {projectConfig, globalConfig} = config;
     const intervalMs = Math.round(channel.settings.cpuIntervalS * 1000);
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
-    const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.shared(intervalMs) : null;
+    const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
     const recorder = new TestRecorder(
       channelFilePath(channel.dir, projectConfig.id, context.testPath),
       context.testPath,
