@@ -22,6 +22,10 @@ module.exports = tseslint.config(
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
   {
+    files: ['examples/**/__tests__/**/*.js'],
+    languageOptions: {globals: {describe: 'readonly', test: 'readonly', expect: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', beforeEach: 'readonly', afterEach: 'readonly'}},
+  },
+  {
     // The architecture, enforced: the environment (inside every worker) never pulls in the reporter side.
     files: ['src/environment/**/*.ts', 'src/environment.ts', 'src/environment-jsdom.ts', 'src/perf.ts'],
     rules: {

@@ -82,12 +82,12 @@ describe.each(MAJORS)('Jest %i', major => {
 
     expect(failure('throws > assertion')).toMatchObject({phase: 'test', error_type: 'JestAssertionError'});
     expect(failure('throws > assertion').message).toContain('Expected: 3');
-    expect(at('throws > assertion')).toEqual({file: 'failures.test.js', line: 32, column: 19});
+    expect(at('throws > assertion')).toEqual({file: 'failures.test.js', line: 39, column: 19});
 
     const timeout = failure('throws > timeout');
     expect(timeout.error_type).toBe('Timeout');
     expect(timeout.message).toMatch(/^Exceeded timeout of 200 ms/);
-    expect(timeout.location?.line).toBe(34);
+    expect(timeout.location?.line).toBe(41);
     expect(run.test('throws > timeout').call_time).toBeGreaterThanOrEqual(0.195);
 
     expect(failure('throws > a string')).toMatchObject({error_type: 'string', message: 'Thrown: "plain string"'});
@@ -98,13 +98,21 @@ describe.each(MAJORS)('Jest %i', major => {
       expect(at(suffix)?.file).toBe('failures.test.js');
     }
     expect(failure('throws > after an await')).toMatchObject({error_type: 'TypeError', message: 'late failure'});
-    expect(at('throws > after an await')?.line).toBe(49);
+    expect(at('throws > after an await')?.line).toBe(56);
 
     expect(run.test('throws > failing test that fails').status).toBe('passed');
     expect(run.test('throws > passes').failure).toBeUndefined();
 
     const file = run.metrics().files['failures.test.js'];
-    expect(file.hook_failures.map(f => [f.phase, f.message])).toEqual([['beforeAll', 'beforeAll broke'], ['afterAll', 'afterAll broke']]);
-    expect(run.metrics().stats).toEqual({failures_count: 11, passed_count: 3, total_count: 14});
+    expect(file.hook_failures.map(f => [f.phase, f.message])).toEqual([
+      ['beforeAll', 'beforeAll broke'],
+      ['afterAll', 'afterAll broke'],
+      ['afterAll', 'Thrown: "afterAll string"'],
+    ]);
+    // A string thrown in a hook is located where the hook was declared.
+    expect(file.hook_failures[2].location).toEqual({file: 'failures.test.js', line: 31, column: 3});
+    expect(run.metrics().stats).toEqual({failures_count: 11, passed_count: 4, total_count: 15});
+    // Plain text: no ANSI colour codes, even though expect colours its messages.
+    expect(JSON.stringify(run.metrics())).not.toMatch(/\\u001b\[/);
   });
 });

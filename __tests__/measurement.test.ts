@@ -60,14 +60,16 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(transient.memory.peak_mb - transient.memory.start_mb).toBeGreaterThan(280);
   });
 
-  test('CPU: a busy test is near 100 %, an idle one near 0', async () => {
+  test('CPU: a busy test shows its CPU time, an idle one almost none', async () => {
     const run = await runJest('cpu', {major});
     expect(run.exitCode).toBe(0);
     const busy = run.test('cpu.test.js::busy');
     const idle = run.test('cpu.test.js::idle');
-    expect(busy.cpu_percent).toBeGreaterThan(60);
-    expect(busy.cpu_user_ms).toBeGreaterThan(200);
-    expect(idle.cpu_percent).toBeLessThan(30);
+    // The busy test used 300 ms of CPU by construction; its share of a core depends on the machine's load.
+    expect(busy.cpu_user_ms + busy.cpu_system_ms).toBeGreaterThanOrEqual(295);
+    expect(busy.cpu_percent).toBeGreaterThan(30);
+    expect(idle.cpu_percent).toBeLessThan(25);
+    expect(busy.cpu_percent! - idle.cpu_percent!).toBeGreaterThan(20);
     expect(idle.cpu_percent).not.toBeNull();
   });
 
@@ -80,5 +82,7 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(spans[1].duration).toBeLessThan(0.05);
     near(spans[2].duration, 30);
     expect(spans[2].offset).toBeGreaterThan(spans[0].offset);
+    expect(run.test('concurrent > slow one').spans?.map(span => span.name)).toEqual(['slow span']);
+    expect(run.test('concurrent > fast one').spans?.map(span => span.name)).toEqual(['fast span']);
   });
 });

@@ -23,19 +23,30 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(readFileSync(path.join(workers.dir, 'performance_metrics.json'), 'utf8')).toContain('"schema_version": 1');
   });
 
-  test.each([['--maxWorkers=2'], ['--runInBand']])('a worker that exits mid-file keeps the tests it finished (%s)', async mode => {
-    const run = await runJest('crash', {major, args: [mode, 'crash.test.js']});
+  // Two files, so Jest uses workers (with one file it runs in band, and process.exit ends Jest itself).
+  test.each([
+    ['in workers', ['--maxWorkers=2', 'crash.test.js', 'ok.test.js']],
+    ['in band', ['--runInBand', 'crash.test.js']],
+  ])('a test that calls process.exit keeps the tests finished before it (%s)', async (_mode, args) => {
+    const run = await runJest('crash', {major, args});
     expect(run.exitCode).toBe(1);
     const tests = run.metrics().tests;
-    expect(Object.keys(tests)).toEqual(['crash.test.js::first', 'crash.test.js::second', 'crash.test.js::exits the worker']);
+    expect(Object.keys(tests).filter(id => id.startsWith('crash'))).toEqual(['crash.test.js::first', 'crash.test.js::second', 'crash.test.js::exits the worker']);
     expect(tests['crash.test.js::first'].status).toBe('passed');
     expect(tests['crash.test.js::exits the worker'].status).toBe('failed');
     expect(tests['crash.test.js::exits the worker'].failure?.message).toMatch(/^The worker process exited \(code 1\)/);
     expect(run.metrics().files['crash.test.js'].completed).toBe(false);
   });
 
+  test('a worker killed with SIGKILL (no exit event) keeps the tests it finished', async () => {
+    const run = await runJest('crash', {major, args: ['--maxWorkers=2', 'killed.test.js', 'ok.test.js']});
+    expect(run.exitCode).toBe(1);
+    expect(Object.keys(run.metrics().tests).sort()).toEqual(['killed.test.js::first', 'killed.test.js::second', 'ok.test.js::healthy']);
+    expect(run.metrics().files['killed.test.js'].completed).toBe(false);
+  });
+
   test('the other files of a run with a crashing worker are all reported', async () => {
-    const run = await runJest('crash', {major, args: ['--maxWorkers=2']});
+    const run = await runJest('crash', {major, args: ['--maxWorkers=2', 'crash.test.js', 'ok.test.js']});
     expect(run.exitCode).toBe(1);
     expect(Object.keys(run.metrics().tests).sort()).toEqual([
       'crash.test.js::exits the worker',

@@ -67,6 +67,8 @@ describe('resolveOptions', () => {
     [{captureRate: 2}, /option "captureRate" got 2; allowed: a number from 0 to 1/],
     [{failOn: ['budget', 'speed']}, /option "failOn" got \["budget","speed"\]; allowed: a list of any of budget, regression, leak/],
     [{budgets: {tests: [{maxDuration: 1}]}}, /option "budgets" got/],
+    [{budgets: {suite: 5}}, /option "budgets" got/],
+    [{budgets: {suite: {maxSetup: 1}}}, /option "budgets" got/],
     [[], /reporter options must be an object/],
   ])('rejects %j with one line', (raw, message) => {
     let error: unknown;
@@ -160,6 +162,15 @@ describe('model', () => {
     expect(doc.session).toEqual({duration: 1.5, total_tests: 2, timestamp: '1970-01-01T00:00:00.000Z'});
     expect(doc.system).toBeUndefined();
     expect(Object.keys(doc)).toEqual(['schema_version', 'session', 'tests', 'files', 'stats', 'summary']);
+  });
+
+  test('a title that itself ends in " [2]" never collides with a duplicate suffix', () => {
+    const collector = new MetricsCollector(ROOT);
+    const record = (index: number, title: string) => ({testPath: path.join(ROOT, 'a.test.js'), titlePath: [title], index, workerId: 1, attempts: [attempt()]});
+    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, tests: [record(0, 't [2]'), record(1, 't'), record(2, 't')]});
+    const ids = collector.build({startedAtMs: 0, durationMs: 1, system: null}).tests.map(t => t.id);
+    expect(ids).toEqual(['a.test.js::t [2]', 'a.test.js::t', 'a.test.js::t [3]']);
+    expect(new Set(ids).size).toBe(3);
   });
 });
 

@@ -10,7 +10,7 @@
  * It prints the median wall time of each and the ratios, and writes bench/results.json.
  *
  * Environment: BENCH_RUNS (default 5 counted runs per variant, after one warm-up round), BENCH_FILES,
- * BENCH_TESTS_PER_FILE, BENCH_MAX_WORKERS (default 2).
+ * BENCH_TESTS_PER_FILE, BENCH_MAX_WORKERS (default: Jest's own choice, cores - 1).
  */
 const {spawnSync, execFileSync} = require('child_process');
 const fs = require('fs');
@@ -22,7 +22,8 @@ const work = path.join(__dirname, '.work');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const files = Number(process.env.BENCH_FILES ?? 50);
 const testsPerFile = Number(process.env.BENCH_TESTS_PER_FILE ?? 100);
-const maxWorkers = process.env.BENCH_MAX_WORKERS ?? '2';
+// Jest's own default (cores - 1) unless told otherwise: what users get.
+const maxWorkers = process.env.BENCH_MAX_WORKERS ?? null;
 
 execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
 
@@ -55,17 +56,36 @@ for (const [name, config] of Object.entries(variants)) {
 }
 
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
+
+/**
+ * CPU seconds (user + system) used by this process's finished children, Jest's workers included: fields 16 and 17
+ * of /proc/self/stat, in clock ticks. CPU time is what the plugin adds, and it is far less disturbed than wall
+ * time by a noisy machine. Linux only; elsewhere the CPU columns are left out.
+ */
+function childrenCpuSeconds() {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
+    return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
 function runOnce(name) {
   const env = {...process.env, CI: 'true'};
   for (const key of Object.keys(env)) if (key.startsWith('JEST_PERF_')) delete env[key];
+  const cpuBefore = childrenCpuSeconds();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [jestBin, '--config', path.join(work, `jest.${name}.config.js`), `--maxWorkers=${maxWorkers}`, '--silent'], {cwd: work, env, encoding: 'utf8'});
+  const result = spawnSync(process.execPath, [jestBin, '--config', path.join(work, `jest.${name}.config.js`), ...(maxWorkers === null ? [] : [`--maxWorkers=${maxWorkers}`]), '--silent'], {cwd: work, env, encoding: 'utf8'});
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpuAfter = childrenCpuSeconds();
   if (result.status !== 0) {
     process.stderr.write(result.stderr);
     throw new Error(`${name} run failed (exit ${result.status})`);
   }
-  return seconds;
+  return {wall: seconds, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
 }
 
 const median = values => {
@@ -76,22 +96,32 @@ const median = values => {
 
 const names = Object.keys(variants);
 const times = Object.fromEntries(names.map(name => [name, []]));
-process.stdout.write(`Suite: ${files * testsPerFile} trivial tests in ${files} files, --maxWorkers=${maxWorkers}; ${runs} runs each after a warm-up\n`);
+const cpu = Object.fromEntries(names.map(name => [name, []]));
+process.stdout.write(`Suite: ${files * testsPerFile} trivial tests in ${files} files, ${maxWorkers === null ? "Jest's default workers" : `--maxWorkers=${maxWorkers}`}; ${runs} runs each after a warm-up\n`);
 for (const name of names) runOnce(name); // warm-up: transform cache, disk cache
 for (let round = 0; round < runs; round++) {
-  for (const name of names) times[name].push(runOnce(name));
-  process.stdout.write(`  round ${round + 1}/${runs}: ${names.map(name => `${name} ${times[name][round].toFixed(2)} s`).join(', ')}\n`);
+  for (const name of names) {
+    const measured = runOnce(name);
+    times[name].push(measured.wall);
+    cpu[name].push(measured.cpu);
+  }
+  process.stdout.write(`  round ${round + 1}/${runs}: ${names.map(name => `${name} ${times[name][round].toFixed(2)} s (cpu ${cpu[name][round]?.toFixed(2)} s)`).join(', ')}\n`);
 }
 
 // Ratios pair by pair within a round, then the median: robust to the machine drifting between rounds.
-const pairRatio = (a, b) => median(times[a].map((value, index) => value / times[b][index]));
+const pairRatio = (a, b, series = times) => median(series[a].map((value, index) => value / series[b][index]));
+const hasCpu = cpu.plain.every(value => value !== null);
 const result = {
   date: new Date().toISOString(),
   machine: {platform: process.platform, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node},
   jest: require(path.join(repo, 'node_modules', 'jest', 'package.json')).version,
-  suite: {kind: 'trivial', files, testsPerFile, maxWorkers: Number(maxWorkers)},
+  suite: {kind: 'trivial', files, testsPerFile, maxWorkers: maxWorkers === null ? 'jest default' : Number(maxWorkers)},
   runs,
   medianSeconds: Object.fromEntries(names.map(name => [name, Number(median(times[name]).toFixed(3))])),
+  medianCpuSeconds: hasCpu ? Object.fromEntries(names.map(name => [name, Number(median(cpu[name]).toFixed(3))])) : null,
+  cpuRatios: hasCpu
+    ? {floorVsPlain: Number(pairRatio('floor', 'plain', cpu).toFixed(3)), pluginVsPlain: Number(pairRatio('plugin', 'plain', cpu).toFixed(3)), pluginVsFloor: Number(pairRatio('plugin', 'floor', cpu).toFixed(3))}
+    : null,
   ratios: {
     floorVsPlain: Number(pairRatio('floor', 'plain').toFixed(3)),
     pluginVsPlain: Number(pairRatio('plugin', 'plain').toFixed(3)),
@@ -99,11 +129,16 @@ const result = {
   },
 };
 result.pointsOverFloor = Number(((result.ratios.pluginVsPlain - result.ratios.floorVsPlain) * 100).toFixed(1));
+if (hasCpu) result.cpuPointsOverFloor = Number(((result.cpuRatios.pluginVsPlain - result.cpuRatios.floorVsPlain) * 100).toFixed(1));
 fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-process.stdout.write(`\n${'variant'.padEnd(8)} median wall\n`);
-for (const name of names) process.stdout.write(`${name.padEnd(8)} ${result.medianSeconds[name].toFixed(2)} s\n`);
-process.stdout.write(
-  `\nfloor/plain  ${result.ratios.floorVsPlain.toFixed(3)}x\nplugin/plain ${result.ratios.pluginVsPlain.toFixed(3)}x\nplugin/floor ${result.ratios.pluginVsFloor.toFixed(3)}x\n` +
-    `plugin is ${result.pointsOverFloor} points over the floor (target: at most 3)\nWrote bench/results.json\n`,
-);
+const row = (label, values) => `${label.padEnd(18)}${values.map(value => String(value).padStart(10)).join('')}\n`;
+process.stdout.write(`\n${row('', ['wall', ...(hasCpu ? ['cpu'] : [])])}`);
+for (const name of names) {
+  process.stdout.write(row(`${name} (median)`, [`${result.medianSeconds[name].toFixed(2)} s`, ...(hasCpu ? [`${result.medianCpuSeconds[name].toFixed(2)} s`] : [])]));
+}
+for (const key of ['floorVsPlain', 'pluginVsPlain', 'pluginVsFloor']) {
+  process.stdout.write(row(key, [`${result.ratios[key].toFixed(3)}x`, ...(hasCpu ? [`${result.cpuRatios[key].toFixed(3)}x`] : [])]));
+}
+process.stdout.write(row('points over floor', [result.pointsOverFloor, ...(hasCpu ? [result.cpuPointsOverFloor] : [])]));
+process.stdout.write('(ratios are medians of the per-round ratios; target: plugin at most 3 points over the floor)\nWrote bench/results.json\n');

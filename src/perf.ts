@@ -16,6 +16,18 @@ function bridge(): PerfBridge | undefined {
   return (globalThis as unknown as Record<symbol, PerfBridge | undefined>)[BRIDGE_KEY];
 }
 
+interface ExpectState {
+  currentTestName?: string;
+  currentConcurrentTestName?: () => string | undefined;
+}
+
+/** The test this code runs in, as Jest names it; concurrent tests each see their own (AsyncLocalStorage). */
+function currentTestName(): string | undefined {
+  const expect = (globalThis as {expect?: {getState?: () => ExpectState}}).expect;
+  const state = expect?.getState?.();
+  return state?.currentConcurrentTestName?.() ?? state?.currentTestName;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
 }
@@ -37,8 +49,9 @@ export interface Perf {
 export const perf: Perf = {
   span<T>(name: string, fn: () => T): T {
     const startMs = performance.now();
+    const testName = currentTestName();
     const record = (): void => {
-      bridge()?.recordSpan(name, startMs, performance.now() - startMs);
+      bridge()?.recordSpan(name, startMs, performance.now() - startMs, testName);
     };
     let result: T;
     try {
@@ -61,7 +74,7 @@ export const perf: Perf = {
     if (startMs === undefined) return undefined;
     const endMs = endMark === undefined ? performance.now() : marks.get(endMark) ?? performance.now();
     const durationMs = endMs - startMs;
-    bridge()?.recordSpan(name, startMs, durationMs);
+    bridge()?.recordSpan(name, startMs, durationMs, currentTestName());
     return durationMs;
   },
 };

@@ -14,7 +14,8 @@ export class RssSampler {
   private readonly worker: Worker;
 
   private constructor(intervalMs: number) {
-    const shared = new SharedArrayBuffer(4);
+    // [0]: peak RSS in KiB since the last reset; [1]: 1 once the thread is sampling.
+    const shared = new SharedArrayBuffer(8);
     this.peakKiB = new Int32Array(shared);
     // The thread is tiny and self-contained; eval keeps it out of the module graph Jest resolves.
     this.worker = new Worker(SAMPLER_SOURCE, {
@@ -26,6 +27,9 @@ export class RssSampler {
       stderr: false,
     });
     this.worker.unref();
+    // Wait (bounded) until the thread samples, so its boot (~55 ms of CPU, a few MiB of RSS) is over before the
+    // next test starts measuring; a thread that is slow to boot is simply waited for no longer.
+    Atomics.wait(this.peakKiB, 1, 0, BOOT_WAIT_MS);
     // A sampler that cannot run must never disturb the test run; the high-water mark still works without it.
     this.worker.on('error', () => {});
   }
@@ -48,6 +52,7 @@ export class RssSampler {
    * The process-wide sampler, started only once a test has lasted longer than one interval. Booting the thread
    * costs ~55 ms of CPU per worker process, which a suite of short tests would pay for nothing: a test shorter
    * than the interval would rarely get a sample anyway, and the kernel's high-water mark covers its new peaks.
+   * It starts between two tests (after the long test's figures are taken) and is waited for there.
    */
   static lazy(intervalMs: number): LazyRssSampler {
     return new LazyRssSampler(intervalMs);
@@ -69,6 +74,8 @@ export class RssSampler {
   }
 }
 
+const BOOT_WAIT_MS = 500;
+
 const SAMPLER_SOURCE = `
 const {workerData} = require('worker_threads');
 const peak = new Int32Array(workerData.shared);
@@ -82,6 +89,9 @@ const sample = () => {
   }
 };
 setInterval(sample, workerData.intervalMs);
+sample();
+Atomics.store(peak, 1, 1);
+Atomics.notify(peak, 1);
 `;
 
 /** Defers `RssSampler.shared()` until `noteDuration()` sees a test longer than the interval. */

@@ -25,7 +25,7 @@ type HookType = 'beforeAll' | 'beforeEach' | 'afterAll' | 'afterEach';
 export interface CircusEventLike {
   name: string;
   test?: CircusTestLike;
-  hook?: {type: HookType};
+  hook?: {type: HookType; asyncError?: unknown};
   error?: unknown;
 }
 export interface CircusStateLike {
@@ -37,7 +37,20 @@ interface Position {
   titlePath: string[];
   /** The JSON of `titlePath`, encoded once per test rather than once per attempt. */
   titlePathJson?: string;
+  /** Jest's name of the test (titles joined by spaces), as expect's state reports it; made on first use. */
+  name?: string;
 }
+
+function nameOf(position: Position): string {
+  return (position.name ??= position.titlePath.join(' '));
+}
+
+function addSpan(attempt: ActiveAttempt, span: {name: string; startMs: number; durationMs: number}): void {
+  if (attempt.spans === NO_SPANS) attempt.spans = [];
+  attempt.spans.push({name: span.name, offsetMs: Math.max(0, span.startMs - attempt.startMs), durationMs: span.durationMs});
+}
+
+const MAX_PARKED_SPANS = 100;
 
 /** What a running attempt has gathered so far. */
 interface ActiveAttempt {
@@ -51,15 +64,18 @@ interface ActiveAttempt {
   cpuUserStartUs: number;
   cpuSystemStartUs: number;
   maxRssStartKiB: number;
+  /** The process figures were read (at test_started, or at test_start on Jest < 29.6). */
+  measured: boolean;
   failedPhase: FailureRecord['phase'] | null;
   concurrent: boolean;
   spans: SpanRecord[];
 }
 
-/** Channel lines are written at least this often... */
-const FLUSH_MS = 250;
-/** ...or when this many characters are waiting. */
-const FLUSH_BYTES = 64 * 1024;
+/** Shared by attempts that recorded no span, so the common case allocates no array. */
+const NO_SPANS: SpanRecord[] = [];
+
+/** Whether this Jest emits test_started (29.6+); learnt from the first one seen in the process. */
+let testStartedSeen = false;
 
 let internalErrorReported = false;
 
@@ -93,8 +109,8 @@ export class TestRecorder {
   private afterAllMs = 0;
   private readonly hookFailures: FailureRecord[] = [];
   private readonly readRss = rssReader();
-  private pending = '';
-  private lastFlushMs = 0;
+  /** Spans of tests that have not started yet, by Jest's test name. */
+  private readonly parkedSpans = new Map<string, Array<{name: string; startMs: number; durationMs: number}>>();
 
   constructor(
     private readonly channelPath: string,
@@ -102,6 +118,8 @@ export class TestRecorder {
     private readonly rootDir: string,
     private readonly workerId: number,
     private readonly sampler: LazyRssSampler | null,
+    /** Under `workerThreads: true` several files share one process, so every figure is shared. */
+    private readonly alwaysConcurrent = false,
   ) {
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
@@ -116,9 +134,17 @@ export class TestRecorder {
       case 'test_start':
         this.startAttempt(event.test!);
         break;
+      case 'test_started':
+        this.startMeasuring(event.test!);
+        break;
       case 'test_fn_start': {
         const attempt = this.active.get(event.test!);
-        if (attempt) attempt.fnStartMs = performance.now();
+        if (attempt) {
+          attempt.fnStartMs = performance.now();
+          // Errors that arrived without a hook_failure (an unhandled rejection or 'error' event during a
+          // beforeEach) also stop the body from running: they belong to setup.
+          if (attempt.failedPhase === null && event.test!.errors.length > 0) attempt.failedPhase = 'beforeEach';
+        }
         break;
       }
       case 'test_fn_success':
@@ -158,16 +184,31 @@ export class TestRecorder {
     }
   }
 
-  /** Adds a span measured by the test itself to the attempt that is running. */
-  recordSpan(name: string, startMs: number, durationMs: number): void {
-    const attempt = this.current;
-    if (attempt === null) return;
-    attempt.spans.push({name: String(name), offsetMs: Math.max(0, startMs - attempt.startMs), durationMs});
+  /**
+   * Adds a span measured by the test itself. `testName` is Jest's name of the test that made it (describe titles
+   * and title joined by spaces, from expect's state), which tells concurrent tests apart; without it, the span
+   * goes to the attempt that started last.
+   */
+  recordSpan(name: string, startMs: number, durationMs: number, testName?: string): void {
+    const span = {name: String(name), startMs, durationMs};
+    let attempt = this.current;
+    if (testName !== undefined) {
+      attempt = null;
+      for (const candidate of this.active.values()) if (nameOf(candidate.position) === testName) attempt = candidate;
+      if (attempt === null) {
+        // Jest 29 (and 30 before 30.2) start concurrent test bodies before their test_start: keep the span for
+        // when that test starts.
+        const parked = this.parkedSpans.get(testName) ?? [];
+        if (parked.length < MAX_PARKED_SPANS) parked.push(span);
+        this.parkedSpans.set(testName, parked);
+        return;
+      }
+    }
+    if (attempt !== null) addSpan(attempt, span);
   }
 
   close(): void {
     process.removeListener('exit', this.onProcessExit);
-    this.flush();
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;
@@ -202,7 +243,6 @@ export class TestRecorder {
       heapStartBytes: getHeapStatistics().used_heap_size,
     };
     this.write(JSON.stringify(line));
-    this.flush();
   }
 
   private finishFile(): void {
@@ -216,7 +256,6 @@ export class TestRecorder {
       hookFailures: this.hookFailures,
     };
     this.write(JSON.stringify(line));
-    this.flush();
   }
 
   /**
@@ -225,10 +264,15 @@ export class TestRecorder {
    * synchronously, and so does the write.
    */
   private readonly onProcessExit = (code: number): void => {
-    for (const test of [...this.active.keys()]) {
-      this.finishAttempt(test, null, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
+    // Never throw here: a throwing 'exit' listener stops the others, the reporter's in-band one included.
+    try {
+      for (const test of [...this.active.keys()]) {
+        this.finishAttempt(test, null, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
+      }
+      this.close();
+    } catch (error) {
+      reportInternalError('environment exit handler', error);
     }
-    this.close();
   };
 
   private endHook(event: CircusEventLike): void {
@@ -238,7 +282,7 @@ export class TestRecorder {
       if (type === 'beforeAll') this.beforeAllMs += elapsed;
       else this.afterAllMs += elapsed;
       if (event.name === 'hook_failure') {
-        this.hookFailures.push(describeFailure([event.error], type, this.rootDir));
+        this.hookFailures.push(describeFailure([[event.error, event.hook!.asyncError]], type, this.rootDir));
       }
       return;
     }
@@ -260,30 +304,55 @@ export class TestRecorder {
     return position;
   }
 
+  /** `test_start`: the clock only. Skipped and todo tests end here, so they cost next to nothing. */
   private startAttempt(test: CircusTestLike): void {
-    const concurrent = test.concurrent === true || this.active.size > 0;
-    if (concurrent) for (const other of this.active.values()) other.concurrent = true;
-    this.sampler?.reset();
-    const usage = process.resourceUsage();
     const attempt: ActiveAttempt = {
       position: this.positionOf(test),
-      startMs: 0,
+      startMs: performance.now(),
       startedAtMs: Date.now(),
       fnStartMs: -1,
       fnEndMs: -1,
-      rssStartBytes: this.readRss(),
-      heapStartBytes: getHeapStatistics().used_heap_size,
-      cpuUserStartUs: usage.userCPUTime,
-      cpuSystemStartUs: usage.systemCPUTime,
-      maxRssStartKiB: usage.maxRSS,
+      rssStartBytes: 0,
+      heapStartBytes: 0,
+      cpuUserStartUs: 0,
+      cpuSystemStartUs: 0,
+      maxRssStartKiB: 0,
+      measured: false,
       // A beforeAll failure is attached to the test before it starts.
       failedPhase: test.errors.length > 0 ? 'beforeAll' : null,
-      concurrent,
-      spans: [],
+      concurrent: this.alwaysConcurrent || test.concurrent === true || this.active.size > 0,
+      spans: NO_SPANS,
     };
+    if (attempt.concurrent) for (const other of this.active.values()) other.concurrent = true;
     this.active.set(test, attempt);
     this.current = attempt;
-    attempt.startMs = performance.now();
+    if (this.parkedSpans.size > 0) {
+      const parked = this.parkedSpans.get(nameOf(attempt.position));
+      if (parked !== undefined) {
+        this.parkedSpans.delete(nameOf(attempt.position));
+        for (const span of parked) addSpan(attempt, span);
+      }
+    }
+    // Jest before 29.6 has no test_started: until one is seen, measure here.
+    if (!testStartedSeen) this.measure(attempt);
+  }
+
+  /** `test_started` (the test will run): the process figures, read as close to the start as Jest allows. */
+  private startMeasuring(test: CircusTestLike): void {
+    testStartedSeen = true;
+    const attempt = this.active.get(test);
+    if (attempt !== undefined && !attempt.measured) this.measure(attempt);
+  }
+
+  private measure(attempt: ActiveAttempt): void {
+    attempt.measured = true;
+    this.sampler?.reset();
+    const usage = process.resourceUsage();
+    attempt.cpuUserStartUs = usage.userCPUTime;
+    attempt.cpuSystemStartUs = usage.systemCPUTime;
+    attempt.maxRssStartKiB = usage.maxRSS;
+    attempt.heapStartBytes = getHeapStatistics().used_heap_size;
+    attempt.rssStartBytes = this.readRss();
   }
 
   private finishAttempt(test: CircusTestLike, notRun: 'skipped' | 'todo' | null, exitMessage?: string): void {
@@ -294,8 +363,9 @@ export class TestRecorder {
     if (this.current === attempt) this.current = null;
 
     let record: AttemptRecord;
-    if (notRun !== null) {
-      record = emptyAttempt(test.invocations, notRun, attempt.startedAtMs);
+    if (notRun !== null || !attempt.measured) {
+      // Skipped, todo, or (never seen in practice) ended without test_started: nothing was measured.
+      record = emptyAttempt(test.invocations, notRun ?? (test.errors.length > 0 ? 'failed' : 'passed'), attempt.startedAtMs);
     } else {
       const usage = process.resourceUsage();
       const rssEndBytes = this.readRss();
@@ -305,7 +375,6 @@ export class TestRecorder {
       const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       const sampledBytes = this.sampler ? this.sampler.peakBytes() : 0;
       const durationMs = endMs - attempt.startMs;
-      this.sampler?.noteDuration(durationMs);
       const fnStartMs = attempt.fnStartMs < 0 ? endMs : attempt.fnStartMs;
       // No fn end: a beforeEach failed and the body never ran; everything after the fn start is teardown.
       const fnEndMs = attempt.fnEndMs < 0 ? fnStartMs : attempt.fnEndMs;
@@ -335,21 +404,15 @@ export class TestRecorder {
       };
     }
     this.write(encodeAttemptLine(this.session, attempt.position, record));
+    // After the figures are taken and written: a sampler that starts now boots between two tests.
+    this.sampler?.noteDuration(record.durationMs);
   }
 
   private write(json: string): void {
-    this.pending += `${json}\n`;
-    // Flushed at file start and end, on process exit (see onProcessExit), and at least every FLUSH_MS, so a worker
-    // that dies mid-file keeps what it finished; batching keeps the syscalls off a fast suite's hot path.
-    const now = performance.now();
-    if (now - this.lastFlushMs >= FLUSH_MS || this.pending.length >= FLUSH_BYTES) this.flush(now);
-  }
-
-  private flush(now = performance.now()): void {
-    this.lastFlushMs = now;
-    if (this.fd === null || this.pending.length === 0) return;
-    writeSync(this.fd, this.pending);
-    this.pending = '';
+    if (this.fd === null) return;
+    // One synchronous append per finished test: a worker killed without an 'exit' event (out of memory,
+    // SIGKILL, a crash in native code) still leaves every test it finished.
+    writeSync(this.fd, `${json}\n`);
   }
 }
 

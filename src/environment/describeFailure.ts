@@ -1,5 +1,5 @@
 import * as path from 'path';
-import {inspect, types} from 'util';
+import {inspect, stripVTControlCharacters, types} from 'util';
 import type {FailureRecord, SourceLocation} from '../model/types';
 
 /** How circus stores an error: the thrown value, or `[thrown, asyncError]` where asyncError marks the call site. */
@@ -22,10 +22,12 @@ export function describeFailure(
 ): FailureRecord {
   const [thrown, asyncError] = splitCircusError(errors[0]);
   const described = describeThrown(thrown);
-  const stack = described.stack ?? stackOf(asyncError);
+  // jest-worker sets FORCE_COLOR in workers when the terminal has colour, so matcher messages carry ANSI codes.
+  const rawStack = described.stack ?? stackOf(asyncError);
+  const stack = rawStack === null ? null : stripVTControlCharacters(rawStack);
   return {
     errorType: described.errorType,
-    message: described.message,
+    message: stripVTControlCharacters(described.message),
     location: stack ? locationFromStack(stack, rootDir) : null,
     stack,
     phase,

@@ -2,6 +2,7 @@ import type {EnvironmentContext, JestEnvironment, JestEnvironmentConfig} from '@
 import type {Circus} from '@jest/types';
 import {channelFilePath, readChannelDescriptor} from '../model/channel';
 import type {ChannelDescriptor} from '../model/channel';
+import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {RssSampler} from './RssSampler';
@@ -20,12 +21,11 @@ export type EnvironmentConstructor = new (config: JestEnvironmentConfig, context
  * A `@jest-environment` docblock replaces the whole environment for its file, so such files are not measured.
  */
 export function withPerfMonitor<T extends EnvironmentConstructor>(Base: T): T {
-  const channel = readChannelDescriptor();
-  if (channel === null) return Base;
-  return createMonitoredEnvironment(Base, channel);
+  if (readChannelDescriptor() === null) return Base;
+  return createMonitoredEnvironment(Base);
 }
 
-function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T, channel: ChannelDescriptor): T {
+function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T): T {
   const baseHandler = (Base.prototype as {handleTestEvent?: (event: Circus.Event, state: Circus.State) => void | Promise<void>})
     .handleTestEvent;
   const workerId = Number(process.env.JEST_WORKER_ID ?? '1') || 1;
@@ -35,7 +35,10 @@ function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T, c
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
       super(config, context);
-      this.perfRecorder = createRecorder(this, config, context, channel, workerId);
+      // Read per file, not per module load: in band, watch mode keeps this module across runs, and each run's
+      // reporter opens a new channel (or none, when it is disabled).
+      const channel = readChannelDescriptor();
+      this.perfRecorder = channel === null ? null : createRecorder(this, config, context, channel, workerId);
     }
 
     override async setup(): Promise<void> {
@@ -84,7 +87,7 @@ function createRecorder(
 ): TestRecorder | null {
   try {
     const {projectConfig, globalConfig} = config;
-    const intervalMs = Math.round(channel.settings.cpuIntervalS * 1000);
+    const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
     const recorder = new TestRecorder(
@@ -93,11 +96,12 @@ function createRecorder(
       globalConfig.rootDir ?? projectConfig.rootDir,
       workerId,
       sampler,
+      !isMainThread,
     );
     const bridge: PerfBridge = {
-      recordSpan: (name, startMs, durationMs) => {
+      recordSpan: (name, startMs, durationMs, testName) => {
         try {
-          recorder.recordSpan(name, startMs, durationMs);
+          recorder.recordSpan(name, startMs, durationMs, testName);
         } catch (error) {
           reportInternalError('perf.span', error);
         }

@@ -9,6 +9,7 @@ export interface PerfBridge {
   /**
    * Records a span on the test attempt that is running.
    * @param startMs `performance.now()` at the span's start (same process clock as the environment's)
+   * @param testName Jest's name of the running test (expect's state), which tells concurrent tests apart
    */
-  recordSpan(name: string, startMs: number, durationMs: number): void;
+  recordSpan(name: string, startMs: number, durationMs: number, testName?: string): void;
 }

@@ -80,17 +80,29 @@ export function channelFilePath(dir: string, projectId: string, testPath: string
   return path.join(dir, channelFileName(projectId, testPath));
 }
 
-/** Reads `CHANNEL_ENV_VAR`; null when absent, malformed or of another version. */
+let mismatchReported = false;
+
+/**
+ * Reads `CHANNEL_ENV_VAR`; null when absent. A malformed value, or one of another channel version (the
+ * environment and the reporter come from two installed copies of this package), is said once on stderr: the
+ * run then goes on unmeasured rather than half-measured.
+ */
 export function readChannelDescriptor(env: NodeJS.ProcessEnv = process.env): ChannelDescriptor | null {
   const raw = env[CHANNEL_ENV_VAR];
   if (!raw) return null;
+  let problem: string;
   try {
     const parsed = JSON.parse(raw) as ChannelDescriptor;
-    if (parsed.v !== CHANNEL_VERSION || typeof parsed.dir !== 'string') return null;
-    return parsed;
+    if (parsed.v === CHANNEL_VERSION && typeof parsed.dir === 'string') return parsed;
+    problem = `the reporter speaks channel version ${String(parsed.v)}, this environment version ${CHANNEL_VERSION}: are two versions of jest-perf-monitor installed?`;
   } catch {
-    return null;
+    problem = `${CHANNEL_ENV_VAR} is not valid JSON`;
   }
+  if (!mismatchReported) {
+    mismatchReported = true;
+    process.stderr.write(`jest-perf-monitor: ${problem} Tests run unmeasured.\n`);
+  }
+  return null;
 }
 
 /** What one channel file decodes to. */

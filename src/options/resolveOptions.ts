@@ -77,9 +77,15 @@ const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
 
 function isBudgetRule(rule: unknown): boolean {
   if (typeof rule !== 'object' || rule === null) return false;
+  if (Array.isArray(rule)) return false;
   const {match, ...limits} = rule as Record<string, unknown>;
   const known = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
   return typeof match === 'string' && Object.entries(limits).every(([key, value]) => known.includes(key) && typeof value === 'number' && value >= 0);
+}
+
+function isSuiteBudget(suite: unknown): boolean {
+  if (typeof suite !== 'object' || suite === null || Array.isArray(suite)) return false;
+  return Object.entries(suite).every(([key, value]) => (key === 'maxDuration' || key === 'maxPeakMemoryMb') && typeof value === 'number' && value >= 0);
 }
 
 const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
@@ -114,7 +120,7 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
       const {tests, suite, ...rest} = value as Record<string, unknown>;
       if (Object.keys(rest).length > 0) return undefined;
       if (tests !== undefined && !(Array.isArray(tests) && tests.every(isBudgetRule))) return undefined;
-      if (suite !== undefined && !isBudgetRule({match: '', ...(suite as object)})) return undefined;
+      if (suite !== undefined && !isSuiteBudget(suite)) return undefined;
       return value;
     },
   },

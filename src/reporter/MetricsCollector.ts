@@ -19,7 +19,9 @@ export interface GatheredFile extends FileRecord {
 export class MetricsCollector {
   private readonly tests: TestEntry[] = [];
   private readonly files: GatheredFile[] = [];
+  /** How many tests had each plain id, and every id given out (a title may itself end in " [2]"). */
   private readonly idCounts = new Map<string, number>();
+  private readonly issuedIds = new Set<string>();
 
   constructor(private readonly rootDir: string) {}
 
@@ -36,9 +38,15 @@ export class MetricsCollector {
     for (const record of decoded.tests) {
       const file = this.relativePath(record.testPath);
       const baseId = `${file}::${record.titlePath.join(' > ')}`;
-      const seen = (this.idCounts.get(baseId) ?? 0) + 1;
+      let seen = this.idCounts.get(baseId) ?? 0;
+      let id: string;
+      do {
+        seen++;
+        id = seen === 1 ? baseId : `${baseId} [${seen}]`;
+      } while (this.issuedIds.has(id));
       this.idCounts.set(baseId, seen);
-      this.tests.push({id: seen === 1 ? baseId : `${baseId} [${seen}]`, file, record});
+      this.issuedIds.add(id);
+      this.tests.push({id, file, record});
     }
   }
 

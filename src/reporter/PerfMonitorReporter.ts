@@ -129,6 +129,8 @@ export default class PerfMonitorReporter implements Reporter {
     } finally {
       rmSync(this.runDir, {recursive: true, force: true});
       this.runDir = null;
+      // The next run in this process (watch mode) opens its own channel, or none.
+      delete process.env[CHANNEL_ENV_VAR];
     }
   }
 

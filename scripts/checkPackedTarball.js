@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * What a new user does: `npm pack` this package, install the tarball beside Jest 29 in an empty project, add the
+ * two config lines, run Jest on the example's tests, and get a correct performance_metrics.json. Run by .ci/run.
+ */
+const {execFileSync, spawnSync} = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const repo = path.resolve(__dirname, '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-pack-'));
+const fail = message => {
+  console.error(`checkPackedTarball: ${message}`);
+  process.exit(1);
+};
+
+try {
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {cwd: repo, encoding: 'utf8'}).trim().split('\n').pop();
+  const project = path.join(work, 'project');
+  fs.cpSync(path.join(repo, 'examples', 'inventory'), project, {recursive: true, filter: source => !source.endsWith('performance_metrics.json')});
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({name: 'user-project', private: true}, null, 2));
+  console.log(`checkPackedTarball: installing ${tarball} beside jest@29 in ${project}`);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'jest@29', path.join(work, tarball)], {cwd: project, stdio: 'inherit'});
+
+  const jest = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], {cwd: project, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});
+  if (jest.status !== 1) fail(`expected Jest to exit 1 (one deliberate failure), got ${jest.status}\n${jest.stderr}`);
+  if (!jest.stderr.includes('Slowest tests')) fail(`the summary was not printed\n${jest.stderr}`);
+  const metrics = JSON.parse(fs.readFileSync(path.join(project, 'performance_metrics.json'), 'utf8'));
+  const tests = Object.values(metrics.tests);
+  if (tests.length !== 10) fail(`expected 10 tests, got ${tests.length}`);
+  if (!/^29\./.test(metrics.system.jest_version)) fail(`expected jest_version 29.x, got ${metrics.system.jest_version}`);
+  if (tests.filter(t => t.status === 'failed').length !== 1) fail('expected exactly one failed test');
+  for (const t of tests) {
+    if (Math.abs(t.duration - (t.setup_time + t.call_time + t.teardown_time)) > 0.00001) fail(`split does not add up: ${JSON.stringify(t)}`);
+  }
+  console.log(`checkPackedTarball: ok — the packed package works beside Jest ${metrics.system.jest_version} (${tests.length} tests recorded)`);
+} finally {
+  fs.rmSync(work, {recursive: true, force: true});
+}
