@@ -143,6 +143,11 @@ describe('options (Jest 30)', () => {
     expect(run.stderr).toContain('jest-perf-monitor: 2 tests (2 passed, 0 failed)');
     expect(run.stderr).toContain('Slowest tests (total = setup + call + teardown)');
     expect(run.stderr).toContain('Metrics written to performance_metrics.json');
+    expect(run.stderr).toMatch(/Own cost: [\d.]+ ms in test environments \([\d.]+ % of test time\), [\d.]+ ms in the reporter/);
+    const overhead = run.metrics().overhead;
+    expect(overhead.environment_time).toBeGreaterThan(0);
+    expect(overhead.reporter_time).toBeGreaterThan(0);
+    expect(overhead.environment_time).toBeLessThan(run.metrics().session.duration);
     const system = run.metrics().system!;
     expect(system.node_version).toBe(process.versions.node);
     expect(system.jest_version).toMatch(/^30\./);

@@ -161,7 +161,7 @@ describe('model', () => {
     });
     expect(doc.session).toEqual({duration: 1.5, total_tests: 2, timestamp: '1970-01-01T00:00:00.000Z'});
     expect(doc.system).toBeUndefined();
-    expect(Object.keys(doc)).toEqual(['schema_version', 'session', 'tests', 'files', 'stats', 'summary']);
+    expect(Object.keys(doc)).toEqual(['schema_version', 'session', 'tests', 'files', 'stats', 'overhead', 'summary']);
   });
 
   test('a title that itself ends in " [2]" never collides with a duplicate suffix', () => {

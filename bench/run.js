@@ -97,6 +97,8 @@ const median = values => {
 const names = Object.keys(variants);
 const times = Object.fromEntries(names.map(name => [name, []]));
 const cpu = Object.fromEntries(names.map(name => [name, []]));
+/** The plugin's own time in each plugin run, as it measured itself (the `overhead` block of its JSON). */
+const own = [];
 process.stdout.write(`Suite: ${files * testsPerFile} trivial tests in ${files} files, ${maxWorkers === null ? "Jest's default workers" : `--maxWorkers=${maxWorkers}`}; ${runs} runs each after a warm-up\n`);
 for (const name of names) runOnce(name); // warm-up: transform cache, disk cache
 for (let round = 0; round < runs; round++) {
@@ -104,6 +106,10 @@ for (let round = 0; round < runs; round++) {
     const measured = runOnce(name);
     times[name].push(measured.wall);
     cpu[name].push(measured.cpu);
+    if (name === 'plugin') {
+      const {overhead} = JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8'));
+      own.push(overhead.environment_time + overhead.reporter_time);
+    }
   }
   process.stdout.write(`  round ${round + 1}/${runs}: ${names.map(name => `${name} ${times[name][round].toFixed(2)} s (cpu ${cpu[name][round]?.toFixed(2)} s)`).join(', ')}\n`);
 }
@@ -129,6 +135,8 @@ const result = {
   },
 };
 result.pointsOverFloor = Number(((result.ratios.pluginVsPlain - result.ratios.floorVsPlain) * 100).toFixed(1));
+result.ownSeconds = Number(median(own).toFixed(3));
+result.ownShareOfPluginCpu = hasCpu ? Number((median(own.map((seconds, index) => seconds / cpu.plugin[index])) * 100).toFixed(2)) : null;
 if (hasCpu) result.cpuPointsOverFloor = Number(((result.cpuRatios.pluginVsPlain - result.cpuRatios.floorVsPlain) * 100).toFixed(1));
 fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
 
@@ -141,4 +149,8 @@ for (const key of ['floorVsPlain', 'pluginVsPlain', 'pluginVsFloor']) {
   process.stdout.write(row(key, [`${result.ratios[key].toFixed(3)}x`, ...(hasCpu ? [`${result.cpuRatios[key].toFixed(3)}x`] : [])]));
 }
 process.stdout.write(row('points over floor', [result.pointsOverFloor, ...(hasCpu ? [result.cpuPointsOverFloor] : [])]));
+process.stdout.write(
+  `own time the plugin measured (environment + reporter): ${result.ownSeconds.toFixed(3)} s` +
+    (result.ownShareOfPluginCpu === null ? '\n' : `, ${result.ownShareOfPluginCpu} % of the plugin run's CPU\n`),
+);
 process.stdout.write('(ratios are medians of the per-round ratios; target: plugin at most 3 points over the floor)\nWrote bench/results.json\n');

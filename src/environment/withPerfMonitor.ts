@@ -65,7 +65,7 @@ function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T): 
       const recorder = this.perfRecorder;
       if (recorder !== null) {
         try {
-          recorder.handle(event as CircusEventLike, state as unknown as CircusStateLike);
+          recorder.handleTimed(event as CircusEventLike, state as unknown as CircusStateLike);
         } catch (error) {
           reportInternalError('environment', error);
         }

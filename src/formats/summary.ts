@@ -117,6 +117,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (incomplete.length > 0) {
     lines.push(`Files that stopped before finishing (worker crash or process.exit): ${incomplete.map(file => file.file).join(', ')}`);
   }
+  const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time)` : '';
+  lines.push(`Own cost: ${ms(run.overhead.environmentMs)} in test environments${share}, ${ms(run.overhead.reporterMs)} in the reporter`);
   if (options.outputPath) lines.push(`Metrics written to ${options.outputPath}`);
   return `${lines.join('\n')}\n`;
 }

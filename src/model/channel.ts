@@ -64,6 +64,7 @@ export type FileEndLine = {
   afterAllMs: number;
   heapEndBytes: number;
   hookFailures: FileRecord['hookFailures'];
+  selfMs: number;
 };
 
 export type ChannelLine = FileStartLine | AttemptLine | FileEndLine;
@@ -179,6 +180,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     heapEndBytes: end ? end.heapEndBytes : 0,
     completed: end !== null,
     hookFailures: end ? end.hookFailures : [],
+    selfMs: end ? end.selfMs : 0,
   };
   return {file, tests, skippedLines, foreignVersion};
 }

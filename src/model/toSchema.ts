@@ -94,6 +94,8 @@ export interface MetricsDocument {
   tests: Record<string, SchemaTest>;
   files: Record<string, SchemaFile>;
   stats: {failures_count: number; passed_count: number; total_count: number};
+  /** Seconds this package itself spent: in the environments (all files) and in the reporter. */
+  overhead: {environment_time: number; reporter_time: number};
   summary: {
     total_duration: number;
     avg_duration: number;
@@ -215,6 +217,7 @@ export function toSchema(run: RunMetrics): MetricsDocument {
       passed_count: run.stats.passedCount,
       total_count: run.stats.totalCount,
     },
+    overhead: {environment_time: seconds(run.overhead.environmentMs), reporter_time: seconds(run.overhead.reporterMs)},
     summary: {
       total_duration: seconds(run.summary.totalDurationMs),
       avg_duration: seconds(run.summary.avgDurationMs),

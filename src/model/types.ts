@@ -117,6 +117,8 @@ export interface FileRecord {
   completed: boolean;
   /** A beforeAll/afterAll failure, which Jest reports against the file, not one test. */
   hookFailures: FailureRecord[];
+  /** Time this package's environment spent handling the file's events (its own cost), up to `run_finish`. */
+  selfMs: number;
 }
 
 /** Facts about the machine and tool versions. */
@@ -168,4 +170,11 @@ export interface RunMetrics {
   files: Array<FileRecord & {file: string}>;
   summary: SummaryFigures;
   stats: RunStats;
+  /** What this package itself cost the run. */
+  overhead: {
+    /** Summed over every test file's environment (in workers, or in Jest's process when in band). */
+    environmentMs: number;
+    /** The reporter's own work in Jest's main process, before the report is rendered. */
+    reporterMs: number;
+  };
 }

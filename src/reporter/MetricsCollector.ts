@@ -55,7 +55,7 @@ export class MetricsCollector {
   }
 
   /** The finished run, with the summary computed over every executed test. */
-  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null}): RunMetrics {
+  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
     return {
       schemaVersion: SCHEMA_VERSION,
       startedAtMs: run.startedAtMs,
@@ -65,6 +65,10 @@ export class MetricsCollector {
       files: this.files,
       summary: summarise(this.tests),
       stats: countOutcomes(this.tests),
+      overhead: {
+        environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
+        reporterMs: run.reporterMs ?? 0,
+      },
     };
   }
 }

@@ -4,6 +4,7 @@ import {isCI} from 'ci-info';
 import {accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import {performance} from 'perf_hooks';
 import {renderJson} from '../formats/json';
 import {renderSummary} from '../formats/summary';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
@@ -34,9 +35,12 @@ export default class PerfMonitorReporter implements Reporter {
   private runDir: string | null = null;
   private readonly collector: MetricsCollector;
   private startedAtMs = Date.now();
+  /** The reporter's own time: constructor, reading each file's records, building the model. */
+  private selfMs = 0;
   private readonly reported = new Set<string>();
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
+    const constructedAtMs = performance.now();
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
     this.collector = new MetricsCollector(globalConfig.rootDir);
     if (!this.options.enabled) {
@@ -62,6 +66,7 @@ export default class PerfMonitorReporter implements Reporter {
     }
     const unavailable = this.options.formats.filter(format => format !== 'json');
     if (unavailable.length > 0) this.notice(`formats ${unavailable.join(', ')} are not available in this version yet; only json is written`);
+    this.selfMs += performance.now() - constructedAtMs;
   }
 
   onRunStart(results: AggregatedResult, _options?: ReporterOnStartOptions): void {
@@ -70,11 +75,13 @@ export default class PerfMonitorReporter implements Reporter {
 
   onTestFileResult(test: Test, _testResult: TestResult): void {
     if (this.runDir === null) return;
+    const startMs = performance.now();
     try {
       this.ingest(channelFilePath(this.runDir, test.context.config.id, test.path));
     } catch (error) {
       this.internalError('reading test results', error);
     }
+    this.selfMs += performance.now() - startMs;
   }
 
   // Jest calls this only when onTestFileResult is absent; kept for reporters that wrap us and call it directly.
@@ -115,10 +122,13 @@ export default class PerfMonitorReporter implements Reporter {
   private complete(preface: string): void {
     if (this.runDir === null) return;
     try {
+      const buildStartMs = performance.now();
+      const system = this.options.systemInfo ? collectSystemInfo() : null;
       const run = this.collector.build({
         startedAtMs: this.startedAtMs,
         durationMs: Date.now() - this.startedAtMs,
-        system: this.options.systemInfo ? collectSystemInfo() : null,
+        system,
+        reporterMs: this.selfMs + (performance.now() - buildStartMs),
       });
       const written = this.writeOutputs(run);
       if (this.options.printSummary) {
