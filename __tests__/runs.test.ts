@@ -56,6 +56,14 @@ describe.each(MAJORS)('Jest %i', major => {
     ]);
   });
 
+  test('an internal error is reported once, and no test is affected', async () => {
+    const run = await runJest('internal-error', {major, args: ['--runInBand', 'a-breaks-the-channel.test.js', 'b1.test.js', 'b2.test.js'], jestJson: true});
+    expect(run.exitCode).toBe(0);
+    expect(run.jestResult().numTotalTests).toBe(3);
+    expect(run.stderr.match(/jest-perf-monitor: internal error in environment: ENOENT/g)).toHaveLength(1);
+    expect(run.stderr).toMatch(/tests are unaffected/);
+  });
+
   test('jsdom environment', async () => {
     const run = await runJest('jsdom', {major});
     expect(run.exitCode).toBe(0);

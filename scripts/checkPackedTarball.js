@@ -35,6 +35,14 @@ try {
     if (Math.abs(t.duration - (t.setup_time + t.call_time + t.teardown_time)) > 0.00001) fail(`split does not add up: ${JSON.stringify(t)}`);
   }
   console.log(`checkPackedTarball: ok — the packed package works beside Jest ${metrics.system.jest_version} (${tests.length} tests recorded)`);
+
+  // The jsdom entry without jest-environment-jsdom installed: one error that names the package to install.
+  fs.writeFileSync(path.join(project, 'jest.jsdom.config.js'), "module.exports = {testEnvironment: 'jest-perf-monitor/environment-jsdom', reporters: ['default', ['jest-perf-monitor', {}]]};\n");
+  const jsdom = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--config', 'jest.jsdom.config.js', 'pricing'], {cwd: project, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});
+  if (jsdom.status === 0 || !jsdom.stderr.includes("jest-perf-monitor/environment-jsdom needs the package 'jest-environment-jsdom'")) {
+    fail(`expected the missing-jsdom error, got exit ${jsdom.status}\n${jsdom.stderr}`);
+  }
+  console.log('checkPackedTarball: ok — without jest-environment-jsdom, the jsdom entry names the package to install');
 } finally {
   fs.rmSync(work, {recursive: true, force: true});
 }
