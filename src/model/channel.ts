@@ -73,7 +73,7 @@ export type ChannelLine = FileStartLine | AttemptLine | FileEndLine;
  * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
  * exchanged. The project id keeps two projects that share a test file apart.
  */
-export function channelFileName(projectId: string, testPath: string): string {
+function channelFileName(projectId: string, testPath: string): string {
   return `${createHash('sha1').update(projectId).update('\0').update(testPath).digest('hex').slice(0, 20)}.ndjson`;
 }
 

@@ -50,10 +50,6 @@ export class MetricsCollector {
     }
   }
 
-  get testCount(): number {
-    return this.tests.length;
-  }
-
   /** The finished run, with the summary computed over every executed test. */
   build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
     return {

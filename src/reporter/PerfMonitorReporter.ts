@@ -84,11 +84,6 @@ export default class PerfMonitorReporter implements Reporter {
     this.selfMs += performance.now() - startMs;
   }
 
-  // Jest calls this only when onTestFileResult is absent; kept for reporters that wrap us and call it directly.
-  onTestResult(test: Test, testResult: TestResult): void {
-    this.onTestFileResult(test, testResult);
-  }
-
   onRunComplete(_testContexts?: Set<TestContext>, _results?: AggregatedResult): void {
     if (this.runDir === null) return;
     process.removeListener('exit', this.onEarlyExit);
