@@ -338,9 +338,10 @@ export class TestRecorder {
     this.active.set(test, attempt);
     this.current = attempt;
     if (this.parkedSpans.size > 0) {
-      const parked = this.parkedSpans.get(nameOf(attempt.position));
+      const name = nameOf(attempt.position);
+      const parked = this.parkedSpans.get(name);
       if (parked !== undefined) {
-        this.parkedSpans.delete(nameOf(attempt.position));
+        this.parkedSpans.delete(name);
         for (const span of parked) addSpan(attempt, span);
       }
     }
@@ -452,8 +453,8 @@ function emptyAttempt(attempt: number, status: TestStatus, startedAtMs: number):
 
 /**
  * `JSON.stringify` of an `AttemptLine`, written out by hand: this runs once per test, and a template of numbers is
- * several times cheaper than serialising the object. The decoder sees ordinary JSON; `channel.test.ts` checks
- * that both encodings agree.
+ * several times cheaper than serialising the object. The decoder sees ordinary JSON; a unit test
+ * (`__tests__/unit.test.ts`) checks that both encodings agree.
  */
 export function encodeAttemptLine(session: string, position: Position, a: AttemptRecord): string {
   position.titlePathJson ??= JSON.stringify(position.titlePath);
