@@ -111,7 +111,11 @@ describe.each(MAJORS)('Jest %i', major => {
     ]);
     // A string thrown in a hook is located where the hook was declared.
     expect(file.hook_failures[2].location).toEqual({file: 'failures.test.js', line: 31, column: 3});
-    expect(run.metrics().stats).toEqual({failures_count: 11, passed_count: 4, total_count: 15});
+    expect(run.metrics().stats).toMatchObject({failures_count: 12, passed_count: 4, total_count: 16, failures_at_limit: false, passed_at_limit: false});
+    // A retried test's entry holds its final failure; every attempt keeps its own.
+    const retried = run.test('fails on every attempt', undefined);
+    expect(retried.failure?.message).toBe('attempt 3 failed');
+    expect(retried.attempts?.map(a => a.failure?.message)).toEqual(['attempt 1 failed', 'attempt 2 failed', 'attempt 3 failed']);
     // Plain text: no ANSI colour codes, even though expect colours its messages.
     expect(JSON.stringify(run.metrics())).not.toMatch(/\\u001b\[/);
   });

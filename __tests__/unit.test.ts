@@ -1,7 +1,8 @@
 /** Unit tests of the pure logic; the behaviour as a whole is tested through real Jest runs of the fixtures. */
 import {describe, expect, test} from '@jest/globals';
 import * as path from 'path';
-import {locationFromStack} from '../src/environment/describeFailure';
+import {locationFromStack, withoutInternalFrames} from '../src/environment/describeFailure';
+import {REDACTED, serializeScope, serializeValue} from '../src/environment/serializeValue';
 import {encodeAttemptLine} from '../src/environment/TestRecorder';
 import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
 import {toSchema} from '../src/model/toSchema';
@@ -118,7 +119,10 @@ describe('channel', () => {
   });
 
   test('the hand-written attempt line is the JSON of the record', () => {
-    const failure = {errorType: 'Error', message: 'a "quoted"\nmessage', location: {file: 'a.js', line: 1, column: 2}, stack: 'Error\n  at x', phase: 'test' as const, errorCount: 1, timestampMs: 5};
+    const failure = {
+      errorType: 'Error', message: 'a "quoted"\nmessage', location: {file: 'a.js', line: 1, column: 2}, codeFrame: '> 1 | x', stack: 'Error\n  at x',
+      locals: {'fn (a.js)': {password: '[redacted]', n: 1}}, closure: {user: {name: 'é'}}, captured: true, phase: 'test' as const, errorCount: 1, timestampMs: 5,
+    };
     for (const a of [attempt(), attempt({cpuPercent: null, status: 'failed', failure, spans: [{name: 'db "seed"', offsetMs: 1, durationMs: 0.5}], durationMs: 1e-7})]) {
       const position = {index: 3, titlePath: ['dé', 'ti"tle\u0001']};
       const expected = {v: CHANNEL_VERSION, k: 'attempt', session: 's-1', index: 3, titlePath: position.titlePath, a};
@@ -147,7 +151,7 @@ describe('model', () => {
 
   test('converts milliseconds and bytes to the seconds and MiB of the schema', () => {
     const collector = new MetricsCollector(ROOT);
-    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, tests: [
+    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, testBytes: [], notices: [], tests: [
       {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['adds', 'small'], index: 0, workerId: 1, attempts: [attempt()]},
       {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['adds', 'small'], index: 1, workerId: 1, attempts: [attempt()]},
     ]});
@@ -167,7 +171,7 @@ describe('model', () => {
   test('a title that itself ends in " [2]" never collides with a duplicate suffix', () => {
     const collector = new MetricsCollector(ROOT);
     const record = (index: number, title: string) => ({testPath: path.join(ROOT, 'a.test.js'), titlePath: [title], index, workerId: 1, attempts: [attempt()]});
-    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, tests: [record(0, 't [2]'), record(1, 't'), record(2, 't')]});
+    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, testBytes: [], notices: [], tests: [record(0, 't [2]'), record(1, 't'), record(2, 't')]});
     const ids = collector.build({startedAtMs: 0, durationMs: 1, system: null}).tests.map(t => t.id);
     expect(ids).toEqual(['a.test.js::t [2]', 'a.test.js::t', 'a.test.js::t [3]']);
     expect(new Set(ids).size).toBe(3);
@@ -175,15 +179,58 @@ describe('model', () => {
 });
 
 describe('locationFromStack', () => {
-  test('takes the first frame outside node internals and node_modules, relative to rootDir', () => {
+  test('takes the first frame outside node internals and node_modules', () => {
     const stack = [
       'Error: boom',
       `    at helper (${path.join(ROOT, 'node_modules/lib/index.js')}:1:2)`,
       '    at node:internal/process/task_queues:95:5',
       `    at Object.<anonymous> (${path.join(ROOT, 'src/a.test.ts')}:12:34)`,
     ].join('\n');
-    expect(locationFromStack(stack, ROOT)).toEqual({file: 'src/a.test.ts', line: 12, column: 34});
-    expect(locationFromStack(`Error\n    at ${path.join(ROOT, 'x.js')}:3:4`, ROOT)).toEqual({file: 'x.js', line: 3, column: 4});
-    expect(locationFromStack('Error: no frames', ROOT)).toBeNull();
+    expect(locationFromStack(stack)).toEqual({file: path.join(ROOT, 'src/a.test.ts'), line: 12, column: 34});
+    expect(locationFromStack(`Error\n    at ${path.join(ROOT, 'x.js')}:3:4`)).toEqual({file: path.join(ROOT, 'x.js'), line: 3, column: 4});
+    expect(locationFromStack('Error: no frames')).toBeNull();
+    expect(withoutInternalFrames(stack)).toBe(['Error: boom', `    at Object.<anonymous> (${path.join(ROOT, 'src/a.test.ts')}:12:34)`].join('\n'));
+  });
+});
+
+describe('serializeScope', () => {
+  const limits = {maxDepth: 3, extractClasses: true, redact: ['password', 'token']};
+
+  test('never runs user code: getters and proxies are named, not read', () => {
+    let reads = 0;
+    const withGetter = {get expensive() {
+      reads++;
+      return 1;
+    }};
+    const proxy = new Proxy({}, {ownKeys: () => {
+      reads++;
+      return [];
+    }});
+    expect(serializeScope({withGetter, proxy}, limits)).toEqual({withGetter: {expensive: '[Getter]'}, proxy: '[Proxy]'});
+    expect(reads).toBe(0);
+  });
+
+  test('redacts keys at every level, in arrays and maps too, and skips functions in scope', () => {
+    const scope = {userPassword: 'a', list: [{token: 'b', ok: 1}], map: new Map([['Token', 'c']]), helper() {}};
+    expect(serializeScope(scope, limits)).toEqual({
+      userPassword: REDACTED,
+      list: [{token: REDACTED, ok: 1}],
+      map: {__class__: 'Map', size: 1, entries: [['Token', REDACTED]]},
+    });
+  });
+
+  test('shows other values in plain JSON, bounded', () => {
+    class Point {
+      constructor(public x: number) {}
+    }
+    const value = serializeValue(
+      [new Date(0), /a+/g, 10n, Symbol('s'), undefined, NaN, new Set([1]), new Point(1), new TypeError('bad'), new Uint8Array(4), {a: {b: {c: {d: 1}}}}],
+      limits,
+    );
+    expect(value).toEqual([
+      '1970-01-01T00:00:00.000Z', '/a+/g', '10n', 'Symbol(s)', '[undefined]', 'NaN', {__class__: 'Set', size: 1, values: [1]},
+      {__class__: 'Point', x: 1}, '[TypeError: bad]', '[Uint8Array(4 bytes)]', {a: {b: '[Object]'}},
+    ]);
+    expect(serializeValue(new Point(2), {...limits, extractClasses: false})).toBe('[Point]');
   });
 });

@@ -1,12 +1,17 @@
 import {closeSync, openSync, writeSync} from 'fs';
+import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {CHANNEL_VERSION} from '../model/channel';
-import type {FileEndLine, FileStartLine} from '../model/channel';
+import type {EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
+import {baseTestId, isSampled} from '../model/testId';
 import type {AttemptRecord, FailureRecord, SpanRecord, TestStatus} from '../model/types';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
+import type {FailureContext} from './describeFailure';
+import {CodeFrameReader} from './readCodeFrame';
 import {rssReader} from './readRss';
 import type {LazyRssSampler} from './RssSampler';
+import type {TraceCapture} from './TraceCapture';
 
 /** The parts of circus's state this recorder reads. Structural, so Jest 29 and 30 both fit. */
 export interface CircusTestLike {
@@ -39,6 +44,8 @@ interface Position {
   titlePathJson?: string;
   /** Jest's name of the test (titles joined by spaces), as expect's state reports it; made on first use. */
   name?: string;
+  /** Whether `captureRate` picked this test for full failure context; decided on first use. */
+  sampled?: boolean;
 }
 
 function nameOf(position: Position): string {
@@ -91,6 +98,24 @@ export function reportInternalError(where: string, error: unknown): void {
   }
 }
 
+/** Everything a recorder needs for one test file. */
+export interface RecorderOptions {
+  channelPath: string;
+  /** Absolute path of the test file. */
+  testPath: string;
+  /** Jest's rootDir: locations and ids are relative to it. */
+  rootDir: string;
+  workerId: number;
+  sampler: LazyRssSampler | null;
+  /** Under `workerThreads: true` several files share one process, so every figure is shared. */
+  alwaysConcurrent: boolean;
+  settings: EnvironmentSettings;
+  /** Trace mode's debugger-based capture, when it could start. */
+  trace: TraceCapture | null;
+  /** Said once by the reporter (trace mode falling back, for one). */
+  notices: string[];
+}
+
 /**
  * Turns the circus events of one test file into channel lines. Everything here runs on every test event of the
  * user's suite: each case does a handful of cheap reads (see the cost table in the README) and allocates little.
@@ -115,17 +140,39 @@ export class TestRecorder {
   /** Spans of tests that have not started yet, by Jest's test name. */
   private readonly parkedSpans = new Map<string, Array<{name: string; startMs: number; durationMs: number}>>();
 
-  constructor(
-    private readonly channelPath: string,
-    private readonly testPath: string,
-    private readonly rootDir: string,
-    private readonly workerId: number,
-    private readonly sampler: LazyRssSampler | null,
-    /** Under `workerThreads: true` several files share one process, so every figure is shared. */
-    private readonly alwaysConcurrent = false,
-  ) {
+  private readonly channelPath: string;
+  private readonly testPath: string;
+  private readonly sampler: LazyRssSampler | null;
+  private readonly alwaysConcurrent: boolean;
+  private readonly failureContext: FailureContext;
+  private readonly captureRate: number;
+  /** The test file relative to rootDir, for ids. */
+  private readonly relativeFile: string;
+  private readonly trace: TraceCapture | null;
+  private readonly notices: string[];
+
+  constructor(options: RecorderOptions) {
+    this.channelPath = options.channelPath;
+    this.testPath = options.testPath;
+    this.workerId = options.workerId;
+    this.sampler = options.sampler;
+    this.alwaysConcurrent = options.alwaysConcurrent;
+    this.trace = options.trace;
+    this.notices = options.notices;
+    this.captureRate = options.settings.captureRate;
+    this.failureContext = {
+      rootDir: options.rootDir,
+      mode: options.settings.mode === 'trace' && options.trace === null ? 'profile' : options.settings.mode,
+      skipInternalFrames: options.settings.skipInternalFrames,
+      codeFrames: new CodeFrameReader(),
+      trace: options.trace,
+    };
+    const relative = path.relative(options.rootDir, options.testPath);
+    this.relativeFile = (relative.startsWith('..') ? options.testPath : relative).split(path.sep).join('/');
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
+
+  private readonly workerId: number;
 
   /** Called when the wrapped environment's `setup()` resolved: loading the test file starts now. */
   markSetupDone(): void {
@@ -219,6 +266,7 @@ export class TestRecorder {
 
   close(): void {
     process.removeListener('exit', this.onProcessExit);
+    this.trace?.close();
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;
@@ -238,6 +286,8 @@ export class TestRecorder {
       }
     };
     walk(state.rootDescribeBlock, []);
+    // beforeAll hooks run before the first test starts: trace them too.
+    this.trace?.startFile();
 
     const loadMs = performance.now() - this.setupDoneMs;
     this.fd = openSync(this.channelPath, 'a');
@@ -265,6 +315,8 @@ export class TestRecorder {
       heapEndBytes: getHeapStatistics().used_heap_size,
       hookFailures: this.hookFailures,
       selfMs: this.selfMs,
+      tracePauses: this.trace?.pauses ?? 0,
+      notices: this.notices,
     };
     this.write(JSON.stringify(line));
   }
@@ -293,7 +345,7 @@ export class TestRecorder {
       if (type === 'beforeAll') this.beforeAllMs += elapsed;
       else this.afterAllMs += elapsed;
       if (event.name === 'hook_failure') {
-        this.hookFailures.push(describeFailure([[event.error, event.hook!.asyncError]], type, this.rootDir));
+        this.hookFailures.push(describeFailure([[event.error, event.hook!.asyncError]], type, this.failureContext));
       }
       return;
     }
@@ -336,6 +388,7 @@ export class TestRecorder {
     };
     if (attempt.concurrent) for (const other of this.active.values()) other.concurrent = true;
     this.active.set(test, attempt);
+    if (this.trace !== null) this.trace.startTest(this.isSampled(attempt.position));
     this.current = attempt;
     if (this.parkedSpans.size > 0) {
       const name = nameOf(attempt.position);
@@ -373,6 +426,7 @@ export class TestRecorder {
     if (attempt === undefined) return;
     this.active.delete(test);
     if (this.current === attempt) this.current = null;
+    if (this.trace !== null && this.active.size === 0) this.trace.endTest();
 
     let record: AttemptRecord;
     if (notRun !== null || !attempt.measured) {
@@ -412,12 +466,16 @@ export class TestRecorder {
         cpuPercent: durationMs > 0 ? ((cpuUserMs + cpuSystemMs) / durationMs) * 100 : null,
         concurrent: attempt.concurrent,
         spans: attempt.spans,
-        failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.rootDir) : null,
+        failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,
       };
     }
     this.write(encodeAttemptLine(this.session, attempt.position, record));
     // After the figures are taken and written: a sampler that starts now boots between two tests.
     this.sampler?.noteDuration(record.durationMs);
+  }
+
+  private isSampled(position: Position): boolean {
+    return (position.sampled ??= isSampled(baseTestId(this.relativeFile, position.titlePath), this.captureRate));
   }
 
   private write(json: string): void {

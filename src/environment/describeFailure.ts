@@ -1,9 +1,21 @@
 import * as path from 'path';
 import {inspect, stripVTControlCharacters, types} from 'util';
-import type {FailureRecord, SourceLocation} from '../model/types';
+import type {FailureMode, FailureRecord, SourceLocation} from '../model/types';
+import type {CodeFrameReader} from './readCodeFrame';
+import type {TraceCapture} from './TraceCapture';
 
 /** How circus stores an error: the thrown value, or `[thrown, asyncError]` where asyncError marks the call site. */
 export type CircusError = unknown;
+
+/** What describing a failure needs besides the error: the mode and its helpers. */
+export interface FailureContext {
+  rootDir: string;
+  mode: FailureMode;
+  skipInternalFrames: boolean;
+  codeFrames: CodeFrameReader;
+  /** Present in trace mode when the inspector could be used. */
+  trace: TraceCapture | null;
+}
 
 const TIMEOUT_PREFIX = 'Exceeded timeout of';
 const MAX_MESSAGE_CHARS = 2000;
@@ -14,26 +26,50 @@ export const WORKER_EXIT_PREFIX = 'The worker process exited';
  * Turns what circus collected for a failed attempt into one readable record. Circus rejects timeouts with a
  * string and lets tests throw anything, so every shape gets a message; non-Errors take their location from the
  * async error circus made where the test or hook was declared.
+ *
+ * Static mode keeps the message and location (the cheapest record). Profile adds the error type, a code frame and a
+ * filtered stack; trace adds the variables the debugger read when the error was thrown. `full` is false for a
+ * failure `captureRate` did not sample: it keeps the message, type and location, marked `captured: false`.
  */
 export function describeFailure(
   errors: readonly CircusError[],
   phase: FailureRecord['phase'],
-  rootDir: string,
+  context: FailureContext,
+  full = true,
 ): FailureRecord {
   const [thrown, asyncError] = splitCircusError(errors[0]);
   const described = describeThrown(thrown);
   // jest-worker sets FORCE_COLOR in workers when the terminal has colour, so matcher messages carry ANSI codes.
   const rawStack = described.stack ?? stackOf(asyncError);
   const stack = rawStack === null ? null : stripVTControlCharacters(rawStack);
-  return {
-    errorType: described.errorType,
+  const where = stack === null ? null : locationFromStack(stack);
+  const record: FailureRecord = {
+    errorType: null,
     message: stripVTControlCharacters(described.message),
-    location: stack ? locationFromStack(stack, rootDir) : null,
-    stack,
+    location: where === null ? null : relativeLocation(where, context.rootDir),
+    codeFrame: null,
+    stack: null,
+    locals: null,
+    closure: null,
+    captured: full,
     phase,
     errorCount: errors.length,
     timestampMs: Date.now(),
   };
+  if (context.mode === 'static') return record;
+  record.errorType = described.errorType;
+  if (!full) return record;
+
+  record.stack = stack === null ? null : context.skipInternalFrames ? withoutInternalFrames(stack) : stack;
+  if (where !== null) record.codeFrame = context.codeFrames.read(where.file, where.line, where.column);
+  if (context.trace !== null) {
+    const captured = context.trace.lookup(thrown);
+    if (captured !== null) {
+      record.locals = captured.locals;
+      record.closure = captured.closure;
+    }
+  }
+  return record;
 }
 
 function splitCircusError(entry: CircusError): [unknown, unknown] {
@@ -75,18 +111,35 @@ function truncate(text: string): string {
 
 const FRAME_RE = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 
-/** The first stack frame in the user's code: not node internals, not node_modules. */
-export function locationFromStack(stack: string, rootDir: string): SourceLocation | null {
+function isInternalFile(file: string): boolean {
+  return file.startsWith('node:') || file.includes(`${path.sep}node_modules${path.sep}`) || !path.isAbsolute(file);
+}
+
+/** The first stack frame in the user's code (absolute path): not node internals, not node_modules. */
+export function locationFromStack(stack: string): SourceLocation | null {
   for (const line of stack.split('\n')) {
     const match = FRAME_RE.exec(line);
-    if (!match) continue;
-    const file = match[1];
-    if (file.startsWith('node:') || file.includes(`${path.sep}node_modules${path.sep}`) || !path.isAbsolute(file)) {
-      continue;
-    }
-    const relative = path.relative(rootDir, file);
-    const shown = relative.startsWith('..') ? file : relative;
-    return {file: shown.split(path.sep).join('/'), line: Number(match[2]), column: Number(match[3])};
+    if (!match || isInternalFile(match[1])) continue;
+    return {file: match[1], line: Number(match[2]), column: Number(match[3])};
   }
   return null;
+}
+
+function relativeLocation(location: SourceLocation, rootDir: string): SourceLocation {
+  const relative = path.relative(rootDir, location.file);
+  const shown = relative.startsWith('..') ? location.file : relative;
+  return {file: shown.split(path.sep).join('/'), line: location.line, column: location.column};
+}
+
+/** The stack without frames in node_modules, node internals and native code (`at new Promise (<anonymous>)`). */
+export function withoutInternalFrames(stack: string): string {
+  const kept: string[] = [];
+  for (const line of stack.split('\n')) {
+    if (/^\s*at /.test(line)) {
+      const match = FRAME_RE.exec(line);
+      if (match === null || isInternalFile(match[1])) continue;
+    }
+    kept.push(line);
+  }
+  return kept.join('\n');
 }

@@ -7,6 +7,7 @@ import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {RssSampler} from './RssSampler';
 import {reportInternalError, TestRecorder} from './TestRecorder';
+import {TraceCapture} from './TraceCapture';
 import type {CircusEventLike, CircusStateLike} from './TestRecorder';
 
 /** Any Jest environment class: `jest-environment-node`, `jest-environment-jsdom` or a user's own. */
@@ -90,14 +91,27 @@ function createRecorder(
     const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
-    const recorder = new TestRecorder(
-      channelFilePath(channel.dir, projectConfig.id, context.testPath),
-      context.testPath,
-      globalConfig.rootDir ?? projectConfig.rootDir,
+    const rootDir = globalConfig.rootDir ?? projectConfig.rootDir;
+    const settings = channel.settings;
+    const notices: string[] = [];
+    let trace: TraceCapture | null = null;
+    if (settings.mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
+      // --detectLeaks reports any file whose worker enabled the debugger as leaking.
+      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir}, env.global);
+      if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
+      else trace = started;
+    }
+    const recorder = new TestRecorder({
+      channelPath: channelFilePath(channel.dir, projectConfig.id, context.testPath),
+      testPath: context.testPath,
+      rootDir,
       workerId,
       sampler,
-      !isMainThread,
-    );
+      alwaysConcurrent: !isMainThread,
+      settings,
+      trace,
+      notices,
+    });
     const bridge: PerfBridge = {
       recordSpan: (name, startMs, durationMs, testName) => {
         try {

@@ -1,4 +1,4 @@
-import type {AttemptRecord, RunMetrics, TestEntry} from '../model/types';
+import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from '../model/types';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -35,12 +35,44 @@ function table(title: string, rows: string[][]): string[] {
   ];
 }
 
+/** Code frame lines shown per failure (the failing line and its neighbours). */
+const FRAME_LINES = 5;
+/** Width of one captured-variables line. */
+const VARIABLES_WIDTH = 150;
+
+/** A failure in a few lines: message, where, the code frame and (trace mode) the variables. */
+function describeFailure(failure: FailureRecord, file: string): string[] {
+  const out: string[] = [];
+  const where = failure.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : file;
+  out.push(`    ${failure.errorType ? `${failure.errorType}: ` : ''}${clip(failure.message, 140)}`);
+  out.push(`    at ${where}`);
+  if (failure.codeFrame) {
+    const frame = failure.codeFrame.split('\n');
+    const marker = Math.max(0, frame.findIndex(line => line.startsWith('>')));
+    const from = Math.max(0, Math.min(marker - 2, frame.length - FRAME_LINES));
+    for (const line of frame.slice(from, from + FRAME_LINES)) out.push(`      ${line}`);
+  }
+  for (const [frame, variables] of Object.entries(failure.locals ?? {})) {
+    out.push(`    locals of ${clip(`${frame}: ${showVariables(variables)}`, VARIABLES_WIDTH)}`);
+  }
+  if (failure.closure && Object.keys(failure.closure).length > 0) {
+    out.push(`    closure: ${clip(showVariables(failure.closure), VARIABLES_WIDTH)}`);
+  }
+  return out;
+}
+
+function showVariables(variables: Record<string, unknown>): string {
+  return Object.entries(variables)
+    .map(([name, value]) => `${name}=${JSON.stringify(value) ?? String(value)}`)
+    .join(' ');
+}
+
 /** The summary printed after a run: the slowest, the most memory-hungry and the CPU-heaviest tests, and failures. */
 export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
   const top = options.top ?? 5;
   const minCpuDurationMs = options.minCpuDurationMs ?? 10;
   const executed = run.tests.filter(entry => last(entry).status === 'passed' || last(entry).status === 'failed');
-  const skipped = run.tests.length - executed.length;
+  const skipped = run.stats.totalCount - run.stats.passedCount - run.stats.failuresCount;
   const retried = run.tests.filter(entry => entry.record.attempts.length > 1).length;
   const lines: string[] = [];
 
@@ -48,7 +80,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (skipped > 0) counts.push(`${skipped} skipped/todo`);
   if (retried > 0) counts.push(`${retried} retried`);
   lines.push(
-    `jest-perf-monitor: ${plural(run.tests.length, 'test')} (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
+    `jest-perf-monitor: ${plural(run.stats.totalCount, 'test')} (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
       `test time ${ms(run.summary.totalDurationMs)}, avg ${ms(run.summary.avgDurationMs)}, max ${ms(run.summary.maxDurationMs)}`,
   );
 
@@ -98,19 +130,21 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
 
   const failed = run.tests.filter(entry => last(entry).status === 'failed');
   const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
-  if (failed.length > 0 || hookFailures.length > 0) {
+  if (run.stats.failuresCount > 0 || hookFailures.length > 0) {
     const maxFailures = options.maxFailures ?? 10;
-    lines.push(`Failures (${plural(failed.length, 'test')}${hookFailures.length > 0 ? `, ${plural(hookFailures.length, 'beforeAll/afterAll hook')}` : ''})`);
+    lines.push(`Failures (${plural(run.stats.failuresCount, 'test')}${hookFailures.length > 0 ? `, ${plural(hookFailures.length, 'beforeAll/afterAll hook')}` : ''})`);
     for (const entry of failed.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${clip(entry.id, 110)}`);
       const failure = last(entry).failure;
-      const where = failure?.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : entry.file;
-      lines.push(`  ✕ ${clip(entry.id, 100)}`);
-      lines.push(`    ${where}  ${failure ? `${failure.errorType}: ${clip(failure.message, 100)}` : ''}`.trimEnd());
+      if (failure) lines.push(...describeFailure(failure, entry.file));
     }
-    if (failed.length > maxFailures) lines.push(`  … and ${plural(failed.length - maxFailures, 'more failure')} (see the JSON file)`);
+    const notListed = run.stats.failuresCount - Math.min(failed.length, maxFailures);
+    if (notListed > 0) lines.push(`  … and ${plural(notListed, 'more failure')} not shown (see the JSON file)`);
     for (const {file, failure} of hookFailures.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${file} (${failure.phase})  ${failure.errorType}: ${clip(failure.message, 100)}`);
+      lines.push(`  ✕ ${file} (${failure.phase})`);
+      lines.push(...describeFailure(failure, file));
     }
+    if (hookFailures.length > maxFailures) lines.push(`  … and ${plural(hookFailures.length - maxFailures, 'more hook failure')} not shown`);
   }
 
   const incomplete = run.files.filter(file => !file.completed);
@@ -119,6 +153,10 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   }
   const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time)` : '';
   lines.push(`Own cost: ${ms(run.overhead.environmentMs)} in test environments${share}, ${ms(run.overhead.reporterMs)} in the reporter`);
+  const limits: string[] = [];
+  if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);
+  if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);
+  if (limits.length > 0) lines.push(`Memory limits: ${limits.join('; ')}; the summary still covers every test`);
   if (options.outputPath) lines.push(`Metrics written to ${options.outputPath}`);
   return `${lines.join('\n')}\n`;
 }

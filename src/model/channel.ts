@@ -15,10 +15,10 @@
  */
 import {createHash} from 'crypto';
 import * as path from 'path';
-import type {AttemptRecord, FileRecord, TestRecord} from './types';
+import type {AttemptRecord, FailureMode, FileRecord, TestRecord} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 1;
+export const CHANNEL_VERSION = 2;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -27,6 +27,22 @@ export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
 export interface EnvironmentSettings {
   /** Seconds between RSS samples taken off the JS thread; 0 disables the sampler. */
   cpuIntervalS: number;
+  /** How much context a failure gets; the reporter already fell back from trace where it knew trace cannot work. */
+  mode: FailureMode;
+  /** Keep `node_modules` and `node:` frames in stacks when false. */
+  skipInternalFrames: boolean;
+  /** Trace mode: read the failing frames' local variables. */
+  includeLocals: boolean;
+  /** Trace mode: read the test function's closure variables. */
+  includeClosure: boolean;
+  /** Trace mode: nesting levels kept in captured values. */
+  maxDepth: number;
+  /** Trace mode: class instances with their fields, else their class name only. */
+  extractClasses: boolean;
+  /** Fraction (0–1) of failures that get full context, chosen by a hash of the test id. */
+  captureRate: number;
+  /** Lower-cased key substrings whose captured values are replaced by "[redacted]". */
+  redact: string[];
 }
 
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */
@@ -65,6 +81,9 @@ export type FileEndLine = {
   heapEndBytes: number;
   hookFailures: FileRecord['hookFailures'];
   selfMs: number;
+  tracePauses: number;
+  /** One-line notices for the user (trace mode falling back, for one); the reporter prints each once. */
+  notices: string[];
 };
 
 export type ChannelLine = FileStartLine | AttemptLine | FileEndLine;
@@ -110,6 +129,9 @@ export function readChannelDescriptor(env: NodeJS.ProcessEnv = process.env): Cha
 export interface DecodedChannelFile {
   file: FileRecord | null;
   tests: TestRecord[];
+  /** Per test (same order as `tests`): the length of its lines, an estimate of what holding it costs. */
+  testBytes: number[];
+  notices: string[];
   /** Lines skipped because they were of another channel version or not JSON (a torn last line after a crash). */
   skippedLines: number;
   /** A channel version other than ours, when one was seen. */
@@ -126,6 +148,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
   let start: FileStartLine | null = null;
   let end: FileEndLine | null = null;
   let attempts: AttemptLine[] = [];
+  let attemptBytes: number[] = [];
 
   for (const raw of text.split('\n')) {
     if (raw.length === 0) continue;
@@ -145,16 +168,23 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
       start = line;
       end = null;
       attempts = [];
+      attemptBytes = [];
     } else if (start && line.session === start.session) {
-      if (line.k === 'attempt') attempts.push(line);
-      else end = line;
+      if (line.k === 'attempt') {
+        attempts.push(line);
+        attemptBytes.push(raw.length);
+      } else {
+        end = line;
+      }
     }
   }
 
-  if (!start) return {file: null, tests: [], skippedLines, foreignVersion};
+  if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion};
 
   const byIndex = new Map<number, TestRecord>();
-  for (const line of attempts) {
+  const bytesByIndex = new Map<number, number>();
+  attempts.forEach((line, position) => {
+    bytesByIndex.set(line.index, (bytesByIndex.get(line.index) ?? 0) + attemptBytes[position]);
     let test = byIndex.get(line.index);
     if (!test) {
       test = {
@@ -167,8 +197,9 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
       byIndex.set(line.index, test);
     }
     test.attempts.push(line.a);
-  }
+  });
   const tests = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  const testBytes = tests.map(test => bytesByIndex.get(test.index) ?? 0);
 
   const file: FileRecord = {
     testPath: start.testPath,
@@ -181,6 +212,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     completed: end !== null,
     hookFailures: end ? end.hookFailures : [],
     selfMs: end ? end.selfMs : 0,
+    tracePauses: end?.tracePauses ?? 0,
   };
-  return {file, tests, skippedLines, foreignVersion};
+  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion};
 }

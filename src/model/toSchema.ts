@@ -24,12 +24,12 @@ export interface SchemaFailure {
   test: string;
   file: string;
   phase: FailureRecord['phase'];
-  error_type: string;
+  error_type: string | null;
   message: string;
   location: FailureRecord['location'];
   code_frame: string | null;
   stack: string | null;
-  locals: Record<string, unknown> | null;
+  locals: Record<string, Record<string, unknown>> | null;
   closure: Record<string, unknown> | null;
   captured: boolean;
   error_count: number;
@@ -78,6 +78,8 @@ export interface SchemaFile {
   worker: number;
   completed: boolean;
   hook_failures: SchemaFailure[];
+  /** Trace mode: debugger pauses on exceptions during the file. */
+  trace_pauses: number;
 }
 
 export interface MetricsDocument {
@@ -93,7 +95,20 @@ export interface MetricsDocument {
   };
   tests: Record<string, SchemaTest>;
   files: Record<string, SchemaFile>;
-  stats: {failures_count: number; passed_count: number; total_count: number};
+  /** Counts over every test, and whether the memory limits dropped records (SPEC section 4). */
+  stats: {
+    failures_count: number;
+    passed_count: number;
+    total_count: number;
+    failures_at_limit: boolean;
+    passed_at_limit: boolean;
+    /** Estimated size of the records the reporter held, in MiB. */
+    memory_usage_mb: number;
+    /** Failure records whose detail `maxFailures` dropped. */
+    failures_dropped: number;
+    /** Passed tests `maxPassed` left out of `tests`. */
+    passed_dropped: number;
+  };
   /** Seconds this package itself spent: in the environments (all files) and in the reporter. */
   overhead: {environment_time: number; reporter_time: number};
   summary: {
@@ -123,11 +138,11 @@ function failure(record: FailureRecord, test: string, file: string): SchemaFailu
     error_type: record.errorType,
     message: record.message,
     location: record.location,
-    code_frame: null,
+    code_frame: record.codeFrame,
     stack: record.stack,
-    locals: null,
-    closure: null,
-    captured: true,
+    locals: record.locals,
+    closure: record.closure,
+    captured: record.captured,
     error_count: record.errorCount,
     timestamp: new Date(record.timestampMs).toISOString(),
   };
@@ -195,11 +210,12 @@ export function toSchema(run: RunMetrics): MetricsDocument {
       worker: file.workerId,
       completed: file.completed,
       hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.file}::(${hookFailure.phase})`, file.file)),
+      trace_pauses: file.tracePauses,
     };
   }
   const document: MetricsDocument = {
     schema_version: run.schemaVersion,
-    session: {duration: seconds(run.durationMs), total_tests: run.tests.length, timestamp},
+    session: {duration: seconds(run.durationMs), total_tests: run.stats.totalCount, timestamp},
     ...(run.system && {
       system: {
         platform: run.system.platform,
@@ -216,6 +232,11 @@ export function toSchema(run: RunMetrics): MetricsDocument {
       failures_count: run.stats.failuresCount,
       passed_count: run.stats.passedCount,
       total_count: run.stats.totalCount,
+      failures_at_limit: run.stats.failuresAtLimit,
+      passed_at_limit: run.stats.passedAtLimit,
+      memory_usage_mb: mebibytes(run.stats.retainedBytes),
+      failures_dropped: run.stats.failuresDropped,
+      passed_dropped: run.stats.passedDropped,
     },
     overhead: {environment_time: seconds(run.overhead.environmentMs), reporter_time: seconds(run.overhead.reporterMs)},
     summary: {

@@ -26,16 +26,36 @@ export interface SourceLocation {
   column: number;
 }
 
+/** How much context a failure gets (SPEC section 4). */
+export type FailureMode = 'static' | 'profile' | 'trace';
+
 /** Why a test attempt failed. */
 export interface FailureRecord {
-  /** Constructor name of the thrown value (`Error`, `TypeError`, `JestAssertionError`), or `typeof` for non-Errors. */
-  errorType: string;
+  /**
+   * Constructor name of the thrown value (`Error`, `TypeError`, `JestAssertionError`), `typeof` for non-Errors,
+   * `Timeout` or `WorkerExit`; null in static mode and when the failure was not captured.
+   */
+  errorType: string | null;
   /** One readable message, also for timeouts and throws of non-Error values. */
   message: string;
   /** Where it was thrown (the first stack frame outside node_modules and node internals), when known. */
   location: SourceLocation | null;
-  /** The stack, as Jest's source-map support printed it. */
+  /** The source lines around `location`, with a `>` marker on the failing line; profile and trace modes. */
+  codeFrame: string | null;
+  /**
+   * The stack as Jest's source-map support printed it, without `node_modules` and `node:` frames unless
+   * `skipInternalFrames` is off; profile and trace modes.
+   */
   stack: string | null;
+  /** Trace mode: per user frame (innermost first, `"fn (file)"`), its local variables, serialised and redacted. */
+  locals: Record<string, Record<string, unknown>> | null;
+  /** Trace mode: the closure variables of the test or hook function (describe-scope fixtures). */
+  closure: Record<string, unknown> | null;
+  /**
+   * False when only the message and location were kept: the failure was not sampled by `captureRate`, or the
+   * reporter dropped its detail to stay within `maxFailures`.
+   */
+  captured: boolean;
   /** Which phase failed: a hook or the test body. */
   phase: 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
   /** How many errors the attempt collected (the first is described here). */
@@ -119,6 +139,8 @@ export interface FileRecord {
   hookFailures: FailureRecord[];
   /** Time this package's environment spent handling the file's events (its own cost), up to `run_finish`. */
   selfMs: number;
+  /** Trace mode: debugger pauses on exceptions during the file (each costs ~1 ms; at most 10 per test). */
+  tracePauses: number;
 }
 
 /** Facts about the machine and tool versions. */
@@ -149,11 +171,24 @@ export interface TestEntry {
   record: TestRecord;
 }
 
-/** Counts kept while records are dropped by the memory limits. */
+/** Counts kept while records are dropped by the memory limits (SPEC section 4). */
 export interface RunStats {
+  /** Failed tests (final attempt), whether or not their full record was kept. */
   failuresCount: number;
+  /** Passed tests (final attempt), whether or not their record was kept. */
   passedCount: number;
+  /** Every test seen, skipped and todo included. */
   totalCount: number;
+  /** True when `maxFailures` was reached and older failures lost their detail (`captured: false`). */
+  failuresAtLimit: boolean;
+  /** True when `maxPassed` was reached and the fastest passed tests were left out of `tests`. */
+  passedAtLimit: boolean;
+  /** Passed-test records left out of `tests` by `maxPassed`. */
+  passedDropped: number;
+  /** Failure records whose detail was dropped by `maxFailures`. */
+  failuresDropped: number;
+  /** Estimated size of the records the reporter holds: the JSON length of what it kept, in bytes. */
+  retainedBytes: number;
 }
 
 /** The whole run, ready to be rendered by any format. */

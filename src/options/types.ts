@@ -1,3 +1,5 @@
+import type {FailureMode} from '../model/types';
+
 /** The formats `formats` accepts. */
 export const FORMATS = ['json', 'markdown', 'junit', 'csv', 'yaml', 'html', 'ctrf', 'prometheus'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -5,8 +7,8 @@ export type FormatName = (typeof FORMATS)[number];
 export const PRESETS = ['auto', 'development', 'ci', 'production'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-export const MODES = ['static', 'profile', 'trace'] as const;
-export type Mode = (typeof MODES)[number];
+export const MODES: readonly FailureMode[] = ['static', 'profile', 'trace'];
+export type Mode = FailureMode;
 
 export const FAIL_ON = ['budget', 'regression', 'leak'] as const;
 export type FailOn = (typeof FAIL_ON)[number];

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type {DecodedChannelFile} from '../model/channel';
-import type {FileRecord, RunMetrics, RunStats, SummaryFigures, SystemInfo, TestEntry} from '../model/types';
+import {baseTestId} from '../model/testId';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SummaryFigures, SystemInfo, TestEntry} from '../model/types';
 
 /** The schema version of performance_metrics.json's extensions (`schema_version`). */
 export const SCHEMA_VERSION = 1;
@@ -11,19 +12,65 @@ export interface GatheredFile extends FileRecord {
   file: string;
 }
 
+/** The memory limits (SPEC section 4). `Infinity` means unlimited. */
+export interface CollectorLimits {
+  /** Full failure records kept; older ones keep message, type and location only. @default Infinity */
+  maxFailures: number;
+  /** Passed-test records kept: the slowest. @default Infinity */
+  maxPassed: number;
+}
+
+interface HeldEntry extends TestEntry {
+  /** Arrival order, to put kept tests back in order after the slowest passed ones were picked. */
+  seq: number;
+  /** Estimated bytes held for this test (the JSON length of its records). */
+  bytes: number;
+}
+
+const last = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
+
 /**
  * Gathers what every worker recorded, file by file, and gives each test its stable id. Ids are given in arrival
  * order of files and, within a file, in the order of its describe tree, so a duplicate title gets ` [2]` after
  * the first one, as the SPEC says.
+ *
+ * It holds at most `maxFailures` full failure records (the most recent; older ones lose their stack, code frame
+ * and variables) and `maxPassed` passed tests (the slowest). The summary and counts are kept as tests arrive, so
+ * they cover every test, dropped or not.
  */
 export class MetricsCollector {
-  private readonly tests: TestEntry[] = [];
+  /** Failed, skipped and todo tests, in arrival order. */
+  private readonly others: HeldEntry[] = [];
+  /** Passed tests; trimmed to the slowest `maxPassed` whenever it doubles past the limit. */
+  private passed: HeldEntry[] = [];
   private readonly files: GatheredFile[] = [];
   /** How many tests had each plain id, and every id given out (a title may itself end in " [2]"). */
   private readonly idCounts = new Map<string, number>();
   private readonly issuedIds = new Set<string>();
+  private readonly summary = new SummaryAccumulator();
+  /** Failure records with full detail, oldest first (a queue: `failureHead` is its start). */
+  private readonly fullFailures: FailureRecord[] = [];
+  private failureHead = 0;
+  private seq = 0;
+  private retainedBytes = 0;
+  private readonly stats: RunStats = {
+    failuresCount: 0,
+    passedCount: 0,
+    totalCount: 0,
+    failuresAtLimit: false,
+    passedAtLimit: false,
+    passedDropped: 0,
+    failuresDropped: 0,
+    retainedBytes: 0,
+  };
+  private readonly limits: CollectorLimits;
 
-  constructor(private readonly rootDir: string) {}
+  constructor(
+    private readonly rootDir: string,
+    limits: Partial<CollectorLimits> = {},
+  ) {
+    this.limits = {maxFailures: limits.maxFailures ?? Infinity, maxPassed: limits.maxPassed ?? Infinity};
+  }
 
   relativePath(testPath: string): string {
     const relative = path.relative(this.rootDir, testPath);
@@ -34,10 +81,11 @@ export class MetricsCollector {
   addFile(decoded: DecodedChannelFile): void {
     if (decoded.file !== null) {
       this.files.push({...decoded.file, file: this.relativePath(decoded.file.testPath)});
+      for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
     }
-    for (const record of decoded.tests) {
+    decoded.tests.forEach((record, position) => {
       const file = this.relativePath(record.testPath);
-      const baseId = `${file}::${record.titlePath.join(' > ')}`;
+      const baseId = baseTestId(file, record.titlePath);
       let seen = this.idCounts.get(baseId) ?? 0;
       let id: string;
       do {
@@ -46,21 +94,83 @@ export class MetricsCollector {
       } while (this.issuedIds.has(id));
       this.idCounts.set(baseId, seen);
       this.issuedIds.add(id);
-      this.tests.push({id, file, record});
+      this.addTest({id, file, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0});
+    });
+  }
+
+  private addTest(entry: HeldEntry): void {
+    const final = last(entry);
+    this.stats.totalCount++;
+    this.summary.add(final);
+    this.retainedBytes += entry.bytes;
+    if (final.status === 'passed') {
+      this.stats.passedCount++;
+      if (this.limits.maxPassed === 0) {
+        this.dropPassed([entry]);
+        return;
+      }
+      this.passed.push(entry);
+      if (this.passed.length >= 2 * this.limits.maxPassed) this.trimPassed();
+      return;
+    }
+    if (final.status === 'failed') this.stats.failuresCount++;
+    this.others.push(entry);
+    for (const attempt of entry.record.attempts) if (attempt.failure !== null) this.holdFailure(attempt.failure, 0);
+  }
+
+  /** Keeps the slowest `maxPassed` passed tests (those are the ones worth reading). */
+  private trimPassed(): void {
+    if (this.passed.length <= this.limits.maxPassed) return;
+    this.passed.sort((a, b) => last(b).durationMs - last(a).durationMs);
+    this.dropPassed(this.passed.slice(this.limits.maxPassed));
+    this.passed = this.passed.slice(0, this.limits.maxPassed);
+  }
+
+  private dropPassed(dropped: HeldEntry[]): void {
+    this.stats.passedAtLimit = true;
+    this.stats.passedDropped += dropped.length;
+    for (const entry of dropped) this.retainedBytes -= entry.bytes;
+  }
+
+  /** Queues a full failure record; past `maxFailures`, the oldest keeps only its message, type and location. */
+  private holdFailure(failure: FailureRecord, bytes: number): void {
+    this.retainedBytes += bytes;
+    if (!failure.captured) return;
+    this.fullFailures.push(failure);
+    while (this.fullFailures.length - this.failureHead > this.limits.maxFailures) {
+      const oldest = this.fullFailures[this.failureHead];
+      this.fullFailures[this.failureHead++] = undefined as unknown as FailureRecord;
+      this.retainedBytes -= detailBytes(oldest);
+      oldest.codeFrame = null;
+      oldest.stack = null;
+      oldest.locals = null;
+      oldest.closure = null;
+      oldest.captured = false;
+      this.stats.failuresAtLimit = true;
+      this.stats.failuresDropped++;
+    }
+    // Compact the queue now and then so the dropped slots do not pile up.
+    if (this.failureHead > 1024 && this.failureHead * 2 > this.fullFailures.length) {
+      this.fullFailures.splice(0, this.failureHead);
+      this.failureHead = 0;
     }
   }
 
   /** The finished run, with the summary computed over every executed test. */
   build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
+    this.trimPassed();
+    const tests: TestEntry[] = [...this.others, ...this.passed]
+      .sort((a, b) => a.seq - b.seq)
+      .map(({id, file, record}) => ({id, file, record}));
     return {
       schemaVersion: SCHEMA_VERSION,
       startedAtMs: run.startedAtMs,
       durationMs: run.durationMs,
       system: run.system,
-      tests: this.tests,
+      tests,
       files: this.files,
-      summary: summarise(this.tests),
-      stats: countOutcomes(this.tests),
+      summary: this.summary.figures(),
+      stats: {...this.stats, retainedBytes: Math.max(0, this.retainedBytes)},
       overhead: {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
         reporterMs: run.reporterMs ?? 0,
@@ -69,49 +179,51 @@ export class MetricsCollector {
   }
 }
 
-function finalAttempt(entry: TestEntry) {
-  return entry.record.attempts[entry.record.attempts.length - 1];
+function detailBytes(failure: FailureRecord): number {
+  let bytes = (failure.stack?.length ?? 0) + (failure.codeFrame?.length ?? 0);
+  if (failure.locals !== null) bytes += JSON.stringify(failure.locals).length;
+  if (failure.closure !== null) bytes += JSON.stringify(failure.closure).length;
+  return bytes;
 }
 
-/** Skipped and todo tests are listed but left out of the timing figures. */
-export function summarise(tests: readonly TestEntry[]): SummaryFigures {
-  let count = 0;
-  let totalDurationMs = 0;
-  let maxDurationMs = 0;
-  let minDurationMs = Infinity;
-  let totalDeltaBytes = 0;
-  let maxDeltaBytes = -Infinity;
-  for (const entry of tests) {
-    const attempt = finalAttempt(entry);
-    if (attempt.status === 'skipped' || attempt.status === 'todo') continue;
-    count++;
-    totalDurationMs += attempt.durationMs;
-    maxDurationMs = Math.max(maxDurationMs, attempt.durationMs);
-    minDurationMs = Math.min(minDurationMs, attempt.durationMs);
+/** Running summary figures: skipped and todo tests are listed but left out of the timing figures. */
+class SummaryAccumulator {
+  private count = 0;
+  private totalDurationMs = 0;
+  private maxDurationMs = 0;
+  private minDurationMs = Infinity;
+  private totalDeltaBytes = 0;
+  private maxDeltaBytes = -Infinity;
+
+  add(attempt: AttemptRecord): void {
+    if (attempt.status === 'skipped' || attempt.status === 'todo') return;
+    this.count++;
+    this.totalDurationMs += attempt.durationMs;
+    this.maxDurationMs = Math.max(this.maxDurationMs, attempt.durationMs);
+    this.minDurationMs = Math.min(this.minDurationMs, attempt.durationMs);
     const deltaBytes = attempt.rssEndBytes - attempt.rssStartBytes;
-    totalDeltaBytes += deltaBytes;
-    maxDeltaBytes = Math.max(maxDeltaBytes, deltaBytes);
+    this.totalDeltaBytes += deltaBytes;
+    this.maxDeltaBytes = Math.max(this.maxDeltaBytes, deltaBytes);
   }
-  if (count === 0) {
-    return {totalDurationMs: 0, avgDurationMs: 0, maxDurationMs: 0, minDurationMs: 0, avgMemoryDeltaBytes: 0, maxMemoryDeltaBytes: 0};
+
+  figures(): SummaryFigures {
+    if (this.count === 0) {
+      return {totalDurationMs: 0, avgDurationMs: 0, maxDurationMs: 0, minDurationMs: 0, avgMemoryDeltaBytes: 0, maxMemoryDeltaBytes: 0};
+    }
+    return {
+      totalDurationMs: this.totalDurationMs,
+      avgDurationMs: this.totalDurationMs / this.count,
+      maxDurationMs: this.maxDurationMs,
+      minDurationMs: this.minDurationMs,
+      avgMemoryDeltaBytes: this.totalDeltaBytes / this.count,
+      maxMemoryDeltaBytes: this.maxDeltaBytes,
+    };
   }
-  return {
-    totalDurationMs,
-    avgDurationMs: totalDurationMs / count,
-    maxDurationMs,
-    minDurationMs,
-    avgMemoryDeltaBytes: totalDeltaBytes / count,
-    maxMemoryDeltaBytes: maxDeltaBytes,
-  };
 }
 
-function countOutcomes(tests: readonly TestEntry[]): RunStats {
-  let failuresCount = 0;
-  let passedCount = 0;
-  for (const entry of tests) {
-    const status = finalAttempt(entry).status;
-    if (status === 'failed') failuresCount++;
-    else if (status === 'passed') passedCount++;
-  }
-  return {failuresCount, passedCount, totalCount: tests.length};
+/** The summary figures of a list of tests (used where no collector ran, such as a CLI reading a file). */
+export function summarise(tests: readonly TestEntry[]): SummaryFigures {
+  const accumulator = new SummaryAccumulator();
+  for (const entry of tests) accumulator.add(last(entry));
+  return accumulator.figures();
 }

@@ -2,13 +2,14 @@ import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestConte
 import type {Config} from '@jest/types';
 import {isCI} from 'ci-info';
 import {accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {renderJson} from '../formats/json';
 import {renderSummary} from '../formats/summary';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
-import type {ChannelDescriptor} from '../model/channel';
+import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
 import {OptionsError, resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
@@ -42,7 +43,7 @@ export default class PerfMonitorReporter implements Reporter {
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
-    this.collector = new MetricsCollector(globalConfig.rootDir);
+    this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
       delete process.env[CHANNEL_ENV_VAR];
@@ -52,11 +53,7 @@ export default class PerfMonitorReporter implements Reporter {
     if (this.options.formats.some(format => format !== 'json')) assertWritableDirectory(this.options.outputDir, 'outputDir');
 
     this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
-    const descriptor: ChannelDescriptor = {
-      v: CHANNEL_VERSION,
-      dir: this.runDir,
-      settings: {cpuIntervalS: this.options.cpuIntervalS},
-    };
+    const descriptor: ChannelDescriptor = {v: CHANNEL_VERSION, dir: this.runDir, settings: this.environmentSettings(globalConfig)};
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
     process.once('exit', this.onEarlyExit);
@@ -67,6 +64,34 @@ export default class PerfMonitorReporter implements Reporter {
     const unavailable = this.options.formats.filter(format => format !== 'json');
     if (unavailable.length > 0) this.notice(`formats ${unavailable.join(', ')} are not available in this version yet; only json is written`);
     this.selfMs += performance.now() - constructedAtMs;
+  }
+
+  /**
+   * What the workers need from the options. Trace mode falls back to profile here, with one notice, when it is
+   * known up front that it cannot work: a debugger attached to Jest (`node --inspect-brk jest --runInBand`) would
+   * stop at every pause, and `--detectLeaks` reports any file whose worker enabled the debugger as leaking.
+   */
+  private environmentSettings(globalConfig: Config.GlobalConfig): EnvironmentSettings {
+    const options = this.options;
+    let mode = options.mode;
+    if (mode === 'trace') {
+      const reason = globalConfig.detectLeaks ? '--detectLeaks is on' : inspector.url() !== undefined ? 'a debugger is attached to Jest' : null;
+      if (reason !== null) {
+        mode = 'profile';
+        this.notice(`trace mode is off (${reason}); failures get profile-mode detail`);
+      }
+    }
+    return {
+      cpuIntervalS: options.cpuIntervalS,
+      mode,
+      skipInternalFrames: options.skipInternalFrames,
+      includeLocals: options.includeLocals,
+      includeClosure: options.includeClosure,
+      maxDepth: options.maxDepth,
+      extractClasses: options.extractClasses,
+      captureRate: options.captureRate,
+      redact: options.redact.map(key => key.toLowerCase()),
+    };
   }
 
   onRunStart(results: AggregatedResult, _options?: ReporterOnStartOptions): void {
@@ -111,6 +136,7 @@ export default class PerfMonitorReporter implements Reporter {
     if (decoded.foreignVersion !== null) {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
     }
+    for (const notice of decoded.notices) this.notice(notice);
     this.collector.addFile(decoded);
   }
 

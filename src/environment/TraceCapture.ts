@@ -1,0 +1,272 @@
+import * as path from 'path';
+import {fileURLToPath, pathToFileURL} from 'url';
+import type * as InspectorNamespace from 'inspector';
+import type {Session} from 'inspector';
+
+type InspectorModule = typeof InspectorNamespace;
+import {serializeScope} from './serializeValue';
+import type {SerializeLimits} from './serializeValue';
+
+/** What trace mode captured for one thrown value. */
+export interface CapturedVariables {
+  /** Per user frame, innermost first: `"fn (file)"` → variable → value. */
+  locals: Record<string, Record<string, unknown>> | null;
+  /** Closure variables of the outermost user frame (the test or hook function): describe-scope fixtures. */
+  closure: Record<string, unknown> | null;
+}
+
+export interface TraceSettings extends SerializeLimits {
+  includeLocals: boolean;
+  includeClosure: boolean;
+  rootDir: string;
+}
+
+/**
+ * Pauses in one test attempt. An expect failure pauses two or three times (the throw, the rethrow as a promise
+ * rejection); a test that throws and catches in a loop would pause on every throw, ~1 ms each. After this many,
+ * pausing stops until the next test starts: the cost a test that catches its own exceptions can pay is bounded.
+ */
+export const MAX_PAUSES_PER_TEST = 10;
+/** Pauses outside any test (between tests, in beforeAll/afterAll) allowed per file, for the same reason. */
+const MAX_PAUSES_OUTSIDE_TESTS = 20;
+/** User frames whose variables are read per failure, innermost first. */
+const MAX_FRAMES = 5;
+/** Frames scanned for user code before giving up (Jest's own stack below a test is ~20 deep). */
+const MAX_SCANNED_FRAMES = 40;
+
+/** Under this registered symbol, on the sandbox global and on the outer global, the functions the debugger calls. */
+const TRACE_KEY = 'jest-perf-monitor.trace';
+const BEGIN_FN = `function(){var t=globalThis[Symbol.for(${JSON.stringify(TRACE_KEY)})];return !!(t&&t.begin(this));}`;
+const SCOPE_FN = `function(k,l){var t=globalThis[Symbol.for(${JSON.stringify(TRACE_KEY)})];if(t)t.scope(this,k,l);}`;
+
+/** Names the module wrapper puts in every test file's closure: noise, not fixtures. */
+const WRAPPER_NAMES: ReadonlySet<string> = new Set(['module', 'exports', 'require', '__dirname', '__filename', 'jest']);
+
+interface TraceHooks {
+  begin(thrown: unknown): boolean;
+  scope(scope: object, kind: string, label: string): void;
+}
+
+interface PausedParams {
+  reason: string;
+  data?: {objectId?: string; type?: string; value?: unknown; unserializableValue?: string};
+  callFrames: Array<{
+    functionName: string;
+    location: {scriptId: string};
+    scopeChain: Array<{type: string; object: {objectId?: string}}>;
+  }>;
+}
+
+/** The one inspector session of this process (a worker, or Jest's own process in band). */
+let shared: {session: Session; userScripts: Map<string, string>; rootDir: string} | null = null;
+
+/**
+ * Trace mode: pauses on exceptions inside tests and hooks with `node:inspector` in this very thread (Jest's vm
+ * contexts share the isolate), reads the scopes of the user's frames, and keys what it read by the thrown value.
+ * The recorder looks a failure's error up afterwards. Sentry's Node "LocalVariables" integration is the prior art.
+ *
+ * Every pause is resumed in a `finally`; nothing here throws into the test, and a test's outcome cannot change:
+ * the debugger only reads (the serialiser never calls user code).
+ */
+export class TraceCapture {
+  private readonly captures = new WeakMap<object, CapturedVariables>();
+  /** Thrown primitives (strings, null, undefined) cannot key a WeakMap: the last one of the attempt is kept. */
+  private primitive: {value: unknown; captured: CapturedVariables} | null = null;
+  private pending: CapturedVariables | null = null;
+  private pendingKey: object | null = null;
+  /** Debugger pauses seen in this file, captured or not: what trace mode cost it (~1 ms each). */
+  pauses = 0;
+  private pausesLeft = 0;
+  private pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
+  private inTest = false;
+  private pausing = false;
+  private readonly hooks: TraceHooks;
+
+  private constructor(
+    private readonly session: Session,
+    private readonly userScripts: Map<string, string>,
+    private readonly settings: TraceSettings,
+    private readonly sandboxGlobal: object,
+  ) {
+    this.hooks = {begin: thrown => this.begin(thrown), scope: (scope, kind, label) => this.scope(scope, kind, label)};
+    for (const target of [sandboxGlobal, globalThis]) {
+      Object.defineProperty(target, Symbol.for(TRACE_KEY), {value: this.hooks, enumerable: false, configurable: true});
+    }
+    session.on('Debugger.paused', this.onPaused);
+  }
+
+  /**
+   * Starts trace capture for one test file, or says in one line why it cannot: the inspector is missing, a
+   * debugger is already attached (it would see our pauses), or enabling failed.
+   */
+  static start(settings: TraceSettings, sandboxGlobal: object): TraceCapture | string {
+    let inspector: InspectorModule;
+    try {
+      // Loaded lazily: Node builds without the inspector throw on load, and only trace mode needs it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      inspector = require('inspector') as InspectorModule;
+    } catch {
+      return 'node:inspector is not available in this Node build';
+    }
+    if (inspector.url() !== undefined) return 'a debugger is attached to this process';
+    try {
+      if (shared === null) {
+        const session = new inspector.Session();
+        session.connect();
+        const userScripts = new Map<string, string>();
+        const rootDir = settings.rootDir;
+        // Only the user's scripts are kept: their frames are the ones worth reading.
+        const rootUrl = pathToFileURL(rootDir).href;
+        session.on('Debugger.scriptParsed', message => {
+          // Jest's sandbox scripts are named by file URL; frames carry only the script id.
+          const url = (message.params as {url: string}).url;
+          if ((url.startsWith(rootUrl) || url.startsWith(rootDir)) && !url.includes('/node_modules/')) {
+            userScripts.set((message.params as {scriptId: string}).scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
+          }
+        });
+        post(session, 'Debugger.enable', {});
+        shared = {session, userScripts, rootDir};
+      }
+      return new TraceCapture(shared.session, shared.userScripts, settings, sandboxGlobal);
+    } catch (error) {
+      return `the inspector could not be enabled (${(error as Error).message})`;
+    }
+  }
+
+  /** The file's tests are about to run (beforeAll hooks first): pause on exceptions from now on. */
+  startFile(): void {
+    this.inTest = false;
+    this.pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
+    this.setPausing(true);
+  }
+
+  /** A test attempt starts: pausing is (re)armed with a fresh budget. */
+  startTest(wanted: boolean): void {
+    this.inTest = wanted;
+    this.pausesLeft = MAX_PAUSES_PER_TEST;
+    this.primitive = null;
+    this.setPausing(wanted);
+  }
+
+  /** The attempt ended; pausing stays on (toggling costs ~10 µs) but pauses now count against the file's budget. */
+  endTest(): void {
+    this.inTest = false;
+  }
+
+  /** The variables captured when `thrown` was thrown, if it was. */
+  lookup(thrown: unknown): CapturedVariables | null {
+    if ((typeof thrown === 'object' && thrown !== null) || typeof thrown === 'function') {
+      return this.captures.get(thrown as object) ?? null;
+    }
+    return this.primitive !== null && Object.is(this.primitive.value, thrown) ? this.primitive.captured : null;
+  }
+
+  /** The file ended: stop pausing, and let go of this file's sandbox. */
+  close(): void {
+    this.setPausing(false);
+    this.session.removeListener('Debugger.paused', this.onPaused);
+    for (const target of [this.sandboxGlobal, globalThis]) {
+      const current = (target as Record<symbol, unknown>)[Symbol.for(TRACE_KEY)];
+      if (current === this.hooks) delete (target as Record<symbol, unknown>)[Symbol.for(TRACE_KEY)];
+    }
+  }
+
+  private setPausing(on: boolean): void {
+    if (this.pausing === on) return;
+    this.pausing = on;
+    post(this.session, 'Debugger.setPauseOnExceptions', {state: on ? 'all' : 'none'});
+  }
+
+  private readonly onPaused = (message: {params: unknown}): void => {
+    this.pauses++;
+    const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
+    try {
+      if (left >= 0) this.capture(message.params as PausedParams);
+    } catch {
+      // Reading variables is best effort: the failure is still recorded in profile-mode detail.
+    } finally {
+      this.pending = null;
+      this.pendingKey = null;
+      try {
+        // The budget is spent: no more pauses until the next test starts.
+        if (left <= 0) this.setPausing(false);
+      } finally {
+        post(this.session, 'Debugger.resume', {});
+      }
+    }
+  };
+
+  private capture(params: PausedParams): void {
+    if (params.reason !== 'exception' && params.reason !== 'promiseRejection') return;
+    const frames: PausedParams['callFrames'] = [];
+    const scanned = Math.min(params.callFrames.length, MAX_SCANNED_FRAMES);
+    for (let index = 0; index < scanned && frames.length < MAX_FRAMES; index++) {
+      const frame = params.callFrames[index];
+      if (this.userScripts.has(frame.location.scriptId)) frames.push(frame);
+    }
+    if (frames.length === 0) return;
+
+    const data = params.data;
+    if (data?.objectId !== undefined) {
+      // Tags the thrown object (once: its rethrows pause again) and opens `pending` for it.
+      const result = post(this.session, 'Runtime.callFunctionOn', {objectId: data.objectId, functionDeclaration: BEGIN_FN, returnByValue: true});
+      if ((result as {result?: {value?: unknown}}).result?.value !== true) return;
+    } else {
+      const value = data?.type === 'undefined' ? undefined : data?.unserializableValue ?? data?.value;
+      this.pending = {locals: null, closure: null};
+      this.primitive = {value, captured: this.pending};
+    }
+
+    const last = frames.length - 1;
+    frames.forEach((frame, index) => {
+      const file = path.relative(this.settings.rootDir, this.userScripts.get(frame.location.scriptId) ?? '');
+      const label = `${frame.functionName || '<anonymous>'} (${file.split(path.sep).join('/')})`;
+      for (const scope of frame.scopeChain) {
+        const objectId = scope.object.objectId;
+        if (objectId === undefined) continue;
+        const local = scope.type === 'local' || scope.type === 'block' || scope.type === 'catch';
+        const closure = scope.type === 'closure' && index === last;
+        if ((local && this.settings.includeLocals) || (closure && this.settings.includeClosure)) {
+          post(this.session, 'Runtime.callFunctionOn', {
+            objectId,
+            functionDeclaration: SCOPE_FN,
+            arguments: [{value: local ? 'local' : 'closure'}, {value: label}],
+          });
+        }
+      }
+    });
+    if (this.pendingKey !== null && this.pending !== null) this.captures.set(this.pendingKey, this.pending);
+  }
+
+  private begin(thrown: unknown): boolean {
+    if (this.captures.has(thrown as object)) return false;
+    this.pending = {locals: null, closure: null};
+    this.pendingKey = thrown as object;
+    return true;
+  }
+
+  private scope(scope: object, kind: string, label: string): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    const values = serializeScope(scope, this.settings, kind === 'closure' ? WRAPPER_NAMES : undefined);
+    if (kind === 'closure') {
+      // Inner scopes first: a name shadowed further out keeps the value the test saw.
+      pending.closure = {...values, ...pending.closure};
+    } else {
+      pending.locals ??= {};
+      pending.locals[label] = {...pending.locals[label], ...values};
+    }
+  }
+}
+
+/** Same-thread inspector calls answer synchronously; this makes that explicit and surfaces errors. */
+function post(session: Session, method: string, params: object): unknown {
+  let outcome: {error: Error | null; result: unknown} | null = null;
+  session.post(method, params, (error: Error | null, result?: unknown) => {
+    outcome = {error, result};
+  });
+  const settled = outcome as {error: Error | null; result: unknown} | null;
+  if (settled === null) throw new Error(`${method} did not answer synchronously`);
+  if (settled.error) throw settled.error;
+  return settled.result;
+}

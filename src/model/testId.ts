@@ -1,0 +1,23 @@
+/**
+ * A test's id before de-duplication: the file relative to rootDir (`/`-separated), `::`, then the describe titles
+ * and the title joined by ` > ` (SPEC section 3). The reporter adds ` [n]` to a repeated id; the environment, which
+ * sees one file at a time, uses this plain form (for `captureRate`'s choice).
+ */
+export function baseTestId(relativeFile: string, titlePath: readonly string[]): string {
+  return `${relativeFile}::${titlePath.join(' > ')}`;
+}
+
+/**
+ * Whether a failure of this test gets full context under `captureRate`: a hash of the id, not a random draw, so
+ * a rerun samples the same tests (FNV-1a, 32 bits; uniform enough for a fraction and cheap to compute).
+ */
+export function isSampled(id: string, captureRate: number): boolean {
+  if (captureRate >= 1) return true;
+  if (captureRate <= 0) return false;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index++) {
+    hash ^= id.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) / 0x100000000 < captureRate;
+}
