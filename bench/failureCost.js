@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:failures`: what extracting one failure costs, in profile and in trace mode.
+ *
+ * Two generated files of 200 tests each, identical except that every test of one fails (in a helper, with
+ * locals and a describe fixture). Jest runs each in band, several rounds per mode.
+ *   profile: the plugin's own measured time (the `overhead` block) for the failing file minus the passing file,
+ *            per failure: describing the error, reading the source for the code frame, filtering the stack.
+ *   trace:   the median duration of a failing test in trace mode minus the same in profile mode: the debugger
+ *            pauses (two or three per failure) and reading the variables.
+ * BENCH_RUNS sets the rounds (default 5). Writes bench/results-failures.json.
+ */
+const {spawnSync, execFileSync} = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const repo = path.resolve(__dirname, '..');
+const work = path.join(__dirname, '.work', 'failure-cost');
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const COUNT = 200;
+
+execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
+fs.rmSync(work, {recursive: true, force: true});
+fs.mkdirSync(work, {recursive: true});
+for (const kind of ['fail', 'pass']) {
+  const body = [
+    `function total(order) {`,
+    `  const sum = order.items.reduce((acc, item) => acc + item.price, 0);`,
+    `  if (sum ${kind === 'fail' ? '>' : '<'} 0) throw new RangeError('total ' + sum);`,
+    `  return sum;`,
+    `}`,
+    `let order;`,
+    `beforeEach(() => { order = {id: 1, items: [{price: 10}, {price: 5}], customer: {name: 'Ada'}}; });`,
+    `describe('orders', () => {`,
+    ...Array.from({length: COUNT}, (_, t) => `  test('order ${t}', () => { const limit = ${t}; expect(() => total(order)).not.toThrow(); expect(limit).toBe(${t}); });`),
+    `});`,
+  ];
+  fs.mkdirSync(path.join(work, kind), {recursive: true});
+  fs.writeFileSync(path.join(work, kind, `${kind}.test.js`), `${body.join('\n')}\n`);
+}
+
+const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
+function run(kind, mode) {
+  const output = path.join(work, `${kind}-${mode}.json`);
+  const config = {
+    rootDir: path.join(work, kind),
+    testEnvironment: 'jest-perf-monitor/environment',
+    reporters: [['jest-perf-monitor', {printSummary: false, preset: 'development', mode, output}]],
+  };
+  const configFile = path.join(work, `jest.${kind}.${mode}.config.js`);
+  fs.writeFileSync(configFile, `module.exports = ${JSON.stringify(config)};\n`);
+  const env = {...process.env, CI: 'true'};
+  for (const key of Object.keys(env)) if (key.startsWith('JEST_PERF_')) delete env[key];
+  const result = spawnSync(process.execPath, [jestBin, '--config', configFile, '--runInBand', '--silent'], {cwd: work, env, encoding: 'utf8'});
+  if (result.status !== (kind === 'fail' ? 1 : 0)) throw new Error(`${kind}/${mode} exited ${result.status}\n${result.stderr}`);
+  return JSON.parse(fs.readFileSync(output, 'utf8'));
+}
+
+const median = values => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const testDurations = doc => Object.values(doc.tests).map(test => test.duration);
+
+const profileCost = [];
+const traceCost = [];
+let captured = 0;
+run('fail', 'profile'); // warm-up: transform cache
+for (let round = 0; round < runs; round++) {
+  const failProfile = run('fail', 'profile');
+  const passProfile = run('pass', 'profile');
+  const failTrace = run('fail', 'trace');
+  profileCost.push(((failProfile.overhead.environment_time - passProfile.overhead.environment_time) / COUNT) * 1000);
+  traceCost.push((median(testDurations(failTrace)) - median(testDurations(failProfile))) * 1000);
+  captured = Object.values(failTrace.tests).filter(test => test.failure?.locals).length;
+  process.stdout.write(`  round ${round + 1}/${runs}: profile ${profileCost[round].toFixed(3)} ms/failure, trace +${traceCost[round].toFixed(3)} ms/failure\n`);
+}
+const result = {
+  date: new Date().toISOString(),
+  node: process.versions.node,
+  failuresPerRun: COUNT,
+  runs,
+  profileMsPerFailure: Number(median(profileCost).toFixed(3)),
+  traceExtraMsPerFailure: Number(median(traceCost).toFixed(3)),
+  traceFailuresWithLocals: captured,
+};
+fs.writeFileSync(path.join(__dirname, 'results-failures.json'), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(
+  `\nprofile mode: ${result.profileMsPerFailure} ms per failure (target: at most 1 ms)\n` +
+    `trace mode: +${result.traceExtraMsPerFailure} ms per failure on top of profile (${captured}/${COUNT} failures with locals)\nWrote bench/results-failures.json\n`,
+);
