@@ -252,7 +252,7 @@ export class TraceCapture {
     if (kind === 'closure') {
       // Inner scopes first: a name shadowed further out keeps the value the test saw.
       pending.closure = {...values, ...pending.closure};
-    } else {
+    } else if (Object.keys(values).length > 0) {
       pending.locals ??= {};
       pending.locals[label] = {...pending.locals[label], ...values};
     }

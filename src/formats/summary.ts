@@ -53,6 +53,7 @@ function describeFailure(failure: FailureRecord, file: string): string[] {
     for (const line of frame.slice(from, from + FRAME_LINES)) out.push(`      ${line}`);
   }
   for (const [frame, variables] of Object.entries(failure.locals ?? {})) {
+    if (Object.keys(variables).length === 0) continue;
     out.push(`    locals of ${clip(`${frame}: ${showVariables(variables)}`, VARIABLES_WIDTH)}`);
   }
   if (failure.closure && Object.keys(failure.closure).length > 0) {
