@@ -7,18 +7,8 @@ import {readFileSync} from 'fs';
 import * as path from 'path';
 import {isSampled} from '../src/model/testId';
 import {MAX_PAUSES_PER_TEST} from '../src/environment/TraceCapture';
-import {MAJORS, runJest} from './harness/runJest';
+import {expectSameOutcomesAsJest, MAJORS, runJest} from './harness/runJest';
 import type {JestRun} from './harness/runJest';
-
-const JEST_STATUS: Record<string, string> = {passed: 'passed', failed: 'failed', pending: 'skipped', skipped: 'skipped', todo: 'todo'};
-
-function expectSameOutcomesAsJest(run: JestRun): void {
-  const ours = Object.values(run.metrics().tests).map(t => `${t.file} ${t.status}`);
-  const jest = run
-    .jestResult()
-    .testResults.flatMap(file => file.assertionResults.map(a => `${file.name.slice(run.dir.length + 1)} ${JEST_STATUS[a.status]}`));
-  expect(ours.sort()).toEqual(jest.sort());
-}
 
 /** Secrets the context fixture puts in variables: none may reach the report. */
 const SECRETS = ['hunter2', 'tok-secret', 'sk-live-should-never-appear', 'local-secret', 'map-secret'];

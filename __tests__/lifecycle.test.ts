@@ -2,19 +2,7 @@
  * Every kind of test and failure is recorded, with the same outcome Jest itself reports.
  */
 import {describe, expect, test} from '@jest/globals';
-import {MAJORS, runJest} from './harness/runJest';
-import type {JestRun} from './harness/runJest';
-
-const JEST_STATUS: Record<string, string> = {passed: 'passed', failed: 'failed', pending: 'skipped', skipped: 'skipped', todo: 'todo', disabled: 'skipped'};
-
-/** Our status for every test equals Jest's, in the same order: the plugin never changes an outcome. */
-function expectSameOutcomesAsJest(run: JestRun): void {
-  const ours = Object.values(run.metrics().tests).map(t => `${t.file} ${t.status}`);
-  const jest = run
-    .jestResult()
-    .testResults.flatMap(file => file.assertionResults.map(a => `${file.name.slice(run.dir.length + 1)} ${JEST_STATUS[a.status]}`));
-  expect(ours.sort()).toEqual(jest.sort());
-}
+import {expectSameOutcomesAsJest, MAJORS, runJest} from './harness/runJest';
 
 describe.each(MAJORS)('Jest %i', major => {
   test('retries, concurrent, skip/todo, duplicate titles, unicode and control characters', async () => {

@@ -1,3 +1,4 @@
+import {expect} from '@jest/globals';
 import {spawn} from 'child_process';
 import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
@@ -114,4 +115,15 @@ export function runJest(fixture: string, options: RunOptions): Promise<JestRun> 
       });
     });
   });
+}
+
+const JEST_STATUS: Record<string, string> = {passed: 'passed', failed: 'failed', pending: 'skipped', skipped: 'skipped', todo: 'todo', disabled: 'skipped'};
+
+/** Our status for every test equals Jest's (the run needs `jestJson: true`): the plugin never changes an outcome. */
+export function expectSameOutcomesAsJest(run: JestRun): void {
+  const ours = Object.values(run.metrics().tests).map(t => `${t.file} ${t.status}`);
+  const jest = run
+    .jestResult()
+    .testResults.flatMap(file => file.assertionResults.map(a => `${file.name.slice(run.dir.length + 1)} ${JEST_STATUS[a.status]}`));
+  expect(ours.sort()).toEqual(jest.sort());
 }

@@ -1,10 +1,9 @@
 import {closeSync, openSync, writeSync} from 'fs';
-import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {CHANNEL_VERSION} from '../model/channel';
 import type {EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
-import {baseTestId, isSampled} from '../model/testId';
+import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {AttemptRecord, FailureRecord, SpanRecord, TestStatus} from '../model/types';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {FailureContext} from './describeFailure';
@@ -142,6 +141,7 @@ export class TestRecorder {
 
   private readonly channelPath: string;
   private readonly testPath: string;
+  private readonly workerId: number;
   private readonly sampler: LazyRssSampler | null;
   private readonly alwaysConcurrent: boolean;
   private readonly failureContext: FailureContext;
@@ -162,17 +162,14 @@ export class TestRecorder {
     this.captureRate = options.settings.captureRate;
     this.failureContext = {
       rootDir: options.rootDir,
-      mode: options.settings.mode === 'trace' && options.trace === null ? 'profile' : options.settings.mode,
+      mode: options.settings.mode,
       skipInternalFrames: options.settings.skipInternalFrames,
       codeFrames: new CodeFrameReader(),
       trace: options.trace,
     };
-    const relative = path.relative(options.rootDir, options.testPath);
-    this.relativeFile = (relative.startsWith('..') ? options.testPath : relative).split(path.sep).join('/');
+    this.relativeFile = relativeToRoot(options.rootDir, options.testPath);
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
-
-  private readonly workerId: number;
 
   /** Called when the wrapped environment's `setup()` resolved: loading the test file starts now. */
   markSetupDone(): void {

@@ -1,11 +1,11 @@
-import * as path from 'path';
-import {fileURLToPath, pathToFileURL} from 'url';
 import type * as InspectorNamespace from 'inspector';
 import type {Session} from 'inspector';
-
-type InspectorModule = typeof InspectorNamespace;
+import {fileURLToPath, pathToFileURL} from 'url';
+import {relativeToRoot} from '../model/testId';
 import {serializeScope} from './serializeValue';
 import type {SerializeLimits} from './serializeValue';
+
+type InspectorModule = typeof InspectorNamespace;
 
 /** What trace mode captured for one thrown value. */
 export interface CapturedVariables {
@@ -36,6 +36,7 @@ const MAX_SCANNED_FRAMES = 40;
 
 /** Under this registered symbol, on the sandbox global and on the outer global, the functions the debugger calls. */
 const TRACE_KEY = 'jest-perf-monitor.trace';
+const TRACE_SYMBOL = Symbol.for(TRACE_KEY);
 const BEGIN_FN = `function(){var t=globalThis[Symbol.for(${JSON.stringify(TRACE_KEY)})];return !!(t&&t.begin(this));}`;
 const SCOPE_FN = `function(k,l){var t=globalThis[Symbol.for(${JSON.stringify(TRACE_KEY)})];if(t)t.scope(this,k,l);}`;
 
@@ -58,7 +59,7 @@ interface PausedParams {
 }
 
 /** The one inspector session of this process (a worker, or Jest's own process in band). */
-let shared: {session: Session; userScripts: Map<string, string>; rootDir: string} | null = null;
+let shared: {session: Session; userScripts: Map<string, string>} | null = null;
 
 /**
  * Trace mode: pauses on exceptions inside tests and hooks with `node:inspector` in this very thread (Jest's vm
@@ -90,7 +91,7 @@ export class TraceCapture {
   ) {
     this.hooks = {begin: thrown => this.begin(thrown), scope: (scope, kind, label) => this.scope(scope, kind, label)};
     for (const target of [sandboxGlobal, globalThis]) {
-      Object.defineProperty(target, Symbol.for(TRACE_KEY), {value: this.hooks, enumerable: false, configurable: true});
+      Object.defineProperty(target, TRACE_SYMBOL, {value: this.hooks, enumerable: false, configurable: true});
     }
     session.on('Debugger.paused', this.onPaused);
   }
@@ -125,7 +126,7 @@ export class TraceCapture {
           }
         });
         post(session, 'Debugger.enable', {});
-        shared = {session, userScripts, rootDir};
+        shared = {session, userScripts};
       }
       return new TraceCapture(shared.session, shared.userScripts, settings, sandboxGlobal);
     } catch (error) {
@@ -166,8 +167,7 @@ export class TraceCapture {
     this.setPausing(false);
     this.session.removeListener('Debugger.paused', this.onPaused);
     for (const target of [this.sandboxGlobal, globalThis]) {
-      const current = (target as Record<symbol, unknown>)[Symbol.for(TRACE_KEY)];
-      if (current === this.hooks) delete (target as Record<symbol, unknown>)[Symbol.for(TRACE_KEY)];
+      if ((target as Record<symbol, unknown>)[TRACE_SYMBOL] === this.hooks) delete (target as Record<symbol, unknown>)[TRACE_SYMBOL];
     }
   }
 
@@ -219,8 +219,8 @@ export class TraceCapture {
 
     const last = frames.length - 1;
     frames.forEach((frame, index) => {
-      const file = path.relative(this.settings.rootDir, this.userScripts.get(frame.location.scriptId) ?? '');
-      const label = `${frame.functionName || '<anonymous>'} (${file.split(path.sep).join('/')})`;
+      const file = relativeToRoot(this.settings.rootDir, this.userScripts.get(frame.location.scriptId) ?? '');
+      const label = `${frame.functionName || '<anonymous>'} (${file})`;
       for (const scope of frame.scopeChain) {
         const objectId = scope.object.objectId;
         if (objectId === undefined) continue;

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import {inspect, stripVTControlCharacters, types} from 'util';
+import {relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SourceLocation} from '../model/types';
 import type {CodeFrameReader} from './readCodeFrame';
 import type {TraceCapture} from './TraceCapture';
@@ -126,9 +127,7 @@ export function locationFromStack(stack: string): SourceLocation | null {
 }
 
 function relativeLocation(location: SourceLocation, rootDir: string): SourceLocation {
-  const relative = path.relative(rootDir, location.file);
-  const shown = relative.startsWith('..') ? location.file : relative;
-  return {file: shown.split(path.sep).join('/'), line: location.line, column: location.column};
+  return {file: relativeToRoot(rootDir, location.file), line: location.line, column: location.column};
 }
 
 /** The stack without frames in node_modules, node internals and native code (`at new Promise (<anonymous>)`). */

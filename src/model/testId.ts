@@ -1,3 +1,14 @@
+import * as path from 'path';
+
+/**
+ * How files appear in ids, locations and the report: relative to rootDir with `/` separators, or absolute when
+ * outside it.
+ */
+export function relativeToRoot(rootDir: string, file: string): string {
+  const relative = path.relative(rootDir, file);
+  return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
+}
+
 /**
  * A test's id before de-duplication: the file relative to rootDir (`/`-separated), `::`, then the describe titles
  * and the title joined by ` > ` (SPEC section 3). The reporter adds ` [n]` to a repeated id; the environment, which

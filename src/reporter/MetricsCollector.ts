@@ -1,6 +1,5 @@
-import * as path from 'path';
 import type {DecodedChannelFile} from '../model/channel';
-import {baseTestId} from '../model/testId';
+import {baseTestId, relativeToRoot} from '../model/testId';
 import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SummaryFigures, SystemInfo, TestEntry} from '../model/types';
 
 /** The schema version of performance_metrics.json's extensions (`schema_version`). */
@@ -73,8 +72,7 @@ export class MetricsCollector {
   }
 
   relativePath(testPath: string): string {
-    const relative = path.relative(this.rootDir, testPath);
-    return (relative.startsWith('..') ? testPath : relative).split(path.sep).join('/');
+    return relativeToRoot(this.rootDir, testPath);
   }
 
   /** Adds one test file's records. */
