@@ -1,4 +1,4 @@
-import {toSchema} from '../model/toSchema';
+import {fileEntry, schemaHead, schemaTail, testEntry} from '../model/toSchema';
 import type {RunMetrics} from '../model/types';
 
 /**
@@ -6,18 +6,29 @@ import type {RunMetrics} from '../model/types';
  *
  * Laid out for both people and size: the small blocks are indented, and each test (and each file) is one line.
  * A suite of 100,000 tests then writes about half the bytes of a fully indented file, `git diff` and `grep`
- * show one test per line, and `jq` reads it like any JSON.
+ * show one test per line, and `jq` reads it like any JSON. It is produced one test at a time, so the whole
+ * document never has to exist as one string.
  */
-export function renderJson(run: RunMetrics): string {
-  const document = toSchema(run);
+export function* renderJson(run: RunMetrics): Generator<string> {
   const block = (value: unknown): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
-  const perLine = (entries: Record<string, unknown>): string => {
-    const lines = Object.entries(entries).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
-    return lines.length === 0 ? '{}' : `{\n${lines.join(',\n')}\n  }`;
-  };
-  const parts = Object.entries(document).map(([key, value]) => {
-    const rendered = key === 'tests' || key === 'files' ? perLine(value as Record<string, unknown>) : block(value);
-    return `  ${JSON.stringify(key)}: ${rendered}`;
-  });
-  return `{\n${parts.join(',\n')}\n}\n`;
+  const blocks = (values: object): string =>
+    Object.entries(values)
+      .map(([key, value]) => `  ${JSON.stringify(key)}: ${block(value)},\n`)
+      .join('');
+  function* perLine<T>(key: string, items: readonly T[], line: (item: T) => [string, unknown]): Generator<string> {
+    if (items.length === 0) {
+      yield `  ${JSON.stringify(key)}: {},\n`;
+      return;
+    }
+    yield `  ${JSON.stringify(key)}: {\n`;
+    for (let index = 0; index < items.length; index++) {
+      const [name, value] = line(items[index]);
+      yield `    ${JSON.stringify(name)}: ${JSON.stringify(value)}${index < items.length - 1 ? ',' : ''}\n`;
+    }
+    yield '  },\n';
+  }
+  yield `{\n${blocks(schemaHead(run))}`;
+  yield* perLine('tests', run.tests, entry => [entry.id, testEntry(entry)]);
+  yield* perLine('files', run.files, file => [file.file, fileEntry(file)]);
+  yield `${blocks(schemaTail(run)).replace(/,\n$/, '\n')}}\n`;
 }

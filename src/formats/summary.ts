@@ -3,8 +3,8 @@ import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from '../model
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
   top?: number;
-  /** Where the JSON was written, shown as the last line. */
-  outputPath?: string | null;
+  /** The report files written (the JSON first), shown as the last line. */
+  written?: string[];
   /** Tests shorter than this are left out of the CPU table: their percentages are noise. @default 10 */
   minCpuDurationMs?: number;
   /** How many failures to list. @default 10 */
@@ -158,6 +158,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);
   if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);
   if (limits.length > 0) lines.push(`Memory limits: ${limits.join('; ')}; the summary still covers every test`);
-  if (options.outputPath) lines.push(`Metrics written to ${options.outputPath}`);
+  const written = options.written ?? [];
+  if (written.length === 1) lines.push(`Metrics written to ${written[0]}`);
+  else if (written.length > 1) lines.push(`Reports written: ${written.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

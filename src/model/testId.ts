@@ -32,3 +32,13 @@ export function isSampled(id: string, captureRate: number): boolean {
   }
   return (hash >>> 0) / 0x100000000 < captureRate;
 }
+
+/**
+ * The describe titles and title an id was made from: the part after `<file>::`, split on ` > `, with the ` [n]`
+ * de-duplication suffix removed. Ambiguous when a title itself contains ` > ` or ends in ` [n]`; the JSON then
+ * carries the exact `titles` (see `toSchema`), so a file read back always gives the titles Jest had.
+ */
+export function titlePathFromId(id: string, file: string): string[] {
+  const titles = id.startsWith(`${file}::`) ? id.slice(file.length + 2) : id.slice(id.indexOf('::') + 2);
+  return titles.replace(/ \[\d+\]$/, '').split(' > ');
+}

@@ -2,7 +2,11 @@
  * The one place where the model (milliseconds, bytes) becomes the performance_metrics.json schema (seconds, MiB).
  * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
  */
-import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from './types';
+import {titlePathFromId} from './testId';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry} from './types';
+
+/** The version of the extensions this package writes, and the newest it reads back. */
+export const SCHEMA_VERSION = 1;
 
 const MIB = 1024 * 1024;
 
@@ -39,6 +43,7 @@ export interface SchemaFailure {
 export interface SchemaAttempt {
   attempt: number;
   status: AttemptRecord['status'];
+  started_at: string;
   duration: number;
   setup_time: number;
   call_time: number;
@@ -64,6 +69,8 @@ export interface SchemaTest {
   worker: number;
   concurrent: boolean;
   started_at: string;
+  /** The describe titles and title, present only when the id alone cannot give them back (see `titlePathFromId`). */
+  titles?: string[];
   spans?: Array<{name: string; offset: number; duration: number}>;
   failure?: SchemaFailure;
 }
@@ -152,6 +159,7 @@ function attemptEntry(attempt: AttemptRecord, id: string, file: string): SchemaA
   const entry: SchemaAttempt = {
     attempt: attempt.attempt,
     status: attempt.status,
+    started_at: new Date(attempt.startedAtMs).toISOString(),
     duration: seconds(attempt.durationMs),
     setup_time: seconds(attempt.setupMs),
     call_time: seconds(attempt.callMs),
@@ -186,6 +194,10 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
     concurrent: last.concurrent,
     started_at: new Date(last.startedAtMs).toISOString(),
   };
+  const fromId = titlePathFromId(id, file);
+  if (fromId.length !== record.titlePath.length || fromId.some((title, index) => title !== record.titlePath[index])) {
+    entry.titles = [...record.titlePath];
+  }
   if (record.attempts.length > 1) entry.attempts = record.attempts.map(attempt => attemptEntry(attempt, id, file));
   if (last.spans.length > 0) {
     entry.spans = last.spans.map(span => ({name: span.name, offset: seconds(span.offsetMs), duration: seconds(span.durationMs)}));
@@ -194,26 +206,26 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
   return entry;
 }
 
-export function toSchema(run: RunMetrics): MetricsDocument {
+/** One file's entry under `files`. */
+export function fileEntry(file: FileRecord & {file: string}): SchemaFile {
+  return {
+    load_time: seconds(file.loadMs),
+    before_all_time: seconds(file.beforeAllMs),
+    after_all_time: seconds(file.afterAllMs),
+    heap_start_mb: mebibytes(file.heapStartBytes),
+    heap_end_mb: mebibytes(file.heapEndBytes),
+    heap_growth_mb: file.completed ? mebibytes(file.heapEndBytes - file.heapStartBytes) : 0,
+    worker: file.workerId,
+    completed: file.completed,
+    hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.file}::(${hookFailure.phase})`, file.file)),
+    trace_pauses: file.tracePauses,
+  };
+}
+
+/** The blocks before `tests`, in the file's key order. */
+export function schemaHead(run: RunMetrics): Pick<MetricsDocument, 'schema_version' | 'session' | 'system'> {
   const timestamp = new Date(run.startedAtMs).toISOString();
-  const tests: Record<string, SchemaTest> = {};
-  for (const entry of run.tests) tests[entry.id] = testEntry(entry);
-  const files: Record<string, SchemaFile> = {};
-  for (const file of run.files) {
-    files[file.file] = {
-      load_time: seconds(file.loadMs),
-      before_all_time: seconds(file.beforeAllMs),
-      after_all_time: seconds(file.afterAllMs),
-      heap_start_mb: mebibytes(file.heapStartBytes),
-      heap_end_mb: mebibytes(file.heapEndBytes),
-      heap_growth_mb: file.completed ? mebibytes(file.heapEndBytes - file.heapStartBytes) : 0,
-      worker: file.workerId,
-      completed: file.completed,
-      hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.file}::(${hookFailure.phase})`, file.file)),
-      trace_pauses: file.tracePauses,
-    };
-  }
-  const document: MetricsDocument = {
+  return {
     schema_version: run.schemaVersion,
     session: {duration: seconds(run.durationMs), total_tests: run.stats.totalCount, timestamp},
     ...(run.system && {
@@ -226,8 +238,12 @@ export function toSchema(run: RunMetrics): MetricsDocument {
         timestamp,
       },
     }),
-    tests,
-    files,
+  };
+}
+
+/** The blocks after `files`, in the file's key order. */
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'stats' | 'overhead' | 'summary'> {
+  return {
     stats: {
       failures_count: run.stats.failuresCount,
       passed_count: run.stats.passedCount,
@@ -248,5 +264,13 @@ export function toSchema(run: RunMetrics): MetricsDocument {
       max_memory_delta_mb: mebibytes(run.summary.maxMemoryDeltaBytes),
     },
   };
-  return document;
+}
+
+/** The whole document in memory. Formats that stream use `schemaHead`, `testEntry`, `fileEntry` and `schemaTail`. */
+export function toSchema(run: RunMetrics): MetricsDocument {
+  const tests: Record<string, SchemaTest> = {};
+  for (const entry of run.tests) tests[entry.id] = testEntry(entry);
+  const files: Record<string, SchemaFile> = {};
+  for (const file of run.files) files[file.file] = fileEntry(file);
+  return {...schemaHead(run), tests, files, ...schemaTail(run)};
 }

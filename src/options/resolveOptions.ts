@@ -1,6 +1,6 @@
 import * as path from 'path';
-import {FAIL_ON, FORMATS, MODES, PRESETS} from './types';
-import type {Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
+import {FAIL_ON, FORMATS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS} from './types';
+import type {JunitOptions, Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
 
 /** A configuration mistake. Its message is the one line the user sees. */
 export class OptionsError extends Error {
@@ -88,6 +88,29 @@ function isSuiteBudget(suite: unknown): boolean {
   return Object.entries(suite).every(([key, value]) => (key === 'maxDuration' || key === 'maxPeakMemoryMb') && typeof value === 'number' && value >= 0);
 }
 
+export const JUNIT_DEFAULTS: Required<JunitOptions> = {
+  suiteName: 'jest tests',
+  suiteNameTemplate: '{filepath}',
+  classNameTemplate: '{classname} {title}',
+  titleTemplate: '{classname} {title}',
+  ancestorSeparator: ' ',
+  reportRetries: false,
+};
+
+/** A template may use only its own placeholders: a typo would otherwise end up in every test name. */
+function usesOnly(template: unknown, placeholders: readonly string[]): boolean {
+  return typeof template === 'string' && [...template.matchAll(/\{([^{}]*)\}/g)].every(match => placeholders.includes(match[1]));
+}
+
+const JUNIT_KEYS: Record<keyof JunitOptions, (value: unknown) => boolean> = {
+  suiteName: value => typeof value === 'string',
+  suiteNameTemplate: value => usesOnly(value, JUNIT_SUITE_PLACEHOLDERS),
+  classNameTemplate: value => usesOnly(value, JUNIT_TEST_PLACEHOLDERS),
+  titleTemplate: value => usesOnly(value, JUNIT_TEST_PLACEHOLDERS),
+  ancestorSeparator: value => typeof value === 'string',
+  reportRetries: value => typeof value === 'boolean',
+};
+
 const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
   enabled: {env: 'JEST_PERF_MONITOR', ...bool},
   output: {env: 'JEST_PERF_OUTPUT', ...text},
@@ -127,6 +150,17 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
   failOn: {env: 'JEST_PERF_FAIL_ON', ...listOf(FAIL_ON)},
   history: {env: 'JEST_PERF_HISTORY', ...text},
   githubActions: bool,
+  junit: {
+    allowed:
+      `{suiteName?: string, suiteNameTemplate?: string using ${JUNIT_SUITE_PLACEHOLDERS.map(name => `{${name}}`).join(' ')}, ` +
+      `classNameTemplate?/titleTemplate?: strings using ${JUNIT_TEST_PLACEHOLDERS.map(name => `{${name}}`).join(' ')}, ancestorSeparator?: string, reportRetries?: boolean}`,
+    parse: value => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+      const valid = entries.every(([key, item]) => key in JUNIT_KEYS && JUNIT_KEYS[key as keyof JunitOptions](item));
+      return valid ? {...JUNIT_DEFAULTS, ...Object.fromEntries(entries)} : undefined;
+    },
+  },
 };
 
 export const OPTION_NAMES = Object.keys(SPECS) as Array<keyof PerfMonitorOptions>;
@@ -212,5 +246,6 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     failOn: pick('failOn', []),
     history: given.history === undefined ? null : absolute(given.history as string),
     githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
+    junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
   };
 }

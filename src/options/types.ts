@@ -33,6 +33,48 @@ export type BudgetsOption =
       suite?: {maxDuration?: number; maxPeakMemoryMb?: number};
     };
 
+/** Placeholders of the JUnit suite name template (as in jest-junit). */
+export const JUNIT_SUITE_PLACEHOLDERS = ['title', 'filepath', 'filename'] as const;
+/** Placeholders of the JUnit classname and title templates (as in jest-junit). */
+export const JUNIT_TEST_PLACEHOLDERS = ['classname', 'title', 'filepath', 'filename', 'suitename'] as const;
+
+/** How the JUnit report names things, with jest-junit's option names and defaults where it has them. */
+export interface JunitOptions {
+  /**
+   * The `name` of `<testsuites>`.
+   * @default 'jest tests'
+   */
+  suiteName?: string;
+  /**
+   * One `<testsuite>` per test file, named by this template: `{title}` (the file's first top-level describe, else
+   * its path), `{filepath}` (relative to rootDir), `{filename}`.
+   * @default '{filepath}'
+   */
+  suiteNameTemplate?: string;
+  /**
+   * `classname` of each `<testcase>`: `{classname}` (describe titles joined by `ancestorSeparator`), `{title}`,
+   * `{filepath}`, `{filename}`, `{suitename}`.
+   * @default '{classname} {title}'
+   */
+  classNameTemplate?: string;
+  /**
+   * `name` of each `<testcase>`, with the same placeholders as `classNameTemplate`.
+   * @default '{classname} {title}'
+   */
+  titleTemplate?: string;
+  /**
+   * Joins describe titles in `{classname}`.
+   * @default ' '
+   */
+  ancestorSeparator?: string;
+  /**
+   * Report retried tests the Maven Surefire way: a test that passed after failing gets `<flakyFailure>` per failed
+   * attempt; one that failed every attempt gets `<failure>` plus `<rerunFailure>` per earlier attempt.
+   * @default false (only the final attempt is reported, as jest-junit does)
+   */
+  reportRetries?: boolean;
+}
+
 /** What users put in `reporters: [['jest-perf-monitor', {...}]]`. Every key is optional. */
 export interface PerfMonitorOptions {
   /**
@@ -138,6 +180,8 @@ export interface PerfMonitorOptions {
    * @default true when GITHUB_ACTIONS=true
    */
   githubActions?: boolean;
+  /** Naming and retries in the `junit` format. */
+  junit?: JunitOptions;
 }
 
 /** Options after defaults, preset, reporter options and environment variables were applied. */
@@ -173,4 +217,5 @@ export interface ResolvedOptions {
   /** Absolute path, or null. */
   history: string | null;
   githubActions: boolean;
+  junit: Required<JunitOptions>;
 }

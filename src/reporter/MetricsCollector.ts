@@ -1,9 +1,7 @@
 import type {DecodedChannelFile} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
+import {SCHEMA_VERSION} from '../model/toSchema';
 import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SummaryFigures, SystemInfo, TestEntry} from '../model/types';
-
-/** The schema version of performance_metrics.json's extensions (`schema_version`). */
-export const SCHEMA_VERSION = 1;
 
 /** A file as gathered: what the environment recorded, plus what Jest said of it. */
 export interface GatheredFile extends FileRecord {

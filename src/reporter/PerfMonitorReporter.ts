@@ -1,13 +1,16 @@
 import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
 import type {Config} from '@jest/types';
 import {isCI} from 'ci-info';
-import {accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
+import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
 import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import {performance} from 'perf_hooks';
-import {renderJson} from '../formats/json';
+import {renderToString} from '../formats';
+import {renderAnnotations} from '../formats/githubActions';
+import {renderMarkdown} from '../formats/markdown';
 import {renderSummary} from '../formats/summary';
+import {reportPath, writeReports} from '../io/writeReports';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
@@ -15,7 +18,6 @@ import {OptionsError, resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
 import {MetricsCollector} from './MetricsCollector';
 import {collectSystemInfo} from './systemInfo';
-import {writeFileAtomic} from './writeFileAtomic';
 
 /** Options that are validated now and take effect in later versions; naming them here keeps users informed. */
 const NOT_YET_ACTIVE: Array<[keyof ResolvedOptions, (options: ResolvedOptions) => boolean]> = [
@@ -24,6 +26,10 @@ const NOT_YET_ACTIVE: Array<[keyof ResolvedOptions, (options: ResolvedOptions) =
   ['failOn', options => options.failOn.length > 0],
   ['history', options => options.history !== null],
 ];
+
+/** A job summary holds at most 1 MiB; ours stays well inside it, whatever the number of failures. */
+const GITHUB_SUMMARY_BYTES = 512 * 1024;
+const GITHUB_SUMMARY_FAILURES = 20;
 
 /**
  * The Jest reporter. It runs in Jest's main process: its constructor (before any worker exists) opens the
@@ -39,9 +45,14 @@ export default class PerfMonitorReporter implements Reporter {
   /** The reporter's own time: constructor, reading each file's records, building the model. */
   private selfMs = 0;
   private readonly reported = new Set<string>();
+  private readonly rootDir: string;
+  /** Jest's own `github-actions` reporter annotates failures; ours then adds only the job summary. */
+  private readonly jestAnnotatesFailures: boolean;
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
+    this.rootDir = globalConfig.rootDir;
+    this.jestAnnotatesFailures = (globalConfig.reporters ?? []).some(reporter => (Array.isArray(reporter) ? reporter[0] : reporter) === 'github-actions');
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
     this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
     if (!this.options.enabled) {
@@ -61,8 +72,6 @@ export default class PerfMonitorReporter implements Reporter {
     for (const [name, isSet] of NOT_YET_ACTIVE) {
       if (isSet(this.options)) this.notice(`option "${name}" is accepted but not active in this version yet; it is ignored`);
     }
-    const unavailable = this.options.formats.filter(format => format !== 'json');
-    if (unavailable.length > 0) this.notice(`formats ${unavailable.join(', ')} are not available in this version yet; only json is written`);
     this.selfMs += performance.now() - constructedAtMs;
   }
 
@@ -153,8 +162,10 @@ export default class PerfMonitorReporter implements Reporter {
       });
       const written = this.writeOutputs(run);
       if (this.options.printSummary) {
-        process.stderr.write(`\n${preface}${renderSummary(run, {outputPath: written ? path.relative(process.cwd(), this.options.output) || this.options.output : null})}`);
+        const shown = (file: string): string => path.relative(process.cwd(), file) || file;
+        process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown)})}`);
       }
+      if (this.options.githubActions) this.writeGithubActions(run);
     } catch (error) {
       this.internalError('writing the report', error);
     } finally {
@@ -170,13 +181,34 @@ export default class PerfMonitorReporter implements Reporter {
     return undefined;
   }
 
-  private writeOutputs(run: RunMetrics): boolean {
+  /** Writes every format asked for; returns the files written. A format that fails is reported once. */
+  private writeOutputs(run: RunMetrics): string[] {
+    const {output, outputDir, formats, junit} = this.options;
+    const outcomes = writeReports(
+      run,
+      formats.map(format => ({format, file: reportPath(format, output, outputDir)})),
+      {junit},
+    );
+    for (const outcome of outcomes) {
+      if (outcome.error) this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${outcome.error.message}`);
+    }
+    return outcomes.filter(outcome => outcome.error === null).map(outcome => outcome.file);
+  }
+
+  /**
+   * Annotations go to stderr with Jest's own output (GitHub reads workflow commands from both streams, and stdout
+   * may carry `--json`). The job summary is appended, as GitHub expects: other steps' summaries stay.
+   */
+  private writeGithubActions(run: RunMetrics): void {
     try {
-      writeFileAtomic(this.options.output, renderJson(run));
-      return true;
+      const lines = renderAnnotations(run, {rootDir: this.rootDir, workspace: process.env.GITHUB_WORKSPACE || process.cwd(), skipFailures: this.jestAnnotatesFailures});
+      if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+      const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+      if (summaryFile) {
+        appendFileSync(summaryFile, renderToString(renderMarkdown(run, {maxFailures: GITHUB_SUMMARY_FAILURES, maxBytes: GITHUB_SUMMARY_BYTES})));
+      }
     } catch (error) {
-      this.notice(`cannot write ${this.options.output}: ${(error as Error).message}`);
-      return false;
+      this.internalError('writing GitHub Actions output', error);
     }
   }
 

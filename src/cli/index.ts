@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `jest-perf-monitor` command (SPEC section 6). Exit codes: 0 fine, 1 a check failed, 2 bad input or usage
+ * (with one line on stderr that names the file or option at fault).
+ */
+import {Command, CommanderError} from 'commander';
+import {InputError} from '../io/readMetricsFile';
+import {packageVersion} from '../io/writeReports';
+import {reportCommand} from './report';
+import {summaryCommand} from './summary';
+
+const program = new Command('jest-perf-monitor')
+  .description('Work with performance_metrics.json files written by the jest-perf-monitor reporter')
+  .version(packageVersion() ?? 'unknown')
+  .exitOverride()
+  .addCommand(summaryCommand())
+  .addCommand(reportCommand());
+// Sub-commands exit through the same path, so usage errors anywhere give exit code 2.
+for (const command of program.commands) command.exitOverride();
+
+function fail(message: string): void {
+  process.stderr.write(`jest-perf-monitor: ${message}\n`);
+  process.exitCode = 2;
+}
+
+// A closed pipe (`jest-perf-monitor report -f csv | head`) is the reader's choice, not an error.
+process.stdout.on('error', error => {
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has printed its own line (or the help); only the exit code is ours to set.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof InputError) {
+    fail(error.message);
+  } else {
+    fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+});

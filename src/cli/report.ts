@@ -1,0 +1,45 @@
+import {Command, InvalidArgumentError, Option} from 'commander';
+import {renderFormat} from '../formats';
+import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {writeFileAtomic} from '../io/writeFileAtomic';
+import {loadChartLibrary, packageVersion} from '../io/writeReports';
+import {limitFailureDetail} from '../model/limitFailureDetail';
+import {JUNIT_DEFAULTS} from '../options/resolveOptions';
+import {FORMATS} from '../options/types';
+import type {FormatName} from '../options/types';
+
+function count(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected an integer >= 0.');
+  return parsed;
+}
+
+/** `jest-perf-monitor report [file] --format F [--output O] [--max-failures N]`: convert a metrics file. */
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('convert a metrics file to another format')
+    .argument('[file]', 'a performance_metrics.json', 'performance_metrics.json')
+    .addOption(new Option('-f, --format <format>', 'the format to write').choices(FORMATS).makeOptionMandatory())
+    .option('-o, --output <file>', 'where to write it (written atomically); without it, standard output')
+    .option('--max-failures <n>', 'keep the full detail (code frame, stack, variables) of the first n failures only', count)
+    .action((file: string, options: {format: FormatName; output?: string; maxFailures?: number}) => {
+      let run = readMetricsFile(file);
+      if (options.maxFailures !== undefined) run = limitFailureDetail(run, options.maxFailures);
+      const chunks = renderFormat(options.format, run, {
+        junit: JUNIT_DEFAULTS,
+        chartLibrary: options.format === 'html' ? loadChartLibrary() : null,
+        toolVersion: packageVersion(),
+        maxFailures: options.maxFailures,
+      });
+      if (options.output === undefined || options.output === '-') {
+        for (const chunk of chunks) process.stdout.write(chunk);
+        return;
+      }
+      try {
+        writeFileAtomic(options.output, chunks);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new InputError(`cannot write ${options.output}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+      }
+    });
+}

@@ -1,0 +1,35 @@
+import type {AttemptRecord, TestEntry} from '../model/types';
+
+/** The attempt that decided the test's outcome. */
+export const finalAttempt = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
+
+/** Passed only after failing: Jest's `retryTimes` hid a failure. */
+export const isFlaky = (entry: TestEntry): boolean =>
+  finalAttempt(entry).status === 'passed' && entry.record.attempts.some(attempt => attempt.status === 'failed');
+
+/** Whether the test ran (skipped and todo tests are listed but left out of timing figures). */
+export const wasExecuted = (entry: TestEntry): boolean => {
+  const status = finalAttempt(entry).status;
+  return status === 'passed' || status === 'failed';
+};
+
+/** The `n` executed tests with the longest final attempt, slowest first. */
+export function slowestTests(tests: readonly TestEntry[], n: number): TestEntry[] {
+  return tests
+    .filter(wasExecuted)
+    .sort((a, b) => finalAttempt(b).durationMs - finalAttempt(a).durationMs)
+    .slice(0, n);
+}
+
+export const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** Milliseconds for people: `12.3 ms`, `4.56 s`. */
+export const formatMs = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+/** Bytes for people, in MiB. */
+export const formatMib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+export const formatSignedMib = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${formatMib(bytes)}`;
+
+/** Where a failure happened, as `file:line:col`, or the file alone. */
+export function failureWhere(location: {file: string; line: number; column: number} | null, file: string): string {
+  return location ? `${location.file}:${location.line}:${location.column}` : file;
+}

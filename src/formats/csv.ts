@@ -1,0 +1,79 @@
+import {stringify} from 'csv-stringify/sync';
+import {testEntry} from '../model/toSchema';
+import type {RunMetrics, TestEntry} from '../model/types';
+
+/** The columns, in the JSON file's units (seconds, MiB); the unit is in each name. */
+export const CSV_COLUMNS = [
+  'id',
+  'file',
+  'titles',
+  'status',
+  'attempts',
+  'duration_s',
+  'setup_time_s',
+  'call_time_s',
+  'teardown_time_s',
+  'memory_start_mb',
+  'memory_peak_mb',
+  'memory_end_mb',
+  'memory_delta_mb',
+  'heap_start_mb',
+  'heap_end_mb',
+  'heap_delta_mb',
+  'cpu_percent',
+  'cpu_user_ms',
+  'cpu_system_ms',
+  'worker',
+  'concurrent',
+  'started_at',
+  'error_type',
+  'error_message',
+  'error_location',
+] as const;
+
+/** Rows handed to the CSV library at a time: fewer calls, bounded memory. */
+const BATCH = 1000;
+
+function row(entry: TestEntry): Array<string | number | boolean | null> {
+  const test = testEntry(entry);
+  const failure = test.failure;
+  return [
+    entry.id,
+    entry.file,
+    entry.record.titlePath.join(' > '),
+    test.status,
+    entry.record.attempts.length,
+    test.duration,
+    test.setup_time,
+    test.call_time,
+    test.teardown_time,
+    test.memory.start_mb,
+    test.memory.peak_mb,
+    test.memory.end_mb,
+    test.memory.delta_mb,
+    test.heap.start_mb,
+    test.heap.end_mb,
+    test.heap.delta_mb,
+    test.cpu_percent,
+    test.cpu_user_ms,
+    test.cpu_system_ms,
+    test.worker,
+    test.concurrent,
+    test.started_at,
+    failure?.error_type ?? null,
+    failure?.message ?? null,
+    failure?.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : null,
+  ];
+}
+
+/**
+ * One row per test with every metric, RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
+ * quotes doubled (csv-stringify does the quoting). Empty fields stand for "none" (no failure, no CPU figure).
+ */
+export function* renderCsv(run: RunMetrics): Generator<string> {
+  const options = {record_delimiter: 'windows', cast: {boolean: (value: boolean) => String(value)}} as const;
+  yield stringify([[...CSV_COLUMNS]], options);
+  for (let start = 0; start < run.tests.length; start += BATCH) {
+    yield stringify(run.tests.slice(start, start + BATCH).map(row), options);
+  }
+}

@@ -1,0 +1,60 @@
+import * as path from 'path';
+import type {FailureRecord, RunMetrics} from '../model/types';
+import {finalAttempt, plural} from './common';
+
+/**
+ * GitHub Actions workflow commands for a run: an `::error` annotation per failure, pointing at the failing line.
+ * GitHub shows at most 10 error annotations per step and 50 per job, so more would only flood the log; the rest
+ * are counted in one `::notice`. (Budget and regression findings will add `::warning` lines.)
+ */
+export interface AnnotationOptions {
+  /** Jest's rootDir: locations in the model are relative to it. */
+  rootDir: string;
+  /** The repository checkout (`GITHUB_WORKSPACE`): GitHub matches annotation paths relative to it. */
+  workspace: string;
+  /** Error annotations written. @default 10 */
+  maxErrors?: number;
+  /** Leave failures out (Jest's own `github-actions` reporter already annotates them). @default false */
+  skipFailures?: boolean;
+}
+
+/** Data of a workflow command: `%`, CR and LF percent-encoded (as @actions/core does). */
+const escapeData = (value: string): string => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** A property value: the data rules, plus `:` and `,`, which would end the property. */
+const escapeProperty = (value: string): string => escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** Messages are clipped: an annotation shows a few lines, and the job summary and the report have the rest. */
+const MAX_MESSAGE_CHARS = 2000;
+
+function command(kind: 'error' | 'warning' | 'notice', properties: Record<string, string | number>, message: string): string {
+  const props = Object.entries(properties)
+    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+    .join(',');
+  const clipped = message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
+  return `::${kind}${props ? ` ${props}` : ''}::${escapeData(clipped)}`;
+}
+
+function annotation(title: string, failure: FailureRecord | null, testFile: string, options: AnnotationOptions): string {
+  const fromWorkspace = (file: string): string => path.relative(options.workspace, path.resolve(options.rootDir, file)).split(path.sep).join('/');
+  const location = failure?.location ?? null;
+  const properties: Record<string, string | number> = {file: fromWorkspace(location ? location.file : testFile)};
+  if (location) Object.assign(properties, {line: location.line, col: location.column});
+  properties.title = title;
+  const lines = [failure ? `${failure.errorType ? `${failure.errorType}: ` : ''}${failure.message}` : 'failed'];
+  if (failure?.codeFrame) lines.push('', failure.codeFrame);
+  return command('error', properties, lines.join('\n'));
+}
+
+export function renderAnnotations(run: RunMetrics, options: AnnotationOptions): string[] {
+  if (options.skipFailures) return [];
+  const maxErrors = options.maxErrors ?? 10;
+  const failures = [
+    ...run.tests.filter(entry => finalAttempt(entry).status === 'failed').map(entry => ({title: entry.id, failure: finalAttempt(entry).failure, file: entry.file})),
+    ...run.files.flatMap(file => file.hookFailures.map(failure => ({title: `${file.file} (${failure.phase})`, failure, file: file.file}))),
+  ];
+  const lines = failures.slice(0, maxErrors).map(({title, failure, file}) => annotation(title, failure, file, options));
+  if (failures.length > maxErrors) {
+    lines.push(command('notice', {title: 'jest-perf-monitor'}, `${plural(failures.length - maxErrors, 'more failure')} not annotated (GitHub shows ${maxErrors} per step); the job summary lists them.`));
+  }
+  return lines;
+}

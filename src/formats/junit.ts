@@ -1,0 +1,202 @@
+import * as path from 'path';
+import {js2xml} from 'xml-js';
+import type {Element} from 'xml-js';
+import {testEntry} from '../model/toSchema';
+import type {FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
+import type {JunitOptions} from '../options/types';
+import {failureWhere, finalAttempt} from './common';
+
+/**
+ * JUnit XML, built with xml-js, valid against the common JUnit XSD (Jenkins xUnit's junit-10.xsd) plus per-test
+ * `<properties>` (see `__tests__/schemas`). One `<testsuite>` per test file, one `<testcase>` per test. Rendered
+ * one suite at a time.
+ */
+
+/**
+ * XML 1.0 allows tab, LF, CR and the code points from U+0020 except surrogates, U+FFFE and U+FFFF. Anything else
+ * (terminal colour codes, NUL, a lone surrogate) would make the document unreadable; it is written as a visible
+ * `\u001b`-style escape instead, so the text keeps its information.
+ */
+const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlSafe = (text: string): string =>
+  text.replace(INVALID_XML, char => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+
+/**
+ * xml-js escapes only `"` in attribute values; `&` and `<` must be escaped too, and line breaks as character
+ * references (a parser would fold a literal one into a space).
+ */
+function attributeValue(value: string): string {
+  return xmlSafe(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
+const XML_OPTIONS = {spaces: 2, attributeValueFn: attributeValue, textFn: xmlSafe};
+
+/** Seconds with at most 3 decimals, as the XSD's SUREFIRE_TIME pattern wants. */
+const time = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
+
+const element = (name: string, attributes: Record<string, string> = {}, elements: Element[] = []): Element => ({
+  type: 'element',
+  name,
+  attributes,
+  ...(elements.length > 0 && {elements}),
+});
+const text = (value: string): Element => ({type: 'text', text: value});
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([^{}]*)\}/g, (match, name: string) => values[name] ?? match);
+}
+
+/** The failure's text: where it happened, the code frame and the stack, as a CI page shows it. */
+function failureText(failure: FailureRecord, file: string): string {
+  const parts = [failure.message, `at ${failureWhere(failure.location, file)}`];
+  if (failure.codeFrame) parts.push(failure.codeFrame);
+  if (failure.stack) parts.push(failure.stack);
+  return parts.join('\n\n');
+}
+
+const firstLine = (message: string): string => {
+  const line = message.split('\n').find(part => part.trim() !== '') ?? message;
+  return line.length > 500 ? `${line.slice(0, 499)}…` : line;
+};
+
+function failureElement(name: string, failure: FailureRecord, file: string): Element {
+  return element(name, {message: firstLine(failure.message), type: failure.errorType ?? 'Error'}, [text(failureText(failure, file))]);
+}
+
+/** Surefire's rerun elements carry the trace in a `<stackTrace>` child. */
+function rerunElement(name: 'rerunFailure' | 'flakyFailure', failure: FailureRecord, file: string): Element {
+  return element(name, {message: firstLine(failure.message), type: failure.errorType ?? 'Error'}, [element('stackTrace', {}, [text(failureText(failure, file))])]);
+}
+
+function properties(values: Record<string, string | number | boolean | null>): Element {
+  return element(
+    'properties',
+    {},
+    Object.entries(values)
+      .filter(([, value]) => value !== null)
+      .map(([name, value]) => element('property', {name, value: String(value)})),
+  );
+}
+
+function testcase(entry: TestEntry, options: Required<JunitOptions>, names: Record<string, string>): Element {
+  const last = finalAttempt(entry);
+  const titles = entry.record.titlePath;
+  const values = {...names, classname: titles.slice(0, -1).join(options.ancestorSeparator), title: titles[titles.length - 1] ?? ''};
+  const schema = testEntry(entry);
+  const children: Element[] = [
+    properties({
+      status: schema.status,
+      duration: schema.duration,
+      setup_time: schema.setup_time,
+      call_time: schema.call_time,
+      teardown_time: schema.teardown_time,
+      memory_start_mb: schema.memory.start_mb,
+      memory_peak_mb: schema.memory.peak_mb,
+      memory_end_mb: schema.memory.end_mb,
+      memory_delta_mb: schema.memory.delta_mb,
+      heap_delta_mb: schema.heap.delta_mb,
+      cpu_percent: schema.cpu_percent,
+      worker: schema.worker,
+      attempts: entry.record.attempts.length,
+    }),
+  ];
+  const earlier = entry.record.attempts.slice(0, -1).filter(attempt => attempt.failure !== null);
+  if (last.status === 'failed' && last.failure) children.push(failureElement('failure', last.failure, entry.file));
+  else if (last.status === 'failed') children.push(element('failure', {message: 'failed', type: 'Error'}));
+  if (options.reportRetries && earlier.length > 0) {
+    const kind = last.status === 'failed' ? 'rerunFailure' : 'flakyFailure';
+    for (const attempt of earlier) children.push(rerunElement(kind, attempt.failure!, entry.file));
+  }
+  if (last.status === 'skipped') children.push(element('skipped'));
+  if (last.status === 'todo') children.push(element('skipped', {message: 'todo'}));
+  return element(
+    'testcase',
+    {classname: fill(options.classNameTemplate, values).trim(), name: fill(options.titleTemplate, values).trim(), time: time(last.durationMs)},
+    children,
+  );
+}
+
+function hookTestcase(file: FileRecord & {file: string}, failure: FailureRecord, suite: string): Element {
+  return element('testcase', {classname: suite, name: `(${failure.phase})`, time: '0.000'}, [failureElement('error', failure, file.file)]);
+}
+
+export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): Generator<string> {
+  const byFile = new Map<string, TestEntry[]>();
+  for (const entry of run.tests) {
+    const list = byFile.get(entry.file);
+    if (list) list.push(entry);
+    else byFile.set(entry.file, [entry]);
+  }
+  const files = new Map(run.files.map(file => [file.file, file]));
+  const count = (entries: readonly TestEntry[], status: string): number => entries.filter(entry => finalAttempt(entry).status === status).length;
+  const hookErrors = run.files.reduce((sum, file) => sum + file.hookFailures.length, 0);
+  const testTimeMs = run.tests.reduce((sum, entry) => sum + finalAttempt(entry).durationMs, 0);
+
+  const root = js2xml(
+    {
+      elements: [
+        element('testsuites', {
+          name: options.suiteName,
+          tests: String(run.tests.length + hookErrors),
+          failures: String(count(run.tests, 'failed')),
+          errors: String(hookErrors),
+          time: time(testTimeMs),
+        }),
+      ],
+    },
+    XML_OPTIONS,
+  );
+  // The root is rendered empty by xml-js (so it escapes the attributes), then opened for the suites to stream in.
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n${root.replace(/\/>$/, '>')}\n`;
+
+  for (const [file, entries] of byFile) {
+    const record = files.get(file);
+    const describe = entries.find(entry => entry.record.titlePath.length > 1)?.record.titlePath[0];
+    const suite = fill(options.suiteNameTemplate, {title: describe ?? file, filepath: file, filename: path.posix.basename(file)});
+    const names = {filepath: file, filename: path.posix.basename(file), suitename: suite};
+    const hooks = record?.hookFailures ?? [];
+    const suiteTimeMs = entries.reduce((sum, entry) => sum + finalAttempt(entry).durationMs, 0) + (record ? record.beforeAllMs + record.afterAllMs : 0);
+    const started = Math.min(...entries.map(entry => entry.record.attempts[0].startedAtMs));
+    const suiteProperties: Record<string, string | number | boolean | null> = {file};
+    if (record) {
+      Object.assign(suiteProperties, {
+        load_time: record.loadMs / 1000,
+        before_all_time: record.beforeAllMs / 1000,
+        after_all_time: record.afterAllMs / 1000,
+        heap_growth_mb: record.completed ? Math.round(((record.heapEndBytes - record.heapStartBytes) / 1048576) * 1000) / 1000 : null,
+        worker: record.workerId,
+        completed: record.completed,
+      });
+    }
+    const xml = js2xml(
+      {
+        elements: [
+          element(
+            'testsuite',
+            {
+              name: suite,
+              tests: String(entries.length + hooks.length),
+              failures: String(count(entries, 'failed')),
+              errors: String(hooks.length),
+              skipped: String(count(entries, 'skipped') + count(entries, 'todo')),
+              time: time(suiteTimeMs),
+              timestamp: new Date(started).toISOString().replace(/\.\d+Z$/, ''),
+            },
+            [properties(suiteProperties), ...entries.map(entry => testcase(entry, options, names)), ...hooks.map(failure => hookTestcase(record!, failure, suite))],
+          ),
+        ],
+      },
+      XML_OPTIONS,
+    );
+    // Not re-indented: a line break inside a failure's text is part of the text.
+    yield `${xml}\n`;
+  }
+  yield '</testsuites>\n';
+}

@@ -1,0 +1,32 @@
+import {readFileSync} from 'fs';
+import {fromSchema, SchemaError} from '../model/fromSchema';
+import type {RunMetrics} from '../model/types';
+
+/** Bad input to the CLI: its message is the one line the user sees (SPEC section 6), and the exit code is 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** Reads a performance_metrics.json into the model, or throws an `InputError` naming the file and the problem. */
+export function readMetricsFile(file: string): RunMetrics {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new InputError(`cannot read ${file}: ${reason}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return fromSchema(document);
+  } catch (error) {
+    if (error instanceof SchemaError) throw new InputError(`${file}: ${error.message}`);
+    throw error;
+  }
+}

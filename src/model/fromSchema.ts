@@ -1,0 +1,183 @@
+/**
+ * The way back from performance_metrics.json (seconds, MiB) to the model (milliseconds, bytes), for the CLI: a
+ * file written by the reporter renders in every format exactly as the reporter would have rendered it, to the
+ * precision the file keeps (microseconds, 1/1000 MiB).
+ */
+import {titlePathFromId} from './testId';
+import {SCHEMA_VERSION} from './toSchema';
+import type {MetricsDocument, SchemaAttempt, SchemaFailure, SchemaFile, SchemaMemory, SchemaTest} from './toSchema';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry, TestStatus} from './types';
+
+/** Why a document is not a metrics file this version reads; the message names the key at fault. */
+export class SchemaError extends Error {
+  override readonly name = 'SchemaError';
+}
+
+const MIB = 1024 * 1024;
+const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'skipped', 'todo'];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function need<T>(value: unknown, check: (value: unknown) => boolean, where: string, what: string): T {
+  if (!check(value)) throw new SchemaError(`${where} is ${value === undefined ? 'missing' : `not ${what}`}`);
+  return value as T;
+}
+const num = (value: unknown, where: string): number => need<number>(value, v => typeof v === 'number' && Number.isFinite(v), where, 'a number');
+const numOrNull = (value: unknown, where: string): number | null => (value === null ? null : num(value, where));
+const str = (value: unknown, where: string): string => need<string>(value, v => typeof v === 'string', where, 'a string');
+const obj = (value: unknown, where: string): Record<string, unknown> => need<Record<string, unknown>>(value, isObject, where, 'an object');
+const ms = (value: unknown, where: string): number => num(value, where) * 1000;
+const bytes = (value: unknown, where: string): number => Math.round(num(value, where) * MIB);
+const epochMs = (value: unknown, where: string): number => {
+  const parsed = Date.parse(str(value, where));
+  if (Number.isNaN(parsed)) throw new SchemaError(`${where} is not an ISO timestamp`);
+  return parsed;
+};
+
+function failureRecord(value: unknown, where: string): FailureRecord {
+  const failure = obj(value, where) as unknown as SchemaFailure & Record<string, unknown>;
+  return {
+    errorType: failure.error_type ?? null,
+    message: str(failure.message, `${where}.message`),
+    location: failure.location ?? null,
+    codeFrame: failure.code_frame ?? null,
+    stack: failure.stack ?? null,
+    locals: failure.locals ?? null,
+    closure: failure.closure ?? null,
+    captured: failure.captured !== false,
+    phase: failure.phase ?? 'test',
+    errorCount: typeof failure.error_count === 'number' ? failure.error_count : 1,
+    timestampMs: typeof failure.timestamp === 'string' ? Date.parse(failure.timestamp) : 0,
+  };
+}
+
+function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number: number, last: SchemaTest | null): AttemptRecord {
+  const status = need<TestStatus>(value.status, v => STATUSES.includes(v as TestStatus), `${where}.status`, `one of ${STATUSES.join(', ')}`);
+  const memory = obj(value.memory, `${where}.memory`) as unknown as SchemaMemory;
+  // Earlier attempts keep their timings and memory; heap and CPU time are recorded for the final attempt only.
+  const heap = last ? obj(last.heap, `${where}.heap`) : null;
+  return {
+    attempt: number,
+    status,
+    startedAtMs: epochMs(value.started_at, `${where}.started_at`),
+    durationMs: ms(value.duration, `${where}.duration`),
+    setupMs: ms(value.setup_time, `${where}.setup_time`),
+    callMs: ms(value.call_time, `${where}.call_time`),
+    teardownMs: ms(value.teardown_time, `${where}.teardown_time`),
+    rssStartBytes: bytes(memory.start_mb, `${where}.memory.start_mb`),
+    rssPeakBytes: bytes(memory.peak_mb, `${where}.memory.peak_mb`),
+    rssEndBytes: bytes(memory.end_mb, `${where}.memory.end_mb`),
+    heapStartBytes: heap ? bytes(heap.start_mb, `${where}.heap.start_mb`) : 0,
+    heapEndBytes: heap ? bytes(heap.end_mb, `${where}.heap.end_mb`) : 0,
+    cpuUserMs: last ? num(last.cpu_user_ms, `${where}.cpu_user_ms`) : 0,
+    cpuSystemMs: last ? num(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
+    cpuPercent: numOrNull(value.cpu_percent, `${where}.cpu_percent`),
+    concurrent: last ? last.concurrent === true : false,
+    spans: last?.spans?.map(span => ({name: span.name, offsetMs: span.offset * 1000, durationMs: span.duration * 1000})) ?? [],
+    failure: value.failure ? failureRecord(value.failure, `${where}.failure`) : null,
+  };
+}
+
+function testEntry(id: string, value: unknown, index: number): TestEntry {
+  const where = `tests[${JSON.stringify(id)}]`;
+  const test = obj(value, where) as unknown as SchemaTest;
+  const file = str(test.file, `${where}.file`);
+  const final = attemptRecord(test, where, test.attempts?.length ?? 1, test);
+  const attempts = test.attempts
+    ? test.attempts.map((attempt, i) =>
+        i === test.attempts!.length - 1 ? {...final, attempt: attempt.attempt} : attemptRecord(attempt, `${where}.attempts[${i}]`, attempt.attempt, null),
+      )
+    : [final];
+  return {
+    id,
+    file,
+    record: {
+      // The file keeps paths relative to rootDir only; formats use `file`, never `testPath`.
+      testPath: file,
+      titlePath: Array.isArray(test.titles) ? test.titles : titlePathFromId(id, file),
+      index,
+      workerId: typeof test.worker === 'number' ? test.worker : 0,
+      attempts,
+    },
+  };
+}
+
+function fileRecord(name: string, value: unknown): FileRecord & {file: string} {
+  const where = `files[${JSON.stringify(name)}]`;
+  const file = obj(value, where) as unknown as SchemaFile;
+  return {
+    file: name,
+    testPath: name,
+    workerId: typeof file.worker === 'number' ? file.worker : 0,
+    loadMs: ms(file.load_time, `${where}.load_time`),
+    beforeAllMs: ms(file.before_all_time, `${where}.before_all_time`),
+    afterAllMs: ms(file.after_all_time, `${where}.after_all_time`),
+    heapStartBytes: bytes(file.heap_start_mb, `${where}.heap_start_mb`),
+    heapEndBytes: bytes(file.heap_end_mb, `${where}.heap_end_mb`),
+    completed: file.completed !== false,
+    hookFailures: (file.hook_failures ?? []).map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
+    // Per-file own cost is not in the file; the run's total is (`overhead`).
+    selfMs: 0,
+    tracePauses: typeof file.trace_pauses === 'number' ? file.trace_pauses : 0,
+  };
+}
+
+/**
+ * Reads a parsed performance_metrics.json back into the model. Throws a `SchemaError` naming the first key that
+ * is missing or of the wrong type, or saying that the document is not a metrics file at all.
+ */
+export function fromSchema(value: unknown): RunMetrics {
+  if (!isObject(value) || !('schema_version' in value) || !isObject(value.tests)) {
+    throw new SchemaError('not a jest-perf-monitor metrics file (it has no "schema_version" and "tests")');
+  }
+  const document = value as unknown as MetricsDocument;
+  const version = num(document.schema_version, 'schema_version');
+  if (version > SCHEMA_VERSION) {
+    throw new SchemaError(`schema_version ${version} is newer than this jest-perf-monitor reads (${SCHEMA_VERSION}); upgrade jest-perf-monitor`);
+  }
+  const session = obj(document.session, 'session');
+  const summary = obj(document.summary, 'summary');
+  const tests = Object.entries(document.tests).map(([id, test], index) => testEntry(id, test, index));
+  const files = Object.entries(isObject(document.files) ? document.files : {}).map(([name, file]) => fileRecord(name, file));
+  const finalStatus = (entry: TestEntry): TestStatus => entry.record.attempts[entry.record.attempts.length - 1].status;
+  const stats = isObject(document.stats) ? document.stats : null;
+  const system = isObject(document.system) ? document.system : null;
+  const overhead = isObject(document.overhead) ? document.overhead : null;
+  return {
+    schemaVersion: version,
+    startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
+    durationMs: ms(session.duration, 'session.duration'),
+    system: system && {
+      platform: str(system.platform, 'system.platform'),
+      nodeVersion: str(system.node_version, 'system.node_version'),
+      jestVersion: typeof system.jest_version === 'string' ? system.jest_version : null,
+      cpuCount: num(system.cpu_count, 'system.cpu_count'),
+      memoryTotalBytes: bytes(system.memory_total_mb, 'system.memory_total_mb'),
+    },
+    tests,
+    files,
+    summary: {
+      totalDurationMs: ms(summary.total_duration, 'summary.total_duration'),
+      avgDurationMs: ms(summary.avg_duration, 'summary.avg_duration'),
+      maxDurationMs: ms(summary.max_duration, 'summary.max_duration'),
+      minDurationMs: ms(summary.min_duration, 'summary.min_duration'),
+      avgMemoryDeltaBytes: bytes(summary.avg_memory_delta_mb, 'summary.avg_memory_delta_mb'),
+      maxMemoryDeltaBytes: bytes(summary.max_memory_delta_mb, 'summary.max_memory_delta_mb'),
+    },
+    // Counts cover tests that `maxPassed` left out of `tests`; a file without them is counted from `tests`.
+    stats: {
+      failuresCount: stats ? num(stats.failures_count, 'stats.failures_count') : tests.filter(t => finalStatus(t) === 'failed').length,
+      passedCount: stats ? num(stats.passed_count, 'stats.passed_count') : tests.filter(t => finalStatus(t) === 'passed').length,
+      totalCount: stats ? num(stats.total_count, 'stats.total_count') : num(session.total_tests, 'session.total_tests'),
+      failuresAtLimit: stats?.failures_at_limit === true,
+      passedAtLimit: stats?.passed_at_limit === true,
+      passedDropped: typeof stats?.passed_dropped === 'number' ? stats.passed_dropped : 0,
+      failuresDropped: typeof stats?.failures_dropped === 'number' ? stats.failures_dropped : 0,
+      retainedBytes: typeof stats?.memory_usage_mb === 'number' ? Math.round(stats.memory_usage_mb * MIB) : 0,
+    },
+    overhead: {
+      environmentMs: typeof overhead?.environment_time === 'number' ? overhead.environment_time * 1000 : 0,
+      reporterMs: typeof overhead?.reporter_time === 'number' ? overhead.reporter_time * 1000 : 0,
+    },
+  };
+}
