@@ -127,3 +127,23 @@ export function expectSameOutcomesAsJest(run: JestRun): void {
     .testResults.flatMap(file => file.assertionResults.map(a => `${file.name.slice(run.dir.length + 1)} ${JEST_STATUS[a.status]}`));
   expect(ours.sort()).toEqual(jest.sort());
 }
+
+export interface CliRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `jest-perf-monitor` bin (dist/cli/index.js, as package.json's `bin` names it), as a user would. */
+export function runCli(args: string[], options: {cwd: string}): Promise<CliRun> {
+  const bin = path.join(REPO, (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {bin: Record<string, string>}).bin['jest-perf-monitor']);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...process.env, FORCE_COLOR: '0'}, stdio: ['ignore', 'pipe', 'pipe']});
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', exitCode => resolve({exitCode, stdout, stderr}));
+  });
+}

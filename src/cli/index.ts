@@ -15,8 +15,11 @@ const program = new Command('jest-perf-monitor')
   .exitOverride()
   .addCommand(summaryCommand())
   .addCommand(reportCommand());
-// Sub-commands exit through the same path, so usage errors anywhere give exit code 2.
-for (const command of program.commands) command.exitOverride();
+// Sub-commands exit through the same path, so usage errors anywhere give exit code 2, and every error is one
+// line (commander adds a "Did you mean …?" line of its own).
+for (const command of [program, ...program.commands]) {
+  command.exitOverride().configureOutput({outputError: (text, write) => write(`jest-perf-monitor: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`)});
+}
 
 function fail(message: string): void {
   process.stderr.write(`jest-perf-monitor: ${message}\n`);

@@ -4,14 +4,29 @@ import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {writeFileAtomic} from '../io/writeFileAtomic';
 import {loadChartLibrary, packageVersion} from '../io/writeReports';
 import {limitFailureDetail} from '../model/limitFailureDetail';
-import {JUNIT_DEFAULTS} from '../options/resolveOptions';
+import {JUNIT_DEFAULTS, resolveJunitOptions} from '../options/resolveOptions';
 import {FORMATS} from '../options/types';
-import type {FormatName} from '../options/types';
+import type {FormatName, JunitOptions} from '../options/types';
 
 function count(value: string): number {
   const parsed = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected an integer >= 0.');
   return parsed;
+}
+
+/** `--junit '{"reportRetries": true}'`: the reporter's `junit` option, as JSON, with the same checks. */
+function junitOptions(value: string): Required<JunitOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('expected JSON, such as \'{"reportRetries": true}\'.');
+  }
+  try {
+    return resolveJunitOptions(parsed);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^jest-perf-monitor: /, ''));
+  }
 }
 
 /** `jest-perf-monitor report [file] --format F [--output O] [--max-failures N]`: convert a metrics file. */
@@ -21,12 +36,13 @@ export function reportCommand(): Command {
     .argument('[file]', 'a performance_metrics.json', 'performance_metrics.json')
     .addOption(new Option('-f, --format <format>', 'the format to write').choices(FORMATS).makeOptionMandatory())
     .option('-o, --output <file>', 'where to write it (written atomically); without it, standard output')
-    .option('--max-failures <n>', 'keep the full detail (code frame, stack, variables) of the first n failures only', count)
-    .action((file: string, options: {format: FormatName; output?: string; maxFailures?: number}) => {
+    .option('--max-failures <n>', 'keep the full detail (code frame, stack, variables) of the first n failed tests only', count)
+    .option('--junit <json>', 'for --format junit: naming templates and reportRetries, as the reporter\'s junit option', junitOptions)
+    .action((file: string, options: {format: FormatName; output?: string; maxFailures?: number; junit?: Required<JunitOptions>}) => {
       let run = readMetricsFile(file);
       if (options.maxFailures !== undefined) run = limitFailureDetail(run, options.maxFailures);
       const chunks = renderFormat(options.format, run, {
-        junit: JUNIT_DEFAULTS,
+        junit: options.junit ?? JUNIT_DEFAULTS,
         chartLibrary: options.format === 'html' ? loadChartLibrary() : null,
         toolVersion: packageVersion(),
         maxFailures: options.maxFailures,

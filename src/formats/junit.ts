@@ -22,21 +22,21 @@ const xmlSafe = (text: string): string =>
   text.replace(INVALID_XML, char => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 
 /**
- * xml-js escapes only `"` in attribute values; `&` and `<` must be escaped too, and line breaks as character
- * references (a parser would fold a literal one into a space).
+ * xml-js escapes only `"` in attribute values (and does it after any `attributeValueFn`), so the rest is done
+ * here, before it: `&`, `<`, `>`, and line breaks and tabs as character references (a parser would fold a
+ * literal one into a space).
  */
 function attributeValue(value: string): string {
   return xmlSafe(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
     .replace(/\n/g, '&#10;')
     .replace(/\r/g, '&#13;')
     .replace(/\t/g, '&#9;');
 }
 
-const XML_OPTIONS = {spaces: 2, attributeValueFn: attributeValue, textFn: xmlSafe};
+const XML_OPTIONS = {spaces: 2, textFn: xmlSafe};
 
 /** Seconds with at most 3 decimals, as the XSD's SUREFIRE_TIME pattern wants. */
 const time = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
@@ -44,7 +44,7 @@ const time = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 const element = (name: string, attributes: Record<string, string> = {}, elements: Element[] = []): Element => ({
   type: 'element',
   name,
-  attributes,
+  attributes: Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, attributeValue(value)])),
   ...(elements.length > 0 && {elements}),
 });
 const text = (value: string): Element => ({type: 'text', text: value});

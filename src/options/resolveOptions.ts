@@ -249,3 +249,10 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
   };
 }
+
+/** The `junit` option alone, validated like the reporter's (for the CLI's `report --junit`). */
+export function resolveJunitOptions(value: unknown): Required<JunitOptions> {
+  const parsed = SPECS.junit.parse(value);
+  if (parsed === undefined) throw new OptionsError(`option "junit" got ${show(value)}; allowed: ${SPECS.junit.allowed}`);
+  return parsed as Required<JunitOptions>;
+}
