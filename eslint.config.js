@@ -29,7 +29,7 @@ module.exports = tseslint.config(
     // The architecture, enforced: the environment (inside every worker) never pulls in the reporter side.
     files: ['src/environment/**/*.ts', 'src/environment.ts', 'src/environment-jsdom.ts', 'src/perf.ts'],
     rules: {
-      'no-restricted-imports': ['error', {patterns: [{group: ['**/reporter/**', '**/formats/**', '**/cli/**', '**/options/**'], message: 'src/environment must not import the reporter side'}]}],
+      'no-restricted-imports': ['error', {patterns: [{group: ['**/reporter/**', '**/formats/**', '**/cli/**', '**/io/**', '**/options/**'], message: 'src/environment must not import the reporter side'}]}],
     },
   },
 );

@@ -6,6 +6,7 @@ import {beforeAll, describe, expect, test} from '@jest/globals';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {parse as parseCsv} from 'csv-parse/sync';
+import {chromium} from 'playwright-core';
 import {existsSync, mkdirSync, readFileSync} from 'fs';
 import * as path from 'path';
 import {xml2js} from 'xml-js';
@@ -167,8 +168,6 @@ describe('the HTML report in headless Chromium', () => {
   test('works offline: charts drawn, the table sorts and filters, a failure shows its code frame', async () => {
     const run = await runJest('formats', {major: MAJORS[0]});
     const file = path.join(run.dir, 'reports', 'performance_metrics.html');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const {chromium} = require('playwright-core') as typeof import('playwright-core');
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -218,7 +217,7 @@ describe('the HTML report in headless Chromium', () => {
       // Markup in a message is shown as text, never run.
       expect(await page.locator('.failure', {hasText: 'fails with markup'}).locator('.message').textContent()).toContain('<script>alert(1)</script>');
 
-      const artifacts = path.resolve(__dirname, '..', 'artifacts');
+      const artifacts = path.join(__dirname, '.artifacts');
       mkdirSync(artifacts, {recursive: true});
       await page.screenshot({path: path.join(artifacts, 'html-report.png'), fullPage: true});
     } finally {

@@ -5,9 +5,13 @@ import {locationFromStack, withoutInternalFrames} from '../src/environment/descr
 import {REDACTED, serializeScope, serializeValue} from '../src/environment/serializeValue';
 import {encodeAttemptLine} from '../src/environment/TestRecorder';
 import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
+import {fromSchema, SchemaError} from '../src/model/fromSchema';
+import {limitFailureDetail} from '../src/model/limitFailureDetail';
+import {titlePathFromId} from '../src/model/testId';
 import {toSchema} from '../src/model/toSchema';
+import type {MetricsDocument} from '../src/model/toSchema';
 import type {AttemptRecord, TestEntry} from '../src/model/types';
-import {OptionsError, PRESET_VALUES, resolveOptions} from '../src/options/resolveOptions';
+import {OptionsError, PRESET_VALUES, resolveJunitOptions, resolveOptions} from '../src/options/resolveOptions';
 import {MetricsCollector, summarise} from '../src/reporter/MetricsCollector';
 
 const ROOT = path.resolve('/project');
@@ -232,5 +236,97 @@ describe('serializeScope', () => {
       {__class__: 'Point', x: 1}, '[TypeError: bad]', '[Uint8Array(4 bytes)]', {a: {b: '[Object]'}},
     ]);
     expect(serializeValue(new Point(2), {...limits, extractClasses: false})).toBe('[Point]');
+  });
+});
+
+describe('reading a metrics file back (fromSchema)', () => {
+  const failure = {errorType: 'TypeError', message: 'boom', location: {file: 'src/a.test.js', line: 3, column: 9}, codeFrame: '> 3 | x', stack: 'TypeError: boom', locals: {'fn (src/a.test.js)': {n: 1}}, closure: null, captured: true, phase: 'test' as const, errorCount: 1, timestampMs: 5000};
+  function document(): MetricsDocument {
+    const collector = new MetricsCollector(ROOT);
+    collector.addFile({file: null, skippedLines: 0, foreignVersion: null, testBytes: [], notices: [], tests: [
+      {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['adds', 'small'], index: 0, workerId: 1, attempts: [attempt({rssStartBytes: 100.0004 * 1048576, rssEndBytes: 101.0008 * 1048576})]},
+      {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['a > b', 'c'], index: 1, workerId: 2, attempts: [attempt({status: 'failed', failure}), attempt({attempt: 2, status: 'failed', failure})]},
+      {testPath: path.join(ROOT, 'src/a.test.js'), titlePath: ['ends [7]'], index: 2, workerId: 2, attempts: [attempt({status: 'skipped'})]},
+    ]});
+    return toSchema(collector.build({startedAtMs: 1000, durationMs: 1500, system: {platform: 'linux', nodeVersion: '20.0.0', jestVersion: '30.0.0', cpuCount: 2, memoryTotalBytes: 8 * 1024 ** 3}}));
+  }
+  /** Equal, except that numbers may differ by the file's last digit (a value rebuilt from two rounded ones). */
+  function expectClose(actual: unknown, expected: unknown, where = '$'): void {
+    if (typeof expected === 'number' && typeof actual === 'number') {
+      if (Math.abs(actual - expected) > 0.0011) throw new Error(`${where}: ${actual} is not ${expected}`);
+    } else if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null) {
+      expect(Object.keys(actual)).toEqual(Object.keys(expected));
+      for (const key of Object.keys(expected)) expectClose((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${where}.${key}`);
+    } else {
+      expect(actual).toEqual(expected);
+    }
+  }
+
+  test('toSchema → fromSchema → toSchema gives the same document, to the precision of the file', () => {
+    const original = document();
+    const again = toSchema(fromSchema(JSON.parse(JSON.stringify(original))));
+    expectClose(again, original);
+    // The memory delta is the file's exactly (rankings use it); the end figure is rebuilt from start + delta.
+    expect(again.tests['src/a.test.js::adds > small'].memory.delta_mb).toBe(original.tests['src/a.test.js::adds > small'].memory.delta_mb);
+  });
+
+  test('titles the id cannot give back are carried in the file', () => {
+    const original = document();
+    expect(original.tests['src/a.test.js::adds > small'].titles).toBeUndefined();
+    expect(original.tests['src/a.test.js::a > b > c'].titles).toEqual(['a > b', 'c']);
+    expect(original.tests['src/a.test.js::ends [7]'].titles).toEqual(['ends [7]']);
+    const run = fromSchema(JSON.parse(JSON.stringify(original)));
+    expect(run.tests.map(entry => entry.record.titlePath)).toEqual([['adds', 'small'], ['a > b', 'c'], ['ends [7]']]);
+    expect(titlePathFromId('x.test.js::d > t [2]', 'x.test.js')).toEqual(['d', 't']);
+  });
+
+  test('names the key at fault, and refuses other documents and newer versions', () => {
+    const bad = (value: unknown): string => {
+      try {
+        fromSchema(value);
+      } catch (error) {
+        expect(error).toBeInstanceOf(SchemaError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a SchemaError');
+    };
+    expect(bad([])).toBe('not a jest-perf-monitor metrics file (it has no "schema_version" and "tests")');
+    expect(bad({name: 'x', version: '1.0.0'})).toMatch(/^not a jest-perf-monitor metrics file/);
+    expect(bad({...document(), schema_version: 2})).toBe('schema_version 2 is newer than this jest-perf-monitor reads (1); upgrade jest-perf-monitor');
+    const wrongType = document() as unknown as {tests: Record<string, Record<string, unknown>>};
+    wrongType.tests['src/a.test.js::adds > small'].duration = '0.1';
+    expect(bad(wrongType)).toBe('tests["src/a.test.js::adds > small"].duration is not a number');
+    const badStatus = document() as unknown as {tests: Record<string, Record<string, unknown>>};
+    badStatus.tests['src/a.test.js::adds > small'].status = 'flaky';
+    expect(bad(badStatus)).toBe('tests["src/a.test.js::adds > small"].status is not one of passed, failed, skipped, todo');
+  });
+
+  test('limitFailureDetail keeps the detail of the first n failed tests, on every attempt', () => {
+    const run = fromSchema(JSON.parse(JSON.stringify(document())));
+    expect(limitFailureDetail(run, 1)).toBe(run);
+    const limited = limitFailureDetail(run, 0);
+    const attempts = limited.tests[1].record.attempts;
+    expect(attempts.map(a => a.failure?.captured)).toEqual([false, false]);
+    expect(attempts[1].failure).toMatchObject({message: 'boom', errorType: 'TypeError', location: failure.location, codeFrame: null, stack: null, locals: null});
+    expect(limited.stats).toMatchObject({failuresAtLimit: true, failuresDropped: 2});
+    expect(run.tests[1].record.attempts[1].failure?.captured).toBe(true);
+  });
+});
+
+describe('the junit option', () => {
+  test('fills in jest-junit\'s defaults and rejects unknown placeholders with the allowed ones', () => {
+    expect(resolveJunitOptions({reportRetries: true})).toEqual({
+      suiteName: 'jest tests',
+      suiteNameTemplate: '{filepath}',
+      classNameTemplate: '{classname} {title}',
+      titleTemplate: '{classname} {title}',
+      ancestorSeparator: ' ',
+      reportRetries: true,
+    });
+    expect(() => resolveJunitOptions({titleTemplate: '{classname} {name}'})).toThrow(
+      /^jest-perf-monitor: option "junit" got \{"titleTemplate":"\{classname\} \{name\}"\}; allowed: .*classNameTemplate\?\/titleTemplate\?: strings using \{classname\} \{title\} \{filepath\} \{filename\} \{suitename\}/,
+    );
+    expect(() => resolveJunitOptions({suiteNameTemplate: '{suitename}'})).toThrow(OptionsError);
+    expect(() => resolveJunitOptions({retries: true})).toThrow(OptionsError);
   });
 });

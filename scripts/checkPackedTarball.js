@@ -36,6 +36,21 @@ try {
   }
   console.log(`checkPackedTarball: ok — the packed package works beside Jest ${metrics.system.jest_version} (${tests.length} tests recorded)`);
 
+  // The example's config asks for HTML too: the chart library must resolve from the installed package.
+  const html = fs.readFileSync(path.join(project, 'reports', 'performance_metrics.html'), 'utf8');
+  if (!html.includes('Chart.js v4') || !html.includes('"tests":[[')) fail('the HTML report lacks the inlined chart library or its data');
+  // The CLI, through the bin npm linked.
+  const bin = path.join(project, 'node_modules', '.bin', 'jest-perf-monitor');
+  const summary = spawnSync(bin, ['summary'], {cwd: project, encoding: 'utf8'});
+  if (summary.status !== 0 || !summary.stdout.startsWith('jest-perf-monitor: 10 tests (9 passed, 1 failed)')) {
+    fail(`jest-perf-monitor summary: exit ${summary.status}\n${summary.stdout}${summary.stderr}`);
+  }
+  const junit = spawnSync(bin, ['report', '--format', 'junit', '--output', 'junit.xml'], {cwd: project, encoding: 'utf8'});
+  if (junit.status !== 0 || !fs.readFileSync(path.join(project, 'junit.xml'), 'utf8').includes('<testsuites name="jest tests" tests="10" failures="1"')) {
+    fail(`jest-perf-monitor report --format junit: exit ${junit.status}\n${junit.stderr}`);
+  }
+  console.log('checkPackedTarball: ok — HTML report written; the jest-perf-monitor bin prints the summary and converts to JUnit');
+
   // The jsdom entry without jest-environment-jsdom installed: one error that names the package to install.
   fs.writeFileSync(path.join(project, 'jest.jsdom.config.js'), "module.exports = {testEnvironment: 'jest-perf-monitor/environment-jsdom', reporters: ['default', ['jest-perf-monitor', {}]]};\n");
   const jsdom = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--config', 'jest.jsdom.config.js', 'pricing'], {cwd: project, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});

@@ -13,7 +13,8 @@ const example = path.join(repo, 'examples', 'inventory');
 execFileSync(process.execPath, [path.join(__dirname, 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
 
 const output = path.join(example, 'performance_metrics.json');
-fs.rmSync(output, {force: true});
+const reports = ['reports/performance_metrics.html', 'reports/performance_metrics.md'].map(file => path.join(example, file));
+for (const file of [output, ...reports]) fs.rmSync(file, {force: true});
 const jest = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], {cwd: example, stdio: 'inherit'});
 
 if (!fs.existsSync(output)) {
@@ -29,3 +30,9 @@ if (JSON.stringify(failed) !== JSON.stringify(expected)) {
   process.exit(1);
 }
 console.log('example: the one failure is the deliberate one, as expected.');
+const missing = reports.filter(file => !fs.existsSync(file));
+if (missing.length > 0) {
+  console.error(`example: not written: ${missing.map(file => path.relative(repo, file)).join(', ')}`);
+  process.exit(1);
+}
+console.log(`example: open ${path.relative(repo, reports[0])} in a browser for the charts and the test table.`);

@@ -1,3 +1,4 @@
+import {mebibytes, percent, seconds} from '../model/toSchema';
 import type {AttemptRecord, TestEntry} from '../model/types';
 
 /** The attempt that decided the test's outcome. */
@@ -13,11 +14,20 @@ export const wasExecuted = (entry: TestEntry): boolean => {
   return status === 'passed' || status === 'failed';
 };
 
+/**
+ * Sort keys at the precision performance_metrics.json keeps (microseconds, 1/1000 MiB, 0.1 %). Rankings made
+ * after a run and from its file later (`jest-perf-monitor summary`) then agree, ties included: a stable sort keeps
+ * the report's order for tests that the file cannot tell apart.
+ */
+export const durationKey = (entry: TestEntry): number => seconds(finalAttempt(entry).durationMs);
+export const memoryDeltaKey = (entry: TestEntry): number => mebibytes(finalAttempt(entry).rssEndBytes - finalAttempt(entry).rssStartBytes);
+export const cpuKey = (entry: TestEntry): number => percent(finalAttempt(entry).cpuPercent) ?? 0;
+
 /** The `n` executed tests with the longest final attempt, slowest first. */
 export function slowestTests(tests: readonly TestEntry[], n: number): TestEntry[] {
   return tests
     .filter(wasExecuted)
-    .sort((a, b) => finalAttempt(b).durationMs - finalAttempt(a).durationMs)
+    .sort((a, b) => durationKey(b) - durationKey(a))
     .slice(0, n);
 }
 

@@ -18,8 +18,10 @@ import {failureWhere, finalAttempt} from './common';
  * `\u001b`-style escape instead, so the text keeps its information.
  */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** Printable ASCII without markup needs no work: most names and every number (the common case, kept cheap). */
+const PLAIN = /^[\x20-\x25\x27-\x3b\x3d\x3f-\x7e]*$/;
 const xmlSafe = (text: string): string =>
-  text.replace(INVALID_XML, char => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  PLAIN.test(text) ? text : text.replace(INVALID_XML, char => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 
 /**
  * xml-js escapes only `"` in attribute values (and does it after any `attributeValueFn`), so the rest is done
@@ -27,6 +29,7 @@ const xmlSafe = (text: string): string =>
  * literal one into a space).
  */
 function attributeValue(value: string): string {
+  if (PLAIN.test(value)) return value;
   return xmlSafe(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -41,12 +44,11 @@ const XML_OPTIONS = {spaces: 2, textFn: xmlSafe};
 /** Seconds with at most 3 decimals, as the XSD's SUREFIRE_TIME pattern wants. */
 const time = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 
-const element = (name: string, attributes: Record<string, string> = {}, elements: Element[] = []): Element => ({
-  type: 'element',
-  name,
-  attributes: Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, attributeValue(value)])),
-  ...(elements.length > 0 && {elements}),
-});
+function element(name: string, attributes: Record<string, string> = {}, elements: Element[] = []): Element {
+  const escaped: Record<string, string> = {};
+  for (const key in attributes) escaped[key] = attributeValue(attributes[key]);
+  return elements.length > 0 ? {type: 'element', name, attributes: escaped, elements} : {type: 'element', name, attributes: escaped};
+}
 const text = (value: string): Element => ({type: 'text', text: value});
 
 function fill(template: string, values: Record<string, string>): string {

@@ -1,4 +1,5 @@
 import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from '../model/types';
+import {cpuKey, memoryDeltaKey, slowestTests} from './common';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -85,7 +86,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       `test time ${ms(run.summary.totalDurationMs)}, avg ${ms(run.summary.avgDurationMs)}, max ${ms(run.summary.maxDurationMs)}`,
   );
 
-  const slowest = [...executed].sort((a, b) => last(b).durationMs - last(a).durationMs).slice(0, top);
+  const slowest = slowestTests(run.tests, top);
   if (slowest.length > 0) {
     lines.push(
     ...table('Slowest tests (total = setup + call + teardown)', [
@@ -99,7 +100,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   }
 
   const hungry = [...executed]
-    .sort((a, b) => last(b).rssEndBytes - last(b).rssStartBytes - (last(a).rssEndBytes - last(a).rssStartBytes))
+    .sort((a, b) => memoryDeltaKey(b) - memoryDeltaKey(a))
     .slice(0, top);
   if (hungry.length > 0) {
     lines.push(
@@ -115,7 +116,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
 
   const cpuHeavy = executed
     .filter(entry => last(entry).cpuPercent !== null && last(entry).durationMs >= minCpuDurationMs)
-    .sort((a, b) => (last(b).cpuPercent ?? 0) - (last(a).cpuPercent ?? 0))
+    .sort((a, b) => cpuKey(b) - cpuKey(a))
     .slice(0, top);
   if (cpuHeavy.length > 0) {
     lines.push(

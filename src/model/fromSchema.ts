@@ -56,6 +56,9 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
   const memory = obj(value.memory, `${where}.memory`) as unknown as SchemaMemory;
   // Earlier attempts keep their timings and memory; heap and CPU time are recorded for the final attempt only.
   const heap = last ? obj(last.heap, `${where}.heap`) : null;
+  // The end figures are rebuilt from start + delta, so the delta (what rankings use) is exactly the file's.
+  const rssStartBytes = bytes(memory.start_mb, `${where}.memory.start_mb`);
+  const heapStartBytes = heap ? bytes(heap.start_mb, `${where}.heap.start_mb`) : 0;
   return {
     attempt: number,
     status,
@@ -64,11 +67,11 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
     setupMs: ms(value.setup_time, `${where}.setup_time`),
     callMs: ms(value.call_time, `${where}.call_time`),
     teardownMs: ms(value.teardown_time, `${where}.teardown_time`),
-    rssStartBytes: bytes(memory.start_mb, `${where}.memory.start_mb`),
+    rssStartBytes,
     rssPeakBytes: bytes(memory.peak_mb, `${where}.memory.peak_mb`),
-    rssEndBytes: bytes(memory.end_mb, `${where}.memory.end_mb`),
-    heapStartBytes: heap ? bytes(heap.start_mb, `${where}.heap.start_mb`) : 0,
-    heapEndBytes: heap ? bytes(heap.end_mb, `${where}.heap.end_mb`) : 0,
+    rssEndBytes: rssStartBytes + bytes(memory.delta_mb, `${where}.memory.delta_mb`),
+    heapStartBytes,
+    heapEndBytes: heap ? heapStartBytes + bytes(heap.delta_mb, `${where}.heap.delta_mb`) : 0,
     cpuUserMs: last ? num(last.cpu_user_ms, `${where}.cpu_user_ms`) : 0,
     cpuSystemMs: last ? num(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
     cpuPercent: numOrNull(value.cpu_percent, `${where}.cpu_percent`),

@@ -14,7 +14,8 @@ const MIB = 1024 * 1024;
 export const seconds = (ms: number): number => Math.round(ms * 1000) / 1e6;
 /** MiB, to the KiB-ish (3 decimals). */
 export const mebibytes = (bytes: number): number => Math.round((bytes / MIB) * 1000) / 1000;
-const percent = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+/** Percent, to 0.1. */
+export const percent = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
 const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 export interface SchemaMemory {
