@@ -31,7 +31,7 @@ describe('jest-perf-monitor CLI', () => {
     const cli = await runCli(['summary', 'performance_metrics.json'], {cwd: run.dir});
     expect(cli.exitCode).toBe(0);
     expect(cli.stderr).toBe('');
-    const printed = run.stderr.slice(run.stderr.indexOf('jest-perf-monitor: 14 tests'), run.stderr.indexOf('Reports written:'));
+    const printed = run.stderr.slice(run.stderr.indexOf('jest-perf-monitor: 15 tests'), run.stderr.indexOf('Reports written:'));
     expect(printed.length).toBeGreaterThan(200);
     const ours = split(cli.stdout);
     const reporters = split(printed);
@@ -43,7 +43,7 @@ describe('jest-perf-monitor CLI', () => {
   test('summary reads ./performance_metrics.json by default', async () => {
     const cli = await runCli(['summary'], {cwd: run.dir});
     expect(cli.exitCode).toBe(0);
-    expect(cli.stdout).toMatch(/^jest-perf-monitor: 14 tests \(9 passed, 3 failed, 2 skipped\/todo, 2 retried\)/);
+    expect(cli.stdout).toMatch(/^jest-perf-monitor: 15 tests \(10 passed, 3 failed, 2 skipped\/todo, 2 retried\)/);
   });
 
   test.each(FORMATS)('report --format %s writes the format from the file', async format => {
@@ -88,6 +88,9 @@ describe('jest-perf-monitor CLI', () => {
     test('bad JSON', async () => {
       writeFileSync(path.join(run.dir, 'broken.json'), '{"schema_version": 1, "tests": {');
       expectOneLine(await runCli(['report', 'broken.json', '-f', 'csv'], {cwd: run.dir}), /^jest-perf-monitor: broken\.json is not valid JSON: /);
+      // V8 quotes the source around the mistake, line breaks and all; the error stays one line.
+      writeFileSync(path.join(run.dir, 'lines.json'), '{\n  "schema_version": 1,\n  "tests": x\n}\n');
+      expectOneLine(await runCli(['summary', 'lines.json'], {cwd: run.dir}), /^jest-perf-monitor: lines\.json is not valid JSON: /);
     });
 
     test('a file of another schema', async () => {

@@ -50,7 +50,7 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
     }
     expect(run.stderr).toContain('Reports written: performance_metrics.json, reports/performance_metrics.md');
     expect(run.stderr).not.toContain('jest-perf-monitor: cannot write');
-    expect(Object.keys(metrics.tests)).toHaveLength(14);
+    expect(Object.keys(metrics.tests)).toHaveLength(15);
     expect(metrics.tests[CONTROL]).toBeDefined();
     // The one title with ` > ` inside cannot be split back from its id, so the file carries its titles.
     expect(metrics.tests['names.test.js::markup <b class="x">&amp;</b> ]]> > a title with > inside'].titles).toEqual([
@@ -67,9 +67,9 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
 
     const root = xml2js(xml) as Element;
     const [suites] = children(root, 'testsuites');
-    expect(suites.attributes).toMatchObject({name: 'jest tests', tests: '14', failures: '3', errors: '0'});
+    expect(suites.attributes).toMatchObject({name: 'jest tests', tests: '16', failures: '3', errors: '1'});
     const cases = children(suites, 'testsuite').flatMap(suite => children(suite, 'testcase'));
-    expect(cases).toHaveLength(14);
+    expect(cases).toHaveLength(16);
     const byName = new Map(cases.map(element => [String(element.attributes!.name), element]));
 
     const discount = byName.get('cart applies the discount')!;
@@ -97,13 +97,21 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
     expect(byName.has('markup <b class="x">&amp;</b> ]]> quotes "double" and \'single\', commas, and; semicolons')).toBe(true);
     expect(byName.has('markup <b class="x">&amp;</b> ]]> line\nbreak and\ttab')).toBe(true);
     expect(byName.has('markup <b class="x">&amp;</b> ]]> control \\u0001 and \\u001b[31mcolour\\u001b[0m')).toBe(true);
+    // Entities in a message stay as the message had them.
+    const markup = children(byName.get('markup <b class="x">&amp;</b> ]]> fails with markup in the message')!, 'failure')[0];
+    expect(String(markup.elements![0].text)).toContain('Expected: "&amp; &lt;"\nReceived: "<script>alert(1)</script>"');
+    // The failed afterAll is a test case with an <error>, in its file's suite.
+    const hookSuite = children(suites, 'testsuite').find(suite => suite.attributes!.name === 'hooks.test.js')!;
+    expect(hookSuite.attributes).toMatchObject({tests: '2', failures: '0', errors: '1'});
+    const [hookError] = children(children(hookSuite, 'testcase').find(c => c.attributes!.name === '(afterAll)')!, 'error');
+    expect(hookError.attributes).toEqual({message: 'cleanup failed', type: 'Error'});
   });
 
   test('csv: RFC 4180, one row per test with every metric', () => {
     const text = read(run, 'reports/performance_metrics.csv');
     expect(text.split('\r\n')[0]).toMatch(/^id,file,titles,status,attempts,duration_s,setup_time_s,call_time_s,teardown_time_s,memory_start_mb/);
     const rows = parseCsv(text, {columns: true, record_delimiter: '\r\n'}) as Array<Record<string, string>>;
-    expect(rows).toHaveLength(14);
+    expect(rows).toHaveLength(15);
     for (const row of rows) {
       const test = metrics.tests[row.id];
       expect(test).toBeDefined();
@@ -126,10 +134,11 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS, 'ctrf.schema.json'), 'utf8')));
     expect(validate(ctrf) ? [] : validate.errors).toEqual([]);
-    expect(ctrf.results.summary).toMatchObject({tests: 14, passed: 9, failed: 3, skipped: 1, pending: 1, other: 0, flaky: 1});
+    expect(ctrf.results.summary).toMatchObject({tests: 16, passed: 10, failed: 4, skipped: 1, pending: 1, other: 0, flaky: 1});
     const tests = new Map<string, Record<string, unknown>>(ctrf.results.tests.map((t: {name: string}) => [t.name, t]));
     expect(tests.get(FLAKY)).toMatchObject({status: 'passed', flaky: true, retries: 1, retryAttempts: [{attempt: 1, status: 'failed'}]});
     expect(tests.get(BROKEN)).toMatchObject({status: 'failed', retries: 2, message: 'TypeError: still broken on attempt 3'});
+    expect(tests.get('hooks.test.js::(afterAll)')).toMatchObject({status: 'failed', message: 'Error: cleanup failed', filePath: 'hooks.test.js', line: 4});
     const discount = tests.get('outcomes.test.js::cart > applies the discount')!;
     expect(discount).toMatchObject({filePath: 'outcomes.test.js', line: 13, suite: ['cart']});
     expect((discount.extra as Record<string, {duration: number}>).jestPerfMonitor.duration).toBe(metrics.tests['outcomes.test.js::cart > applies the discount'].duration);
@@ -139,14 +148,15 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
     const families = parsePrometheus(read(run, 'reports/performance_metrics.prom'));
     const family = (name: string) => families.find(f => f.name === name)!;
     expect(family('jest_perf_run_tests').metrics).toEqual([
-      {value: '9', labels: {status: 'passed'}},
+      {value: '10', labels: {status: 'passed'}},
       {value: '3', labels: {status: 'failed'}},
       {value: '2', labels: {status: 'skipped'}},
     ]);
     const durations = family('jest_perf_test_duration_seconds');
     expect(durations.type).toBe('GAUGE');
     // Skipped and todo tests have no figures.
-    expect(durations.metrics).toHaveLength(12);
+    expect(durations.metrics).toHaveLength(13);
+    expect(family('jest_perf_run_hook_failures').metrics).toEqual([{value: '1'}]);
     const control = durations.metrics.find(m => m.labels?.test === CONTROL);
     expect(control).toBeDefined();
     expect(Number(control!.value)).toBeCloseTo(metrics.tests[CONTROL].duration, 6);
@@ -155,10 +165,11 @@ describe.each(MAJORS)('report formats on Jest %i', major => {
 
   test('markdown: figures, the slowest tests and the failures with code frames', () => {
     const markdown = read(run, 'reports/performance_metrics.md');
-    expect(markdown).toMatch(/^## Test performance\n\n\*\*14 tests\*\*: 9 passed, 3 failed, 2 skipped or todo, 1 flaky/);
+    expect(markdown).toMatch(/^## Test performance\n\n\*\*15 tests\*\*: 10 passed, 3 failed, 2 skipped or todo, 1 flaky/);
     expect(markdown).toContain('### Slowest tests');
     expect(markdown).toContain('| `outcomes.test.js::takes a while` |');
-    expect(markdown).toContain('### Failures (3 tests)');
+    expect(markdown).toContain('### Failures (3 tests, 1 beforeAll/afterAll hook)');
+    expect(markdown).toContain('#### ✕ `hooks.test.js (afterAll)`');
     expect(markdown).toContain('#### ✕ `outcomes.test.js::cart > applies the discount`');
     expect(markdown).toContain('> 13 |     expect(total(items) * 0.9).toBe(17);');
   });
@@ -198,7 +209,7 @@ describe('the HTML report in headless Chromium', () => {
       }
 
       const rows = page.locator('#tests tbody tr');
-      expect(await rows.count()).toBe(14);
+      expect(await rows.count()).toBe(15);
       // Sorted by duration, slowest first, by default.
       expect(await rows.first().locator('td').first().textContent()).toBe('outcomes.test.js::takes a while');
       await page.fill('#filter', 'retried');
@@ -208,7 +219,9 @@ describe('the HTML report in headless Chromium', () => {
       expect(await rows.count()).toBe(3);
       await page.selectOption('#status', '');
       await page.click('#tests th:first-child');
-      expect(await rows.first().locator('td').first().textContent()).toBe('names.test.js::markup <b class="x">&amp;</b> ]]> > a title with > inside');
+      expect(await rows.first().locator('td').first().textContent()).toBe('hooks.test.js::with a failing afterAll > passes before the hook fails');
+      await page.click('#tests th:first-child');
+      expect(await rows.first().locator('td').first().textContent()).toBe('retries.test.js::retried > flaky: passes on the second attempt');
 
       const frame = page.locator('.failure', {hasText: 'cart > applies the discount'}).locator('.code-frame');
       await frame.scrollIntoViewIfNeeded();
@@ -237,6 +250,6 @@ describe('writing formats', () => {
     for (const file of ['md', 'junit.xml', 'csv', 'yaml', 'ctrf.json', 'prom']) {
       expect(existsSync(path.join(run.dir, 'reports', `performance_metrics.${file}`))).toBe(true);
     }
-    expect(Object.keys(run.metrics().tests)).toHaveLength(14);
+    expect(Object.keys(run.metrics().tests)).toHaveLength(15);
   });
 });

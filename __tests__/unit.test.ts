@@ -299,6 +299,16 @@ describe('reading a metrics file back (fromSchema)', () => {
     const badStatus = document() as unknown as {tests: Record<string, Record<string, unknown>>};
     badStatus.tests['src/a.test.js::adds > small'].status = 'flaky';
     expect(bad(badStatus)).toBe('tests["src/a.test.js::adds > small"].status is not one of passed, failed, skipped, todo');
+    // Text that reports show must be what the reporter writes: no markup smuggled in through a phase.
+    const badPhase = document() as unknown as {tests: Record<string, {failure: Record<string, unknown>}>};
+    badPhase.tests['src/a.test.js::a > b > c'].failure.phase = '<img src=x onerror=alert(1)>';
+    expect(bad(badPhase)).toBe('tests["src/a.test.js::a > b > c"].failure.phase is not one of beforeAll, beforeEach, test, afterEach, afterAll');
+    const badAttempts = document() as unknown as {tests: Record<string, Record<string, unknown>>};
+    badAttempts.tests['src/a.test.js::a > b > c'].attempts = {};
+    expect(bad(badAttempts)).toBe('tests["src/a.test.js::a > b > c"].attempts is not a non-empty list');
+    const badStack = document() as unknown as {tests: Record<string, {failure: Record<string, unknown>}>};
+    badStack.tests['src/a.test.js::a > b > c'].failure.stack = 5;
+    expect(bad(badStack)).toBe('tests["src/a.test.js::a > b > c"].failure.stack is not a string');
   });
 
   test('limitFailureDetail keeps the detail of the first n failed tests, on every attempt', () => {

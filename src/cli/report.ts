@@ -1,12 +1,30 @@
 import {Command, InvalidArgumentError, Option} from 'commander';
-import {renderFormat} from '../formats';
-import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {writeSync} from 'fs';
+import {renderFormat, RenderError} from '../formats';
+import {InputError, readMetricsFile, writeProblem} from '../io/readMetricsFile';
 import {writeFileAtomic} from '../io/writeFileAtomic';
 import {loadChartLibrary, packageVersion} from '../io/writeReports';
 import {limitFailureDetail} from '../model/limitFailureDetail';
 import {JUNIT_DEFAULTS, resolveJunitOptions} from '../options/resolveOptions';
 import {FORMATS} from '../options/types';
 import type {FormatName, JunitOptions} from '../options/types';
+
+/**
+ * Synchronous writes to standard output: errors (a full disk, a closed pipe) come back here, where they become
+ * one line, rather than as an 'error' event after the command has finished.
+ */
+function writeStdout(chunk: string): void {
+  const buffer = Buffer.from(chunk);
+  for (let offset = 0; offset < buffer.length; ) {
+    try {
+      offset += writeSync(1, buffer, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait a millisecond for the reader rather than fail.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
 
 function count(value: string): number {
   const parsed = Number(value);
@@ -48,14 +66,19 @@ export function reportCommand(): Command {
         maxFailures: options.maxFailures,
       });
       if (options.output === undefined || options.output === '-') {
-        for (const chunk of chunks) process.stdout.write(chunk);
+        try {
+          for (const chunk of chunks) writeStdout(chunk);
+        } catch (error) {
+          if (error instanceof RenderError) throw new InputError(`${file}: ${error.message}`);
+          throw new InputError(`cannot write to standard output: ${writeProblem(error)}`);
+        }
         return;
       }
       try {
         writeFileAtomic(options.output, chunks);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new InputError(`cannot write ${options.output}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+        if (error instanceof RenderError) throw new InputError(`${file}: ${error.message}`);
+        throw new InputError(`cannot write ${options.output}: ${writeProblem(error)}`);
       }
     });
 }

@@ -68,10 +68,27 @@ function test(entry: TestEntry): Record<string, unknown> {
   };
 }
 
+/** A beforeAll/afterAll failure, which Jest reports against the file: a failed entry of its own, as in JUnit. */
+function hookTest(file: string, failure: FailureRecord, workerId: number): Record<string, unknown> {
+  return {
+    name: `${file}::(${failure.phase})`,
+    status: 'failed',
+    duration: 0,
+    ...failureFields(failure, file),
+    filePath: file,
+    rawStatus: 'failed',
+    threadId: String(workerId),
+    flaky: false,
+    extra: {[EXTRA_KEY]: {hook: failure.phase, location: failure.location, captured: failure.captured}},
+  };
+}
+
 /** Common Test Report Format JSON: the run in CTRF's words, with every figure of ours under `extra`. */
 export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Generator<string> {
   const counts = {passed: 0, failed: 0, skipped: 0, pending: 0, other: 0};
   for (const entry of run.tests) counts[CTRF_STATUS[finalAttempt(entry).status] as keyof typeof counts]++;
+  const hooks = run.files.flatMap(file => file.hookFailures.map(failure => hookTest(file.file, failure, file.workerId)));
+  counts.failed += hooks.length;
   // Tests that `maxPassed` left out of the file are still counted, as they are in our own summary.
   counts.passed += run.stats.passedDropped;
   const flaky = run.tests.filter(isFlaky).length;
@@ -93,5 +110,6 @@ export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Genera
   for (const [key, value] of Object.entries(results)) yield `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`;
   yield '    "tests": [';
   for (let index = 0; index < run.tests.length; index++) yield `${index === 0 ? '\n' : ',\n'}      ${JSON.stringify(test(run.tests[index]))}`;
+  for (let index = 0; index < hooks.length; index++) yield `${index === 0 && run.tests.length === 0 ? '\n' : ',\n'}      ${JSON.stringify(hooks[index])}`;
   yield `\n    ],\n    "extra": ${JSON.stringify({[EXTRA_KEY]: schemaTail(run)})}\n  }\n}\n`;
 }

@@ -23,15 +23,21 @@ const escapeData = (value: string): string => value.replace(/%/g, '%25').replace
 /** A property value: the data rules, plus `:` and `,`, which would end the property. */
 const escapeProperty = (value: string): string => escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** Messages are clipped: an annotation shows a few lines, and the job summary and the report have the rest. */
-const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Messages are clipped (by code point, so no character is cut in half) before the code frame is added: an
+ * annotation shows a few lines, a snapshot diff can be thousands, and the frame is what points at the fix.
+ */
+const MAX_MESSAGE_CODE_POINTS = 1500;
+function clip(text: string): string {
+  const points = Array.from(text);
+  return points.length > MAX_MESSAGE_CODE_POINTS ? `${points.slice(0, MAX_MESSAGE_CODE_POINTS - 1).join('')}…` : text;
+}
 
 function command(kind: 'error' | 'warning' | 'notice', properties: Record<string, string | number>, message: string): string {
   const props = Object.entries(properties)
     .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
     .join(',');
-  const clipped = message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
-  return `::${kind}${props ? ` ${props}` : ''}::${escapeData(clipped)}`;
+  return `::${kind}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
 function annotation(title: string, failure: FailureRecord | null, testFile: string, options: AnnotationOptions): string {
@@ -40,7 +46,7 @@ function annotation(title: string, failure: FailureRecord | null, testFile: stri
   const properties: Record<string, string | number> = {file: fromWorkspace(location ? location.file : testFile)};
   if (location) Object.assign(properties, {line: location.line, col: location.column});
   properties.title = title;
-  const lines = [failure ? `${failure.errorType ? `${failure.errorType}: ` : ''}${failure.message}` : 'failed'];
+  const lines = [failure ? clip(`${failure.errorType ? `${failure.errorType}: ` : ''}${failure.message}`) : 'failed'];
   if (failure?.codeFrame) lines.push('', failure.codeFrame);
   return command('error', properties, lines.join('\n'));
 }

@@ -50,7 +50,7 @@ function failureHtml(heading: string, failure: FailureRecord | null, file: strin
   const parts = [`<article class="failure"><h3>✕ ${escapeHtml(heading)}</h3>`];
   if (failure) {
     parts.push(`<p class="message">${failure.errorType ? `<b>${escapeHtml(failure.errorType)}</b>: ` : ''}${escapeHtml(failure.message)}</p>`);
-    parts.push(`<p class="where">at <code>${escapeHtml(failureWhere(failure.location, file))}</code>${failure.phase === 'test' ? '' : ` (in ${failure.phase})`}</p>`);
+    parts.push(`<p class="where">at <code>${escapeHtml(failureWhere(failure.location, file))}</code>${failure.phase === 'test' ? '' : ` (in ${escapeHtml(failure.phase)})`}</p>`);
     if (failure.codeFrame) parts.push(`<pre class="code-frame">${escapeHtml(failure.codeFrame)}</pre>`);
     const variables: Record<string, unknown> = {...(failure.locals ?? {})};
     if (failure.closure && Object.keys(failure.closure).length > 0) variables['closure'] = failure.closure;
@@ -131,8 +131,11 @@ const SCRIPT = `
   });
 
   // Durations spread over orders of magnitude: log-spaced bins when they do, linear bins otherwise.
+  // Loops, not Math.min.apply: 100,000+ arguments overflow the call stack (Safari's limit is 65,536).
   var durations = executed.map(function (r) { return Math.max(r[5], 0.001); });
-  var bins = 20, lo = Math.min.apply(null, durations.concat([1])), hi = Math.max.apply(null, durations.concat([1]));
+  var bins = 20, lo = Infinity, hi = 0;
+  durations.forEach(function (d) { if (d < lo) lo = d; if (d > hi) hi = d; });
+  if (durations.length === 0) { lo = 0.001; hi = 1; }
   var log = hi / lo > 100;
   var edge = function (i) { return log ? lo * Math.pow(hi / lo, i / bins) : lo + (hi - lo) * i / bins; };
   var counts = new Array(bins).fill(0);

@@ -32,8 +32,24 @@ export const FORMAT_SUFFIX: Record<FormatName, string> = {
   prometheus: '.prom',
 };
 
-/** Renders one format as a sequence of chunks, so that a large run is never one string in memory. */
-export function renderFormat(format: FormatName, run: RunMetrics, context: FormatContext): Iterable<string> {
+/** A renderer failed (as opposed to the disk that its chunks were written to). */
+export class RenderError extends Error {
+  override readonly name = 'RenderError';
+}
+
+/**
+ * Renders one format as a sequence of chunks, so that a large run is never one string in memory. An error from
+ * the renderer surfaces as a `RenderError`, so a caller writing the chunks can tell it from a write error.
+ */
+export function* renderFormat(format: FormatName, run: RunMetrics, context: FormatContext): Generator<string> {
+  try {
+    yield* renderer(format, run, context);
+  } catch (error) {
+    throw new RenderError(`rendering ${format} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function renderer(format: FormatName, run: RunMetrics, context: FormatContext): Iterable<string> {
   switch (format) {
     case 'json':
       return renderJson(run);

@@ -49,7 +49,8 @@ function element(name: string, attributes: Record<string, string> = {}, elements
   for (const key in attributes) escaped[key] = attributeValue(attributes[key]);
   return elements.length > 0 ? {type: 'element', name, attributes: escaped, elements} : {type: 'element', name, attributes: escaped};
 }
-const text = (value: string): Element => ({type: 'text', text: value});
+/** xml-js turns `&amp;` in text back into `&` before escaping; escaping `&` first keeps a literal `&amp;` intact. */
+const text = (value: string): Element => ({type: 'text', text: value.replace(/&/g, '&amp;')});
 
 function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{([^{}]*)\}/g, (match, name: string) => values[name] ?? match);
@@ -158,14 +159,22 @@ export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): 
   // The root is rendered empty by xml-js (so it escapes the attributes), then opened for the suites to stream in.
   yield `<?xml version="1.0" encoding="UTF-8"?>\n${root.replace(/\/>$/, '>')}\n`;
 
+  // Files whose tests were all left out (maxPassed) still get a suite when a beforeAll/afterAll hook failed.
+  for (const file of run.files) if (file.hookFailures.length > 0 && !byFile.has(file.file)) byFile.set(file.file, []);
   for (const [file, entries] of byFile) {
     const record = files.get(file);
     const describe = entries.find(entry => entry.record.titlePath.length > 1)?.record.titlePath[0];
     const suite = fill(options.suiteNameTemplate, {title: describe ?? file, filepath: file, filename: path.posix.basename(file)});
     const names = {filepath: file, filename: path.posix.basename(file), suitename: suite};
     const hooks = record?.hookFailures ?? [];
-    const suiteTimeMs = entries.reduce((sum, entry) => sum + finalAttempt(entry).durationMs, 0) + (record ? record.beforeAllMs + record.afterAllMs : 0);
-    const started = Math.min(...entries.map(entry => entry.record.attempts[0].startedAtMs));
+    let suiteTimeMs = record ? record.beforeAllMs + record.afterAllMs : 0;
+    // A loop, not Math.min(...list): a file of 100,000+ tests would overflow the call stack.
+    let started = Infinity;
+    for (const entry of entries) {
+      suiteTimeMs += finalAttempt(entry).durationMs;
+      started = Math.min(started, entry.record.attempts[0].startedAtMs);
+    }
+    if (started === Infinity) started = run.startedAtMs;
     const suiteProperties: Record<string, string | number | boolean | null> = {file};
     if (record) {
       Object.assign(suiteProperties, {

@@ -19,6 +19,7 @@ export interface MarkdownOptions {
 function cell(text: string): string {
   return text
     .replace(/\s+/g, ' ')
+    .replace(/&/g, '&amp;')
     .replace(/[\\`*_[\]|#~]/g, match => `\\${match}`)
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
@@ -41,7 +42,7 @@ function failureBlock(heading: string, failure: FailureRecord | null, file: stri
   const parts = [`#### ✕ ${code(heading)}\n\n`];
   if (failure === null) return parts.join('');
   parts.push(`${failure.errorType ? `**${cell(failure.errorType)}**: ` : ''}${cell(failure.message.split('\n')[0])}  \n`);
-  parts.push(`at \`${failureWhere(failure.location, file).replace(/`/g, "'")}\`${failure.phase === 'test' ? '' : ` (in ${failure.phase})`}\n\n`);
+  parts.push(`at \`${failureWhere(failure.location, file).replace(/`/g, "'")}\`${failure.phase === 'test' ? '' : ` (in ${cell(failure.phase)})`}\n\n`);
   const rest = failure.message.split('\n').slice(1).join('\n').trim();
   if (rest) parts.push(fence(rest));
   if (failure.codeFrame) parts.push(fence(failure.codeFrame));

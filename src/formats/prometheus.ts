@@ -55,6 +55,7 @@ export function* renderPrometheus(run: RunMetrics): Generator<string> {
       ],
     ],
     ['jest_perf_run_flaky_tests', 'Tests that passed only after a retry.', [[{}, run.tests.filter(isFlaky).length]]],
+    ['jest_perf_run_hook_failures', 'Failed beforeAll/afterAll hooks (Jest reports them against the file).', [[{}, run.files.reduce((sum, file) => sum + file.hookFailures.length, 0)]]],
     ['jest_perf_run_test_time_seconds', 'Summed wall time of the executed tests.', [[{}, summary.totalDurationMs / 1000]]],
     ['jest_perf_run_test_duration_avg_seconds', 'Average wall time of an executed test.', [[{}, summary.avgDurationMs / 1000]]],
     ['jest_perf_run_test_duration_max_seconds', 'Longest wall time of an executed test.', [[{}, summary.maxDurationMs / 1000]]],

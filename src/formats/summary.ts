@@ -1,5 +1,5 @@
-import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {cpuKey, memoryDeltaKey, slowestTests} from './common';
+import type {FailureRecord, RunMetrics} from '../model/types';
+import {cpuKey, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests} from './common';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -14,13 +14,11 @@ export interface SummaryOptions {
 
 /** Ids are clipped so that a table fits a 120-column CI log. */
 const ID_WIDTH = 80;
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-const last = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
-
-const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
-const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
-const signedMib = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${mib(bytes)}`;
+const last = finalAttempt;
+const ms = formatMs;
+const mib = formatMib;
+const signedMib = formatSignedMib;
 
 function clip(text: string, width: number): string {
   const oneLine = text.replace(/\s+/g, ' ');

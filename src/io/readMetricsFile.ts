@@ -21,12 +21,23 @@ export function readMetricsFile(file: string): RunMetrics {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+    // V8 quotes the offending source, line breaks included; the message stays one line.
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
   try {
     return fromSchema(document);
   } catch (error) {
     if (error instanceof SchemaError) throw new InputError(`${file}: ${error.message}`);
-    throw error;
+    throw new InputError(`${file}: cannot be read as a metrics file (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+/** Why a file could not be written, in a few words. */
+export function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent of it is not a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (error as Error).message;
 }

@@ -12,9 +12,9 @@ export function reportPath(format: FormatName, output: string, outputDir: string
   return path.join(outputDir, `${path.basename(output).replace(/\.json$/i, '')}${FORMAT_SUFFIX[format]}`);
 }
 
-/** Chart.js's browser build, inlined into the HTML report (the package's exports hide the file, so go by its main). */
+/** Chart.js's browser build, inlined into the HTML report; the build copies it to dist/vendor (scripts/vendorChartJs.js). */
 export function loadChartLibrary(): string {
-  return readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  return readFileSync(path.join(__dirname, '..', 'vendor', 'chart.umd.min.js'), 'utf8');
 }
 
 let toolVersion: string | null | undefined;

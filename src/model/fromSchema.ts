@@ -15,6 +15,7 @@ export class SchemaError extends Error {
 
 const MIB = 1024 * 1024;
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'skipped', 'todo'];
+const PHASES: ReadonlyArray<FailureRecord['phase']> = ['beforeAll', 'beforeEach', 'test', 'afterEach', 'afterAll'];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -26,6 +27,8 @@ const num = (value: unknown, where: string): number => need<number>(value, v => 
 const numOrNull = (value: unknown, where: string): number | null => (value === null ? null : num(value, where));
 const str = (value: unknown, where: string): string => need<string>(value, v => typeof v === 'string', where, 'a string');
 const obj = (value: unknown, where: string): Record<string, unknown> => need<Record<string, unknown>>(value, isObject, where, 'an object');
+const strOrNull = (value: unknown, where: string): string | null => (value === undefined || value === null ? null : str(value, where));
+const objOrNull = <T>(value: unknown, where: string): T | null => (value === undefined || value === null ? null : (obj(value, where) as T));
 const ms = (value: unknown, where: string): number => num(value, where) * 1000;
 const bytes = (value: unknown, where: string): number => Math.round(num(value, where) * MIB);
 const epochMs = (value: unknown, where: string): number => {
@@ -36,16 +39,22 @@ const epochMs = (value: unknown, where: string): number => {
 
 function failureRecord(value: unknown, where: string): FailureRecord {
   const failure = obj(value, where) as unknown as SchemaFailure & Record<string, unknown>;
+  const location = objOrNull<Record<string, unknown>>(failure.location, `${where}.location`);
   return {
-    errorType: failure.error_type ?? null,
+    errorType: strOrNull(failure.error_type, `${where}.error_type`),
     message: str(failure.message, `${where}.message`),
-    location: failure.location ?? null,
-    codeFrame: failure.code_frame ?? null,
-    stack: failure.stack ?? null,
-    locals: failure.locals ?? null,
-    closure: failure.closure ?? null,
+    location: location && {
+      file: str(location.file, `${where}.location.file`),
+      line: num(location.line, `${where}.location.line`),
+      column: num(location.column, `${where}.location.column`),
+    },
+    codeFrame: strOrNull(failure.code_frame, `${where}.code_frame`),
+    stack: strOrNull(failure.stack, `${where}.stack`),
+    locals: objOrNull<Record<string, Record<string, unknown>>>(failure.locals, `${where}.locals`),
+    closure: objOrNull<Record<string, unknown>>(failure.closure, `${where}.closure`),
     captured: failure.captured !== false,
-    phase: failure.phase ?? 'test',
+    // Shown in reports, so only the known words pass: a file from elsewhere must not smuggle markup through.
+    phase: failure.phase === undefined ? 'test' : need<FailureRecord['phase']>(failure.phase, v => PHASES.includes(v as FailureRecord['phase']), `${where}.phase`, `one of ${PHASES.join(', ')}`),
     errorCount: typeof failure.error_count === 'number' ? failure.error_count : 1,
     timestampMs: typeof failure.timestamp === 'string' ? Date.parse(failure.timestamp) : 0,
   };
@@ -76,7 +85,7 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
     cpuSystemMs: last ? num(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
     cpuPercent: numOrNull(value.cpu_percent, `${where}.cpu_percent`),
     concurrent: last ? last.concurrent === true : false,
-    spans: last?.spans?.map(span => ({name: span.name, offsetMs: span.offset * 1000, durationMs: span.duration * 1000})) ?? [],
+    spans: (Array.isArray(last?.spans) ? last.spans : []).map(span => ({name: span.name, offsetMs: span.offset * 1000, durationMs: span.duration * 1000})) ?? [],
     failure: value.failure ? failureRecord(value.failure, `${where}.failure`) : null,
   };
 }
@@ -85,10 +94,14 @@ function testEntry(id: string, value: unknown, index: number): TestEntry {
   const where = `tests[${JSON.stringify(id)}]`;
   const test = obj(value, where) as unknown as SchemaTest;
   const file = str(test.file, `${where}.file`);
+  if (test.attempts !== undefined) need(test.attempts, v => Array.isArray(v) && v.length > 0, `${where}.attempts`, 'a non-empty list');
+  if (test.titles !== undefined) need(test.titles, v => Array.isArray(v) && v.every(title => typeof title === 'string'), `${where}.titles`, 'a list of strings');
   const final = attemptRecord(test, where, test.attempts?.length ?? 1, test);
   const attempts = test.attempts
     ? test.attempts.map((attempt, i) =>
-        i === test.attempts!.length - 1 ? {...final, attempt: attempt.attempt} : attemptRecord(attempt, `${where}.attempts[${i}]`, attempt.attempt, null),
+        i === test.attempts!.length - 1
+          ? {...final, attempt: num(obj(attempt, `${where}.attempts[${i}]`).attempt, `${where}.attempts[${i}].attempt`)}
+          : attemptRecord(obj(attempt, `${where}.attempts[${i}]`) as unknown as SchemaAttempt, `${where}.attempts[${i}]`, num(attempt.attempt, `${where}.attempts[${i}].attempt`), null),
       )
     : [final];
   return {
@@ -118,7 +131,7 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string} {
     heapStartBytes: bytes(file.heap_start_mb, `${where}.heap_start_mb`),
     heapEndBytes: bytes(file.heap_end_mb, `${where}.heap_end_mb`),
     completed: file.completed !== false,
-    hookFailures: (file.hook_failures ?? []).map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
+    hookFailures: need<unknown[]>(file.hook_failures ?? [], Array.isArray, `${where}.hook_failures`, 'a list').map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
     // Per-file own cost is not in the file; the run's total is (`overhead`).
     selfMs: 0,
     tracePauses: typeof file.trace_pauses === 'number' ? file.trace_pauses : 0,

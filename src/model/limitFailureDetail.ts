@@ -1,9 +1,10 @@
 import type {RunMetrics} from './types';
 
 /**
- * Keeps the full detail (code frame, stack, variables) of the first `max` failed tests, in report order, on every
- * attempt; later failures keep their message, type and location with `captured: false`, as the reporter's
- * `maxFailures` leaves them. Returns a new run; the one given is not changed.
+ * Keeps the full detail (code frame, stack, variables) of the first `max` failed tests in report order (the ones
+ * Markdown and HTML list first), on every attempt. Later failures keep their message, type and location with
+ * `captured: false`: the shape the reporter's `maxFailures` leaves, though the reporter, which sees failures as
+ * they happen, keeps the most recent ones. Hook failures are few and keep their detail. Returns a new run.
  */
 export function limitFailureDetail(run: RunMetrics, max: number): RunMetrics {
   let keptTests = 0;

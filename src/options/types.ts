@@ -47,7 +47,8 @@ export interface JunitOptions {
   suiteName?: string;
   /**
    * One `<testsuite>` per test file, named by this template: `{title}` (the file's first top-level describe, else
-   * its path), `{filepath}` (relative to rootDir), `{filename}`.
+   * its path), `{filepath}` (relative to rootDir), `{filename}`. jest-junit's default is `{title}`; the path is
+   * ours because it is unique per file, and CI pages merge suites of equal names.
    * @default '{filepath}'
    */
   suiteNameTemplate?: string;

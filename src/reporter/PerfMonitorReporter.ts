@@ -60,7 +60,7 @@ export default class PerfMonitorReporter implements Reporter {
       delete process.env[CHANNEL_ENV_VAR];
       return;
     }
-    assertWritableDirectory(path.dirname(this.options.output), 'output');
+    if (this.options.formats.includes('json')) assertWritableDirectory(path.dirname(this.options.output), 'output');
     if (this.options.formats.some(format => format !== 'json')) assertWritableDirectory(this.options.outputDir, 'outputDir');
 
     this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
