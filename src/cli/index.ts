@@ -31,8 +31,6 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     // Commander has printed its own line (or the help); only the exit code is ours to set.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof InputError) {
-    // A closed pipe (`jest-perf-monitor report -f csv | head`) is the reader's choice, not an error.
-    if (/standard output: .*EPIPE/.test(error.message)) return;
     fail(error.message);
   } else {
     fail(`internal error: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,8 +1,8 @@
 import {Command, InvalidArgumentError, Option} from 'commander';
 import {writeSync} from 'fs';
 import {renderFormat, RenderError} from '../formats';
-import {InputError, readMetricsFile, writeProblem} from '../io/readMetricsFile';
-import {writeFileAtomic} from '../io/writeFileAtomic';
+import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {writeFileAtomic, writeProblem} from '../io/writeFileAtomic';
 import {loadChartLibrary, packageVersion} from '../io/writeReports';
 import {limitFailureDetail} from '../model/limitFailureDetail';
 import {JUNIT_DEFAULTS, resolveJunitOptions} from '../options/resolveOptions';
@@ -65,20 +65,15 @@ export function reportCommand(): Command {
         toolVersion: packageVersion(),
         maxFailures: options.maxFailures,
       });
-      if (options.output === undefined || options.output === '-') {
-        try {
-          for (const chunk of chunks) writeStdout(chunk);
-        } catch (error) {
-          if (error instanceof RenderError) throw new InputError(`${file}: ${error.message}`);
-          throw new InputError(`cannot write to standard output: ${writeProblem(error)}`);
-        }
-        return;
-      }
+      const toStdout = options.output === undefined || options.output === '-';
       try {
-        writeFileAtomic(options.output, chunks);
+        if (toStdout) for (const chunk of chunks) writeStdout(chunk);
+        else writeFileAtomic(options.output!, chunks);
       } catch (error) {
         if (error instanceof RenderError) throw new InputError(`${file}: ${error.message}`);
-        throw new InputError(`cannot write ${options.output}: ${writeProblem(error)}`);
+        // A closed pipe (`jest-perf-monitor report -f csv | head`) is the reader's choice, not an error.
+        if (toStdout && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
+        throw new InputError(`cannot write ${toStdout ? 'to standard output' : options.output}: ${writeProblem(error)}`);
       }
     });
 }

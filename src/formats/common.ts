@@ -1,5 +1,5 @@
 import {mebibytes, percent, seconds} from '../model/toSchema';
-import type {AttemptRecord, TestEntry} from '../model/types';
+import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry} from '../model/types';
 
 /** The attempt that decided the test's outcome. */
 export const finalAttempt = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
@@ -42,4 +42,24 @@ export const formatSignedMib = (bytes: number): string => `${bytes >= 0 ? '+' : 
 /** Where a failure happened, as `file:line:col`, or the file alone. */
 export function failureWhere(location: {file: string; line: number; column: number} | null, file: string): string {
   return location ? `${location.file}:${location.line}:${location.column}` : file;
+}
+
+/** One failure to list in a report: a failed test (its final attempt), or a file's failed beforeAll/afterAll hook. */
+export interface ListedFailure {
+  /** The test id, or `<file> (<phase>)` for a hook. */
+  title: string;
+  file: string;
+  failure: FailureRecord | null;
+  hook: boolean;
+}
+
+/** The failed tests in report order, then the failed hooks. */
+export function listFailures(run: RunMetrics): ListedFailure[] {
+  const listed: ListedFailure[] = run.tests
+    .filter(entry => finalAttempt(entry).status === 'failed')
+    .map(entry => ({title: entry.id, file: entry.file, failure: finalAttempt(entry).failure, hook: false}));
+  for (const file of run.files) {
+    for (const failure of file.hookFailures) listed.push({title: `${file.file} (${failure.phase})`, file: file.file, failure, hook: true});
+  }
+  return listed;
 }

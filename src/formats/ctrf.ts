@@ -24,9 +24,9 @@ function failureFields(failure: FailureRecord | null, file: string): Record<stri
   };
 }
 
-function attemptFields(attempt: AttemptRecord, file: string): Record<string, unknown> {
+/** What CTRF says of one attempt, the same for a test (its final attempt) and for each of its retries. */
+function outcomeFields(attempt: AttemptRecord, file: string): Record<string, unknown> {
   return {
-    attempt: attempt.attempt,
     status: CTRF_STATUS[attempt.status],
     duration: integerMs(attempt.durationMs),
     start: Math.round(attempt.startedAtMs),
@@ -47,17 +47,13 @@ function test(entry: TestEntry): Record<string, unknown> {
   delete figures.failure;
   return {
     name: entry.id,
-    status: CTRF_STATUS[last.status],
-    duration: integerMs(last.durationMs),
-    start: Math.round(last.startedAtMs),
-    stop: Math.round(last.startedAtMs + last.durationMs),
+    ...outcomeFields(last, entry.file),
     ...(entry.record.titlePath.length > 1 && {suite: entry.record.titlePath.slice(0, -1)}),
-    ...failureFields(last.failure, entry.file),
     filePath: entry.file,
     rawStatus: last.status,
     threadId: String(entry.record.workerId),
     // `retryAttempts` holds the attempts before the final one; the test itself is the final result.
-    ...(attempts.length > 1 && {retries: attempts.length - 1, retryAttempts: attempts.slice(0, -1).map(attempt => attemptFields(attempt, entry.file))}),
+    ...(attempts.length > 1 && {retries: attempts.length - 1, retryAttempts: attempts.slice(0, -1).map(attempt => ({attempt: attempt.attempt, ...outcomeFields(attempt, entry.file)}))}),
     flaky: isFlaky(entry),
     extra: {
       [EXTRA_KEY]: {

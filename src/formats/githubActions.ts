@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
-import {finalAttempt, plural} from './common';
+import {listFailures, plural} from './common';
 
 /**
  * GitHub Actions workflow commands for a run: an `::error` annotation per failure, pointing at the failing line.
@@ -54,10 +54,7 @@ function annotation(title: string, failure: FailureRecord | null, testFile: stri
 export function renderAnnotations(run: RunMetrics, options: AnnotationOptions): string[] {
   if (options.skipFailures) return [];
   const maxErrors = options.maxErrors ?? 10;
-  const failures = [
-    ...run.tests.filter(entry => finalAttempt(entry).status === 'failed').map(entry => ({title: entry.id, failure: finalAttempt(entry).failure, file: entry.file})),
-    ...run.files.flatMap(file => file.hookFailures.map(failure => ({title: `${file.file} (${failure.phase})`, failure, file: file.file}))),
-  ];
+  const failures = listFailures(run);
   const lines = failures.slice(0, maxErrors).map(({title, failure, file}) => annotation(title, failure, file, options));
   if (failures.length > maxErrors) {
     lines.push(command('notice', {title: 'jest-perf-monitor'}, `${plural(failures.length - maxErrors, 'more failure')} not annotated (GitHub shows ${maxErrors} per step); the job summary lists them.`));

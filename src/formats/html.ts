@@ -1,5 +1,5 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {failureWhere, finalAttempt, formatMs, formatSignedMib, isFlaky, plural} from './common';
+import {failureWhere, finalAttempt, formatMs, formatSignedMib, isFlaky, listFailures, plural} from './common';
 
 export interface HtmlOptions {
   /** The chart library's browser build (Chart.js UMD), inlined so the page works offline. */
@@ -242,20 +242,12 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
   if (stats.passedDropped > 0) yield `<p class="note">${escapeHtml(`${plural(stats.passedDropped, 'fast passed test')} left out by maxPassed.`)}</p>`;
   yield '</section>\n';
 
-  const failed = run.tests.filter(entry => finalAttempt(entry).status === 'failed');
-  const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
-  if (failed.length + hookFailures.length > 0) {
-    yield `<section id="failures"><h2>Failures (${escapeHtml(plural(failed.length, 'test'))}${hookFailures.length > 0 ? `, ${escapeHtml(plural(hookFailures.length, 'hook'))}` : ''})</h2>\n`;
-    let shown = 0;
-    for (const entry of failed) {
-      if (shown++ >= maxFailures) break;
-      yield failureHtml(entry.id, finalAttempt(entry).failure, entry.file);
-    }
-    for (const {file, failure} of hookFailures) {
-      if (shown++ >= maxFailures) break;
-      yield failureHtml(`${file} (${failure.phase})`, failure, file);
-    }
-    const hidden = failed.length + hookFailures.length - maxFailures;
+  const failed = listFailures(run);
+  if (failed.length > 0) {
+    const hooks = failed.filter(item => item.hook).length;
+    yield `<section id="failures"><h2>Failures (${escapeHtml(plural(failed.length - hooks, 'test'))}${hooks > 0 ? `, ${escapeHtml(plural(hooks, 'hook'))}` : ''})</h2>\n`;
+    for (const item of failed.slice(0, maxFailures)) yield failureHtml(item.title, item.failure, item.file);
+    const hidden = failed.length - maxFailures;
     if (hidden > 0) yield `<p class="note">… and ${escapeHtml(plural(hidden, 'more failure'))}; the JSON report has them all.</p>`;
     yield '</section>\n';
   }

@@ -1,5 +1,5 @@
-import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {failureWhere, finalAttempt, formatMib, formatMs, formatSignedMib, isFlaky, plural, slowestTests} from './common';
+import type {FailureRecord, RunMetrics} from '../model/types';
+import {failureWhere, finalAttempt, formatMib, formatMs, formatSignedMib, isFlaky, listFailures, plural, slowestTests} from './common';
 
 export interface MarkdownOptions {
   /** Rows of the slowest-tests table. @default 10 */
@@ -96,20 +96,14 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
     yield part;
   }
 
-  const failed: Array<{heading: string; failure: FailureRecord | null; file: string}> = run.tests
-    .filter(entry => finalAttempt(entry).status === 'failed')
-    .map((entry: TestEntry) => ({heading: entry.id, failure: finalAttempt(entry).failure, file: entry.file}));
-  const testFailures = failed.length;
-  for (const file of run.files) {
-    for (const failure of file.hookFailures) failed.push({heading: `${file.file} (${failure.phase})`, failure, file: file.file});
-  }
+  const failed = listFailures(run);
   if (failed.length === 0) return;
-  const hooks = failed.length - testFailures;
-  yield `### Failures (${plural(testFailures, 'test')}${hooks > 0 ? `, ${plural(hooks, 'beforeAll/afterAll hook')}` : ''})\n\n`;
+  const hooks = failed.filter(item => item.hook).length;
+  yield `### Failures (${plural(failed.length - hooks, 'test')}${hooks > 0 ? `, ${plural(hooks, 'beforeAll/afterAll hook')}` : ''})\n\n`;
   let shown = 0;
   for (const item of failed) {
     if (shown >= maxFailures) break;
-    const block = failureBlock(item.heading, item.failure, item.file);
+    const block = failureBlock(item.title, item.failure, item.file);
     const size = Buffer.byteLength(block);
     if (bytes + size > maxBytes) break;
     bytes += size;

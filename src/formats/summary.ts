@@ -15,10 +15,6 @@ export interface SummaryOptions {
 /** Ids are clipped so that a table fits a 120-column CI log. */
 const ID_WIDTH = 80;
 
-const last = finalAttempt;
-const ms = formatMs;
-const mib = formatMib;
-const signedMib = formatSignedMib;
 
 function clip(text: string, width: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
@@ -71,7 +67,7 @@ function showVariables(variables: Record<string, unknown>): string {
 export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
   const top = options.top ?? 5;
   const minCpuDurationMs = options.minCpuDurationMs ?? 10;
-  const executed = run.tests.filter(entry => last(entry).status === 'passed' || last(entry).status === 'failed');
+  const executed = run.tests.filter(entry => finalAttempt(entry).status === 'passed' || finalAttempt(entry).status === 'failed');
   const skipped = run.stats.totalCount - run.stats.passedCount - run.stats.failuresCount;
   const retried = run.tests.filter(entry => entry.record.attempts.length > 1).length;
   const lines: string[] = [];
@@ -80,8 +76,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (skipped > 0) counts.push(`${skipped} skipped/todo`);
   if (retried > 0) counts.push(`${retried} retried`);
   lines.push(
-    `jest-perf-monitor: ${plural(run.stats.totalCount, 'test')} (${counts.join(', ')}) in ${ms(run.durationMs)}; ` +
-      `test time ${ms(run.summary.totalDurationMs)}, avg ${ms(run.summary.avgDurationMs)}, max ${ms(run.summary.maxDurationMs)}`,
+    `jest-perf-monitor: ${plural(run.stats.totalCount, 'test')} (${counts.join(', ')}) in ${formatMs(run.durationMs)}; ` +
+      `test time ${formatMs(run.summary.totalDurationMs)}, avg ${formatMs(run.summary.avgDurationMs)}, max ${formatMs(run.summary.maxDurationMs)}`,
   );
 
   const slowest = slowestTests(run.tests, top);
@@ -90,8 +86,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
     ...table('Slowest tests (total = setup + call + teardown)', [
       ['test', 'total', 'setup', 'call', 'teardown'],
       ...slowest.map(entry => {
-        const a = last(entry);
-        return [clip(entry.id, ID_WIDTH), ms(a.durationMs), ms(a.setupMs), ms(a.callMs), ms(a.teardownMs)];
+        const a = finalAttempt(entry);
+        return [clip(entry.id, ID_WIDTH), formatMs(a.durationMs), formatMs(a.setupMs), formatMs(a.callMs), formatMs(a.teardownMs)];
       }),
     ]),
     );
@@ -105,15 +101,15 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       ...table('Biggest memory growth (RSS)', [
         ['test', 'delta', 'peak', 'heap delta'],
         ...hungry.map(entry => {
-          const a = last(entry);
-          return [clip(entry.id, ID_WIDTH), signedMib(a.rssEndBytes - a.rssStartBytes), mib(a.rssPeakBytes), signedMib(a.heapEndBytes - a.heapStartBytes)];
+          const a = finalAttempt(entry);
+          return [clip(entry.id, ID_WIDTH), formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
         }),
       ]),
     );
   }
 
   const cpuHeavy = executed
-    .filter(entry => last(entry).cpuPercent !== null && last(entry).durationMs >= minCpuDurationMs)
+    .filter(entry => finalAttempt(entry).cpuPercent !== null && finalAttempt(entry).durationMs >= minCpuDurationMs)
     .sort((a, b) => cpuKey(b) - cpuKey(a))
     .slice(0, top);
   if (cpuHeavy.length > 0) {
@@ -121,21 +117,21 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       ...table(`CPU-heaviest tests (at least ${minCpuDurationMs} ms)`, [
         ['test', 'cpu', 'user', 'system'],
         ...cpuHeavy.map(entry => {
-          const a = last(entry);
-          return [clip(entry.id, ID_WIDTH), `${(a.cpuPercent ?? 0).toFixed(0)} %`, ms(a.cpuUserMs), ms(a.cpuSystemMs)];
+          const a = finalAttempt(entry);
+          return [clip(entry.id, ID_WIDTH), `${(a.cpuPercent ?? 0).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
         }),
       ]),
     );
   }
 
-  const failed = run.tests.filter(entry => last(entry).status === 'failed');
+  const failed = run.tests.filter(entry => finalAttempt(entry).status === 'failed');
   const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
   if (run.stats.failuresCount > 0 || hookFailures.length > 0) {
     const maxFailures = options.maxFailures ?? 10;
     lines.push(`Failures (${plural(run.stats.failuresCount, 'test')}${hookFailures.length > 0 ? `, ${plural(hookFailures.length, 'beforeAll/afterAll hook')}` : ''})`);
     for (const entry of failed.slice(0, maxFailures)) {
       lines.push(`  ✕ ${clip(entry.id, 110)}`);
-      const failure = last(entry).failure;
+      const failure = finalAttempt(entry).failure;
       if (failure) lines.push(...describeFailure(failure, entry.file));
     }
     const notListed = run.stats.failuresCount - Math.min(failed.length, maxFailures);
@@ -152,7 +148,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
     lines.push(`Files that stopped before finishing (worker crash or process.exit): ${incomplete.map(file => file.file).join(', ')}`);
   }
   const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time)` : '';
-  lines.push(`Own cost: ${ms(run.overhead.environmentMs)} in test environments${share}, ${ms(run.overhead.reporterMs)} in the reporter`);
+  lines.push(`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`);
   const limits: string[] = [];
   if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);
   if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);

@@ -31,13 +31,3 @@ export function readMetricsFile(file: string): RunMetrics {
     throw new InputError(`${file}: cannot be read as a metrics file (${error instanceof Error ? error.message : String(error)})`);
   }
 }
-
-/** Why a file could not be written, in a few words. */
-export function writeProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent of it is not a directory';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  return (error as Error).message;
-}

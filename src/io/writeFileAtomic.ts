@@ -46,3 +46,13 @@ function writeAll(fd: number, text: string): void {
   const buffer = Buffer.from(text);
   for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
 }
+
+/** Why a file could not be written, in a few words. */
+export function writeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent of it is not a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (error as Error).message;
+}
