@@ -9,10 +9,12 @@ import {fromSchema, SchemaError} from '../src/model/fromSchema';
 import {limitFailureDetail} from '../src/model/limitFailureDetail';
 import {titlePathFromId} from '../src/model/testId';
 import {toSchema} from '../src/model/toSchema';
+import {RECOMMENDED_BUDGETS} from '../src/options/types';
 import type {MetricsDocument} from '../src/model/toSchema';
 import type {AttemptRecord, TestEntry} from '../src/model/types';
 import {OptionsError, PRESET_VALUES, resolveJunitOptions, resolveOptions} from '../src/options/resolveOptions';
-import {MetricsCollector, summarise} from '../src/reporter/MetricsCollector';
+import {summarise} from '../src/model/SummaryAccumulator';
+import {MetricsCollector} from '../src/reporter/MetricsCollector';
 
 const ROOT = path.resolve('/project');
 
@@ -94,9 +96,10 @@ describe('resolveOptions', () => {
   });
 
   test('budgets accept the recommended set and well-formed rules', () => {
-    expect(resolve({budgets: 'recommended'}).budgets).toBe('recommended');
+    expect(resolve({budgets: 'recommended'}).budgets).toBe(RECOMMENDED_BUDGETS);
     const budgets = {tests: [{match: '**/*.unit.test.*', maxDuration: 0.1}], suite: {maxDuration: 60, maxPeakMemoryMb: 500}};
     expect(resolve({budgets}).budgets).toEqual(budgets);
+    expect(resolve({budgets: {suite: {maxDuration: 1}}}).budgets).toEqual({tests: [], suite: {maxDuration: 1}});
   });
 });
 
@@ -105,7 +108,7 @@ function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
     attempt: 1, status: 'passed', startedAtMs: 0, durationMs: 10, setupMs: 2, callMs: 7, teardownMs: 1,
     rssStartBytes: 100 * 1048576, rssPeakBytes: 120 * 1048576, rssEndBytes: 101 * 1048576,
     heapStartBytes: 10 * 1048576, heapEndBytes: 11 * 1048576, cpuUserMs: 5, cpuSystemMs: 1, cpuPercent: 60,
-    concurrent: false, spans: [], failure: null, ...overrides,
+    concurrent: false, spans: [], failure: null, retainedHeapBytes: null, ...overrides,
   };
 }
 

@@ -6,6 +6,9 @@
 import {Command, CommanderError} from 'commander';
 import {InputError} from '../io/readMetricsFile';
 import {packageVersion} from '../io/writeReports';
+import {compareCommand} from './compare';
+import {historyCommand} from './history';
+import {mergeCommand} from './merge';
 import {reportCommand} from './report';
 import {summaryCommand} from './summary';
 
@@ -14,10 +17,14 @@ const program = new Command('jest-perf-monitor')
   .version(packageVersion() ?? 'unknown')
   .exitOverride()
   .addCommand(summaryCommand())
-  .addCommand(reportCommand());
+  .addCommand(reportCommand())
+  .addCommand(compareCommand())
+  .addCommand(mergeCommand())
+  .addCommand(historyCommand());
 // Sub-commands exit through the same path, so usage errors anywhere give exit code 2, and every error is one
 // line (commander adds a "Did you mean …?" line of its own).
-for (const command of [program, ...program.commands]) {
+const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+for (const command of everyCommand(program)) {
   command.exitOverride().configureOutput({outputError: (text, write) => write(`jest-perf-monitor: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`)});
 }
 

@@ -111,6 +111,8 @@ export interface RecorderOptions {
   settings: EnvironmentSettings;
   /** Trace mode's debugger-based capture, when it could start. */
   trace: TraceCapture | null;
+  /** Leak detection: a full GC to force after each test, or null when it is off. */
+  gc: (() => void) | null;
   /** Said once by the reporter (trace mode falling back, for one). */
   notices: string[];
 }
@@ -150,6 +152,7 @@ export class TestRecorder {
   private readonly relativeFile: string;
   private readonly trace: TraceCapture | null;
   private readonly notices: string[];
+  private readonly gc: (() => void) | null;
 
   constructor(options: RecorderOptions) {
     this.channelPath = options.channelPath;
@@ -159,6 +162,7 @@ export class TestRecorder {
     this.alwaysConcurrent = options.alwaysConcurrent;
     this.trace = options.trace;
     this.notices = options.notices;
+    this.gc = options.gc;
     this.captureRate = options.settings.captureRate;
     this.failureContext = {
       rootDir: options.rootDir,
@@ -464,11 +468,23 @@ export class TestRecorder {
         concurrent: attempt.concurrent,
         spans: attempt.spans,
         failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,
+        retainedHeapBytes: this.retainedHeap(attempt),
       };
     }
     this.write(encodeAttemptLine(this.session, attempt.position, record));
     // After the figures are taken and written: a sampler that starts now boots between two tests.
     this.sampler?.noteDuration(record.durationMs);
+  }
+
+  /**
+   * Leak detection: the heap still in use after a full GC, once every figure of the test is taken (the GC's
+   * tens of milliseconds fall between two tests, in no test's time). Not for concurrent tests: another test's
+   * live objects would count.
+   */
+  private retainedHeap(attempt: ActiveAttempt): number | null {
+    if (this.gc === null || attempt.concurrent || this.active.size > 0) return null;
+    this.gc();
+    return getHeapStatistics().used_heap_size;
   }
 
   private isSampled(position: Position): boolean {
@@ -503,6 +519,7 @@ function emptyAttempt(attempt: number, status: TestStatus, startedAtMs: number):
     concurrent: false,
     spans: [],
     failure: null,
+    retainedHeapBytes: null,
   };
 }
 
@@ -520,6 +537,7 @@ export function encodeAttemptLine(session: string, position: Position, a: Attemp
     `"rssPeakBytes":${a.rssPeakBytes},"rssEndBytes":${a.rssEndBytes},"heapStartBytes":${a.heapStartBytes},` +
     `"heapEndBytes":${a.heapEndBytes},"cpuUserMs":${a.cpuUserMs},"cpuSystemMs":${a.cpuSystemMs},` +
     `"cpuPercent":${a.cpuPercent === null || !Number.isFinite(a.cpuPercent) ? 'null' : a.cpuPercent},"concurrent":${a.concurrent},` +
-    `"spans":${a.spans.length === 0 ? '[]' : JSON.stringify(a.spans)},"failure":${a.failure === null ? 'null' : JSON.stringify(a.failure)}}}`
+    `"spans":${a.spans.length === 0 ? '[]' : JSON.stringify(a.spans)},"failure":${a.failure === null ? 'null' : JSON.stringify(a.failure)},` +
+    `"retainedHeapBytes":${a.retainedHeapBytes}}}`
   );
 }

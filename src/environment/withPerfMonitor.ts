@@ -5,6 +5,7 @@ import type {ChannelDescriptor} from '../model/channel';
 import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
+import {acquireGc} from './forceGc';
 import {RssSampler} from './RssSampler';
 import {reportInternalError, TestRecorder} from './TestRecorder';
 import {TraceCapture} from './TraceCapture';
@@ -101,6 +102,11 @@ function createRecorder(
       if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
       else trace = started;
     }
+    let gc: (() => void) | null = null;
+    if (settings.leaks) {
+      gc = acquireGc();
+      if (gc === null) notices.push('leak detection is off: V8 did not give a garbage collector to force (try node --expose-gc)');
+    }
     const recorder = new TestRecorder({
       channelPath: channelFilePath(channel.dir, projectConfig.id, context.testPath),
       testPath: context.testPath,
@@ -110,6 +116,7 @@ function createRecorder(
       alwaysConcurrent: !isMainThread,
       settings,
       trace,
+      gc,
       notices,
     });
     const bridge: PerfBridge = {

@@ -31,7 +31,7 @@ export function slowestTests(tests: readonly TestEntry[], n: number): TestEntry[
     .slice(0, n);
 }
 
-export const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+export const plural = (count: number, word: string, words = `${word}s`): string => `${count} ${count === 1 ? word : words}`;
 
 /** Milliseconds for people: `12.3 ms`, `4.56 s`. */
 export const formatMs = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
@@ -62,4 +62,14 @@ export function listFailures(run: RunMetrics): ListedFailure[] {
     for (const failure of file.hookFailures) listed.push({title: `${file.file} (${failure.phase})`, file: file.file, failure, hook: true});
   }
   return listed;
+}
+
+/** A plain-text table: the first column left-aligned, the others right-aligned; the first row is the header. */
+export function table(title: string, rows: string[][]): string[] {
+  if (rows.length === 0) return [];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
+  return [
+    title,
+    ...rows.map(row => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`),
+  ];
 }

@@ -1,11 +1,12 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {listFailures, plural} from './common';
+import {breachSubject, describeBreach, describeChange, describeLeak} from './findings';
 
 /**
  * GitHub Actions workflow commands for a run: an `::error` annotation per failure, pointing at the failing line.
  * GitHub shows at most 10 error annotations per step and 50 per job, so more would only flood the log; the rest
- * are counted in one `::notice`. (Budget and regression findings will add `::warning` lines.)
+ * are counted in one `::notice`. Budget breaches, regressions and leaks get `::warning` lines, with the same limit.
  */
 export interface AnnotationOptions {
   /** Jest's rootDir: locations in the model are relative to it. */
@@ -16,6 +17,8 @@ export interface AnnotationOptions {
   maxErrors?: number;
   /** Leave failures out (Jest's own `github-actions` reporter already annotates them). @default false */
   skipFailures?: boolean;
+  /** Warning annotations written for budget breaches, regressions and leaks. @default 10 */
+  maxWarnings?: number;
 }
 
 /** Data of a workflow command: `%`, CR and LF percent-encoded (as @actions/core does). */
@@ -51,13 +54,38 @@ function annotation(title: string, failure: FailureRecord | null, testFile: stri
   return command('error', properties, lines.join('\n'));
 }
 
+/** The file part of a test id (`file::titles`). */
+const fileOfId = (id: string): string => id.slice(0, Math.max(0, id.indexOf('::'))) || id;
+
+/** Budget breaches, regressions and leaking files: warnings, since they need not fail the run. */
+function warnings(run: RunMetrics, options: AnnotationOptions): string[] {
+  const fromWorkspace = (file: string): string => path.relative(options.workspace, path.resolve(options.rootDir, file)).split(path.sep).join('/');
+  const found: Array<[Record<string, string | number>, string]> = [];
+  for (const breach of run.budgets?.breaches ?? []) {
+    const where: Record<string, string> = breach.test === null ? {} : {file: fromWorkspace(fileOfId(breach.test))};
+    found.push([{...where, title: 'Budget breached'}, `${breachSubject(breach)}: ${describeBreach(breach)}`]);
+  }
+  for (const change of run.regressions?.regressions ?? []) {
+    found.push([{file: fromWorkspace(fileOfId(change.id)), title: 'Slower than the baseline'}, `${change.id}: ${describeChange(change)}`]);
+  }
+  for (const leak of run.leaks?.flagged ?? []) {
+    found.push([{file: fromWorkspace(leak.file), title: 'Retained heap keeps growing'}, `${leak.file}: ${describeLeak(leak)}`]);
+  }
+  const maxWarnings = options.maxWarnings ?? 10;
+  const lines = found.slice(0, maxWarnings).map(([properties, message]) => command('warning', properties, message));
+  if (found.length > maxWarnings) {
+    lines.push(command('notice', {title: 'jest-perf-monitor'}, `${plural(found.length - maxWarnings, 'more finding')} not annotated (budgets, regressions, leaks); the job summary lists them.`));
+  }
+  return lines;
+}
+
 export function renderAnnotations(run: RunMetrics, options: AnnotationOptions): string[] {
-  if (options.skipFailures) return [];
+  if (options.skipFailures) return warnings(run, options);
   const maxErrors = options.maxErrors ?? 10;
   const failures = listFailures(run);
   const lines = failures.slice(0, maxErrors).map(({title, failure, file}) => annotation(title, failure, file, options));
   if (failures.length > maxErrors) {
     lines.push(command('notice', {title: 'jest-perf-monitor'}, `${plural(failures.length - maxErrors, 'more failure')} not annotated (GitHub shows ${maxErrors} per step); the job summary lists them.`));
   }
-  return lines;
+  return [...lines, ...warnings(run, options)];
 }

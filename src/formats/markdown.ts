@@ -1,4 +1,5 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
+import {describeBreach, describeChange, describeLeak} from './findings';
 import {failureWhere, finalAttempt, formatMib, formatMs, formatSignedMib, isFlaky, listFailures, plural, slowestTests} from './common';
 
 export interface MarkdownOptions {
@@ -60,6 +61,48 @@ function failureBlock(heading: string, failure: FailureRecord | null, file: stri
  * A Markdown report: the run in figures, the slowest tests, and the failures with their code frames. GitHub
  * renders it as a job summary; anywhere else it is a readable file.
  */
+/** Budgets, the comparison with the baseline and leaks, each as a section with a table. */
+function checkSections(run: RunMetrics, top: number): string[] {
+  const parts: string[] = [];
+  const more = (total: number, what: string): string => (total > top ? `… and ${total - top} more ${what} in the JSON report.\n\n` : '\n');
+  if (run.budgets) {
+    const {breaches, testsChecked} = run.budgets;
+    parts.push(`### Budgets\n\n`);
+    if (breaches.length === 0) parts.push(`All ${plural(testsChecked, 'test')} and the suite are within budget.\n\n`);
+    else {
+      parts.push(`${plural(breaches.length, 'breach', 'breaches')} (${plural(testsChecked, 'test')} checked).\n\n| where | rule | breach |\n|---|---|---|\n`);
+      for (const breach of breaches.slice(0, top)) {
+        parts.push(`| ${breach.test === null ? 'the suite' : code(breach.test)} | ${breach.rule === null ? '–' : code(breach.rule)} | ${cell(describeBreach(breach))} |\n`);
+      }
+      parts.push(more(breaches.length, 'breaches'));
+    }
+  }
+  if (run.regressions) {
+    const report = run.regressions;
+    parts.push(
+      `### Compared with ${cell(report.baseline)}\n\n${plural(report.regressions.length, 'regression')}, ${plural(report.improvements.length, 'improvement')}, ` +
+        `${report.added.length} new, ${report.removed.length} gone; ${plural(report.compared, 'test')} compared. A change counts when it exceeds ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)} (or 3σ of the test's history).\n\n`,
+    );
+    const changes = [...report.regressions.map(change => ['slower', change] as const), ...report.improvements.map(change => ['faster', change] as const)];
+    if (changes.length > 0) {
+      parts.push('| test | change | before → now |\n|---|---|---|\n');
+      for (const [kind, change] of changes.slice(0, top)) parts.push(`| ${code(change.id)} | ${kind} | ${cell(describeChange(change))} |\n`);
+      parts.push(more(changes.length, 'changes'));
+    }
+  }
+  if (run.leaks) {
+    const {flagged, filesChecked} = run.leaks;
+    parts.push(`### Leaks\n\n`);
+    if (flagged.length === 0) parts.push(`No file's retained heap keeps growing (${plural(filesChecked, 'file')} checked).\n\n`);
+    else {
+      parts.push(`| file | retained heap |\n|---|---|\n`);
+      for (const leak of flagged.slice(0, top)) parts.push(`| ${code(leak.file)} | ${cell(describeLeak(leak))} |\n`);
+      parts.push(more(flagged.length, 'files'));
+    }
+  }
+  return parts;
+}
+
 export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}): Generator<string> {
   const top = options.top ?? 10;
   const maxFailures = options.maxFailures ?? 50;
@@ -90,6 +133,7 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
     }
     head.push('\n');
   }
+  head.push(...checkSections(run, top));
   let bytes = 0;
   for (const part of head) {
     bytes += Buffer.byteLength(part);

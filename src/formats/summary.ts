@@ -1,5 +1,6 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
-import {cpuKey, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests} from './common';
+import {findingLines} from './findings';
+import {cpuKey, table, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests} from './common';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -19,15 +20,6 @@ const ID_WIDTH = 80;
 function clip(text: string, width: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
-}
-
-function table(title: string, rows: string[][]): string[] {
-  if (rows.length === 0) return [];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
-  return [
-    title,
-    ...rows.map(row => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`),
-  ];
 }
 
 /** Code frame lines shown per failure (the failing line and its neighbours). */
@@ -142,6 +134,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
     }
     if (hookFailures.length > maxFailures) lines.push(`  … and ${plural(hookFailures.length - maxFailures, 'more hook failure')} not shown`);
   }
+
+  lines.push(...findingLines(run, options.maxFailures ?? 10, id => clip(id, 110)));
 
   const incomplete = run.files.filter(file => !file.completed);
   if (incomplete.length > 0) {

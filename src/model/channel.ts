@@ -18,7 +18,7 @@ import * as path from 'path';
 import type {AttemptRecord, FailureMode, FileRecord, TestRecord} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 2;
+export const CHANNEL_VERSION = 3;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -43,6 +43,8 @@ export interface EnvironmentSettings {
   captureRate: number;
   /** Lower-cased key substrings whose captured values are replaced by "[redacted]". */
   redact: string[];
+  /** Force a full GC after each test and record the heap it leaves (leak detection). */
+  leaks: boolean;
 }
 
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */

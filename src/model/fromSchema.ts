@@ -5,8 +5,31 @@
  */
 import {titlePathFromId} from './testId';
 import {SCHEMA_VERSION} from './toSchema';
-import type {MetricsDocument, SchemaAttempt, SchemaFailure, SchemaFile, SchemaMemory, SchemaTest} from './toSchema';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry, TestStatus} from './types';
+import type {
+  MetricsDocument,
+  SchemaAttempt,
+  SchemaBudgetBreach,
+  SchemaDurationChange,
+  SchemaFailure,
+  SchemaFile,
+  SchemaFileLeak,
+  SchemaMemory,
+  SchemaTest,
+} from './toSchema';
+import type {
+  AttemptRecord,
+  BudgetBreach,
+  BudgetReport,
+  DurationChange,
+  FailureRecord,
+  FileLeak,
+  FileRecord,
+  LeakReport,
+  RegressionReport,
+  RunMetrics,
+  TestEntry,
+  TestStatus,
+} from './types';
 
 /** Why a document is not a metrics file this version reads; the message names the key at fault. */
 export class SchemaError extends Error {
@@ -87,6 +110,7 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
     concurrent: last ? last.concurrent === true : false,
     spans: (Array.isArray(last?.spans) ? last.spans : []).map(span => ({name: span.name, offsetMs: span.offset * 1000, durationMs: span.duration * 1000})) ?? [],
     failure: value.failure ? failureRecord(value.failure, `${where}.failure`) : null,
+    retainedHeapBytes: last && last.heap.retained_mb !== undefined ? bytes(last.heap.retained_mb, `${where}.heap.retained_mb`) : null,
   };
 }
 
@@ -136,6 +160,81 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string} {
     selfMs: 0,
     tracePauses: typeof file.trace_pauses === 'number' ? file.trace_pauses : 0,
   };
+}
+
+const SCHEMA_METRICS: Record<SchemaBudgetBreach['metric'], BudgetBreach['metric']> = {
+  duration: 'duration',
+  setup_time: 'setup',
+  delta_mb: 'memoryDelta',
+  peak_mb: 'peakMemory',
+};
+
+function budgetReport(value: unknown): BudgetReport {
+  const block = obj(value, 'budgets');
+  const breaches = need<unknown[]>(block.breaches, Array.isArray, 'budgets.breaches', 'a list').map((item, i): BudgetBreach => {
+    const where = `budgets.breaches[${i}]`;
+    const breach = obj(item, where) as unknown as SchemaBudgetBreach;
+    const metric = need<SchemaBudgetBreach['metric']>(breach.metric, v => typeof v === 'string' && v in SCHEMA_METRICS, `${where}.metric`, `one of ${Object.keys(SCHEMA_METRICS).join(', ')}`);
+    const base = {
+      scope: need<BudgetBreach['scope']>(breach.scope, v => v === 'test' || v === 'suite', `${where}.scope`, 'test or suite'),
+      test: strOrNull(breach.test, `${where}.test`),
+      rule: strOrNull(breach.rule, `${where}.rule`),
+    };
+    const model = SCHEMA_METRICS[metric];
+    return model === 'duration' || model === 'setup'
+      ? {...base, metric: model, actualMs: ms(breach.value, `${where}.value`), limitMs: ms(breach.limit, `${where}.limit`)}
+      : {...base, metric: model, actualBytes: bytes(breach.value, `${where}.value`), limitBytes: bytes(breach.limit, `${where}.limit`)};
+  });
+  return {testsChecked: num(block.tests_checked, 'budgets.tests_checked'), breaches};
+}
+
+function changes(value: unknown, where: string): DurationChange[] {
+  return need<unknown[]>(value, Array.isArray, where, 'a list').map((item, i) => {
+    const change = obj(item, `${where}[${i}]`) as unknown as SchemaDurationChange;
+    const baselineMs = ms(change.baseline, `${where}[${i}].baseline`);
+    const currentMs = ms(change.current, `${where}[${i}].current`);
+    return {
+      id: str(change.test, `${where}[${i}].test`),
+      baselineMs,
+      currentMs,
+      changePercent: change.change_percent === null ? Infinity : num(change.change_percent, `${where}[${i}].change_percent`),
+      noiseMs: ms(change.noise, `${where}[${i}].noise`),
+    };
+  });
+}
+
+const strings = (value: unknown, where: string): string[] =>
+  need<string[]>(value, v => Array.isArray(v) && v.every(item => typeof item === 'string'), where, 'a list of strings');
+
+function regressionReport(value: unknown): RegressionReport {
+  const block = obj(value, 'regressions');
+  return {
+    baseline: str(block.baseline, 'regressions.baseline'),
+    thresholdPercent: num(block.threshold_percent, 'regressions.threshold_percent'),
+    minChangeMs: ms(block.min_change, 'regressions.min_change'),
+    compared: num(block.compared, 'regressions.compared'),
+    regressions: changes(block.regressions, 'regressions.regressions'),
+    improvements: changes(block.improvements, 'regressions.improvements'),
+    added: strings(block.new, 'regressions.new'),
+    removed: strings(block.gone, 'regressions.gone'),
+  };
+}
+
+function leakReport(value: unknown): LeakReport {
+  const block = obj(value, 'leaks');
+  const flagged = need<unknown[]>(block.flagged, Array.isArray, 'leaks.flagged', 'a list').map((item, i): FileLeak => {
+    const where = `leaks.flagged[${i}]`;
+    const leak = obj(item, where) as unknown as SchemaFileLeak;
+    return {
+      file: str(leak.file, `${where}.file`),
+      tests: num(leak.tests, `${where}.tests`),
+      retainedFirstBytes: bytes(leak.retained_first_mb, `${where}.retained_first_mb`),
+      retainedLastBytes: bytes(leak.retained_last_mb, `${where}.retained_last_mb`),
+      growthPerTestBytes: num(leak.growth_per_test_mb, `${where}.growth_per_test_mb`) * MIB,
+      growingShare: num(leak.growing_share, `${where}.growing_share`),
+    };
+  });
+  return {filesChecked: num(block.files_checked, 'leaks.files_checked'), flagged};
 }
 
 /**
@@ -191,6 +290,9 @@ export function fromSchema(value: unknown): RunMetrics {
       failuresDropped: typeof stats?.failures_dropped === 'number' ? stats.failures_dropped : 0,
       retainedBytes: typeof stats?.memory_usage_mb === 'number' ? Math.round(stats.memory_usage_mb * MIB) : 0,
     },
+    budgets: document.budgets === undefined ? null : budgetReport(document.budgets),
+    regressions: document.regressions === undefined ? null : regressionReport(document.regressions),
+    leaks: document.leaks === undefined ? null : leakReport(document.leaks),
     overhead: {
       environmentMs: typeof overhead?.environment_time === 'number' ? overhead.environment_time * 1000 : 0,
       reporterMs: typeof overhead?.reporter_time === 'number' ? overhead.reporter_time * 1000 : 0,

@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
  */
 import {titlePathFromId} from './testId';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry} from './types';
+import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, RunMetrics, TestEntry} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -64,7 +64,8 @@ export interface SchemaTest {
   status: AttemptRecord['status'];
   file: string;
   attempts?: SchemaAttempt[];
-  heap: {start_mb: number; end_mb: number; delta_mb: number};
+  /** `retained_mb`: the heap left after a forced GC at the test's end, when leak detection ran. */
+  heap: {start_mb: number; end_mb: number; delta_mb: number; retained_mb?: number};
   cpu_user_ms: number;
   cpu_system_ms: number;
   worker: number;
@@ -90,7 +91,52 @@ export interface SchemaFile {
   trace_pauses: number;
 }
 
-export interface MetricsDocument {
+/** A budget breach. `value` and `limit` are in the unit the metric's name gives: seconds, or MiB for `_mb`. */
+export interface SchemaBudgetBreach {
+  scope: BudgetBreach['scope'];
+  test?: string;
+  rule?: string;
+  metric: 'duration' | 'setup_time' | 'delta_mb' | 'peak_mb';
+  value: number;
+  limit: number;
+}
+
+/** A test's duration against the baseline, in seconds. */
+export interface SchemaDurationChange {
+  test: string;
+  baseline: number;
+  current: number;
+  /** Null when the baseline was 0 s. */
+  change_percent: number | null;
+  noise: number;
+}
+
+export interface SchemaFileLeak {
+  file: string;
+  tests: number;
+  retained_first_mb: number;
+  retained_last_mb: number;
+  growth_per_test_mb: number;
+  growing_share: number;
+}
+
+/** The blocks that exist only when their check ran (SPEC section 5). */
+export interface SchemaFindings {
+  budgets?: {tests_checked: number; breaches: SchemaBudgetBreach[]};
+  regressions?: {
+    baseline: string;
+    threshold_percent: number;
+    min_change: number;
+    compared: number;
+    regressions: SchemaDurationChange[];
+    improvements: SchemaDurationChange[];
+    new: string[];
+    gone: string[];
+  };
+  leaks?: {files_checked: number; flagged: SchemaFileLeak[]};
+}
+
+export interface MetricsDocument extends SchemaFindings {
   schema_version: number;
   session: {duration: number; total_tests: number; timestamp: string};
   system?: {
@@ -188,6 +234,7 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
       start_mb: mebibytes(last.heapStartBytes),
       end_mb: mebibytes(last.heapEndBytes),
       delta_mb: mebibytes(last.heapEndBytes - last.heapStartBytes),
+      ...(last.retainedHeapBytes !== null && {retained_mb: mebibytes(last.retainedHeapBytes)}),
     },
     cpu_user_ms: millis(last.cpuUserMs),
     cpu_system_ms: millis(last.cpuSystemMs),
@@ -242,8 +289,70 @@ export function schemaHead(run: RunMetrics): Pick<MetricsDocument, 'schema_versi
   };
 }
 
+const BREACH_METRIC: Record<BudgetBreach['metric'], SchemaBudgetBreach['metric']> = {
+  duration: 'duration',
+  setup: 'setup_time',
+  memoryDelta: 'delta_mb',
+  peakMemory: 'peak_mb',
+};
+
+function breachEntry(breach: BudgetBreach): SchemaBudgetBreach {
+  const [value, limit] = 'actualMs' in breach ? [seconds(breach.actualMs), seconds(breach.limitMs)] : [mebibytes(breach.actualBytes), mebibytes(breach.limitBytes)];
+  return {
+    scope: breach.scope,
+    ...(breach.test !== null && {test: breach.test}),
+    ...(breach.rule !== null && {rule: breach.rule}),
+    metric: BREACH_METRIC[breach.metric],
+    value,
+    limit,
+  };
+}
+
+function changeEntry(change: DurationChange): SchemaDurationChange {
+  return {
+    test: change.id,
+    baseline: seconds(change.baselineMs),
+    current: seconds(change.currentMs),
+    change_percent: Number.isFinite(change.changePercent) ? Math.round(change.changePercent * 10) / 10 : null,
+    noise: seconds(change.noiseMs),
+  };
+}
+
+function leakEntry(leak: FileLeak): SchemaFileLeak {
+  return {
+    file: leak.file,
+    tests: leak.tests,
+    retained_first_mb: mebibytes(leak.retainedFirstBytes),
+    retained_last_mb: mebibytes(leak.retainedLastBytes),
+    // Leaks are often KBs per test: 6 decimals keep the byte.
+    growth_per_test_mb: Math.round((leak.growthPerTestBytes / MIB) * 1e6) / 1e6,
+    growing_share: Math.round(leak.growingShare * 1000) / 1000,
+  };
+}
+
+/** The budgets, regressions and leaks blocks, each only when its check ran. */
+export function schemaFindings(run: RunMetrics): SchemaFindings {
+  const findings: SchemaFindings = {};
+  if (run.budgets) findings.budgets = {tests_checked: run.budgets.testsChecked, breaches: run.budgets.breaches.map(breachEntry)};
+  if (run.regressions) {
+    const report = run.regressions;
+    findings.regressions = {
+      baseline: report.baseline,
+      threshold_percent: report.thresholdPercent,
+      min_change: seconds(report.minChangeMs),
+      compared: report.compared,
+      regressions: report.regressions.map(changeEntry),
+      improvements: report.improvements.map(changeEntry),
+      new: report.added,
+      gone: report.removed,
+    };
+  }
+  if (run.leaks) findings.leaks = {files_checked: run.leaks.filesChecked, flagged: run.leaks.flagged.map(leakEntry)};
+  return findings;
+}
+
 /** The blocks after `files`, in the file's key order. */
-export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'stats' | 'overhead' | 'summary'> {
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
   return {
     stats: {
       failures_count: run.stats.failuresCount,
@@ -264,6 +373,7 @@ export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'stats' | 'ov
       avg_memory_delta_mb: mebibytes(run.summary.avgMemoryDeltaBytes),
       max_memory_delta_mb: mebibytes(run.summary.maxMemoryDeltaBytes),
     },
+    ...schemaFindings(run),
   };
 }
 

@@ -101,6 +101,11 @@ export interface AttemptRecord {
   spans: SpanRecord[];
   /** Present when the attempt failed. */
   failure: FailureRecord | null;
+  /**
+   * V8 used heap right after the attempt, after a forced full GC: what the test left behind. `null` unless leak
+   * detection is on, and for concurrent tests (another test's live objects would count).
+   */
+  retainedHeapBytes: number | null;
 }
 
 /** One test (all its attempts) as the environment saw it. */
@@ -191,6 +196,86 @@ export interface RunStats {
   retainedBytes: number;
 }
 
+/** A figure a budget limits. */
+export type BudgetMetric = 'duration' | 'setup' | 'memoryDelta' | 'peakMemory';
+
+/** One figure over its budget (SPEC section 5). Durations are in milliseconds, memory in bytes. */
+export type BudgetBreach = {
+  /** `test`: one test's figure; `suite`: the whole run's. */
+  scope: 'test' | 'suite';
+  /** The test id; null for the suite. */
+  test: string | null;
+  /** The `match` glob of the rule that set the limit; null for the suite. */
+  rule: string | null;
+} & (
+  | {metric: 'duration' | 'setup'; actualMs: number; limitMs: number}
+  | {metric: 'memoryDelta' | 'peakMemory'; actualBytes: number; limitBytes: number}
+);
+
+/** The budget check of a run. */
+export interface BudgetReport {
+  /** Executed tests (passed or failed) that a rule applied to. */
+  testsChecked: number;
+  /** Every breach, tests in arrival order, then the suite's. */
+  breaches: BudgetBreach[];
+}
+
+/** One test's duration, compared with the baseline. */
+export interface DurationChange {
+  /** Test id. */
+  id: string;
+  /** The baseline's duration (a file's figure, or the median of the history's recent runs). */
+  baselineMs: number;
+  currentMs: number;
+  /** (current − baseline) / baseline × 100. */
+  changePercent: number;
+  /** The noise floor the change had to beat: the minimum change, or 3 robust σ of the test's history. */
+  noiseMs: number;
+}
+
+/** The comparison of a run with a baseline (SPEC section 5). */
+export interface RegressionReport {
+  /** What was compared with: a file path, or `history` / `history:<branch>` (median of recent runs). */
+  baseline: string;
+  /** A change must be over this percentage… */
+  thresholdPercent: number;
+  /** …and over this many milliseconds (or the history spread, when larger). */
+  minChangeMs: number;
+  /** Tests that passed in both runs and were compared. */
+  compared: number;
+  /** Slower beyond threshold and noise, the largest change first. */
+  regressions: DurationChange[];
+  /** Faster beyond threshold and noise, the largest change first. */
+  improvements: DurationChange[];
+  /** Ids run now but not in the baseline. */
+  added: string[];
+  /** Ids in the baseline but not run now. */
+  removed: string[];
+}
+
+/** One file's retained heap across its tests (after a forced GC each time). */
+export interface FileLeak {
+  /** Path relative to rootDir. */
+  file: string;
+  /** Tests whose retained heap was measured. */
+  tests: number;
+  /** Retained heap after the first test (a warm-up: module caches fill here) and after the last one. */
+  retainedFirstBytes: number;
+  retainedLastBytes: number;
+  /** Least-squares slope of the retained heap per test, from the first test on. */
+  growthPerTestBytes: number;
+  /** Share of test-to-test steps in which the retained heap grew (1 = every step). */
+  growingShare: number;
+}
+
+/** Leak detection over a run. */
+export interface LeakReport {
+  /** Files with enough measured tests to judge. */
+  filesChecked: number;
+  /** Files whose retained heap keeps growing, the steepest first. */
+  flagged: FileLeak[];
+}
+
 /** The whole run, ready to be rendered by any format. */
 export interface RunMetrics {
   /** Version of the JSON schema extensions written by this package. */
@@ -205,6 +290,12 @@ export interface RunMetrics {
   files: Array<FileRecord & {file: string}>;
   summary: SummaryFigures;
   stats: RunStats;
+  /** Present when budgets are configured. */
+  budgets: BudgetReport | null;
+  /** Present when a baseline was compared with. */
+  regressions: RegressionReport | null;
+  /** Present when leak detection ran. */
+  leaks: LeakReport | null;
   /** What this package itself cost the run. */
   overhead: {
     /** Summed over every test file's environment (in workers, or in Jest's process when in band). */

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import {FAIL_ON, FORMATS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS} from './types';
-import type {JunitOptions, Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
+import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS} from './types';
+import type {BudgetSet, BudgetsOption, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
 
 /** A configuration mistake. Its message is the one line the user sees. */
 export class OptionsError extends Error {
@@ -133,8 +133,14 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
     allowed: 'a list of strings',
     parse: value => (Array.isArray(value) && value.every(item => typeof item === 'string') ? value : undefined),
   },
-  baseline: {env: 'JEST_PERF_BASELINE', ...text},
+  baseline: {
+    env: 'JEST_PERF_BASELINE',
+    allowed: "a path to a performance_metrics.json, 'history' or 'history:<branch>'",
+    parse: value => (typeof value === 'string' && value.trim() !== '' && value !== 'history:' ? value : undefined),
+  },
   regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0')},
+  regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0')},
+  leaks: {env: 'JEST_PERF_LEAKS', ...bool},
   budgets: {
     allowed: "'recommended', or {tests: [{match, maxDuration?, maxSetup?, maxMemoryDeltaMb?, maxPeakMemoryMb?}], suite: {maxDuration?, maxPeakMemoryMb?}}",
     parse: value => {
@@ -220,6 +226,17 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   const fromPreset = PRESET_VALUES[preset];
   const absolute = (file: string): string => path.resolve(context.rootDir, file);
   const output = absolute(pick('output', 'performance_metrics.json'));
+  const failOn = pick('failOn', [] as FailOn[]);
+  if (failOn.includes('regression') && given.baseline === undefined) {
+    throw new OptionsError(`option "failOn" has "regression" but no "baseline" is set; allowed: set "baseline" (or JEST_PERF_BASELINE), or drop "regression"`);
+  }
+  const baselineValue = given.baseline as string | undefined;
+  if (baselineValue !== undefined && (baselineValue === 'history' || baselineValue.startsWith('history:')) && given.history === undefined) {
+    throw new OptionsError(`option "baseline" is ${show(baselineValue)} but no "history" database is set; allowed: set "history" (or JEST_PERF_HISTORY), or a file path as baseline`);
+  }
+  if (failOn.includes('budget') && given.budgets === undefined) {
+    throw new OptionsError(`option "failOn" has "budget" but no "budgets" are set; allowed: set "budgets" (for example 'recommended'), or drop "budget"`);
+  }
 
   return {
     enabled: pick('enabled', true),
@@ -240,14 +257,29 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     maxPassed: pick('maxPassed', fromPreset.maxPassed) as number,
     captureRate: pick('captureRate', 1),
     redact: pick('redact', DEFAULT_REDACT),
-    baseline: given.baseline === undefined ? null : absolute(given.baseline as string),
+    baseline: resolveBaseline(given.baseline as string | undefined, absolute),
     regressionThresholdPercent: pick('regressionThreshold', 20),
-    budgets: pick('budgets', null),
-    failOn: pick('failOn', []),
+    regressionMinChangeMs: pick('regressionMinChange', 0.01) * 1000,
+    leaks: pick('leaks', false) || failOn.includes('leak'),
+    budgets: resolveBudgets(pick('budgets', null)),
+    failOn,
     history: given.history === undefined ? null : absolute(given.history as string),
     githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
     junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
   };
+}
+
+/** `history` and `history:<branch>` are references into the history database; anything else is a file path. */
+function resolveBaseline(value: string | undefined, absolute: (file: string) => string): string | null {
+  if (value === undefined) return null;
+  return value === 'history' || value.startsWith('history:') ? value : absolute(value);
+}
+
+/** Writes out the named set, so that everything downstream sees one shape. */
+function resolveBudgets(value: BudgetsOption | null): Required<BudgetSet> | null {
+  if (value === null) return null;
+  if (value === 'recommended') return RECOMMENDED_BUDGETS;
+  return {tests: value.tests ?? [], suite: value.suite ?? {}};
 }
 
 /** The `junit` option alone, validated like the reporter's (for the CLI's `report --junit`). */

@@ -25,13 +25,40 @@ export interface TestBudgetRule {
   maxPeakMemoryMb?: number;
 }
 
+/** Limits on the whole run. */
+export interface SuiteBudget {
+  /** Seconds of the whole Jest run. */
+  maxDuration?: number;
+  /** MiB: the highest worker resident set seen during any test. */
+  maxPeakMemoryMb?: number;
+}
+
+/** Budgets written out: per-test rules and suite limits. */
+export interface BudgetSet {
+  /**
+   * Per-test rules. For each limit, the first rule whose `match` fits the test file and that sets the limit wins,
+   * so put specific globs before a catch-all `**`.
+   */
+  tests?: TestBudgetRule[];
+  suite?: SuiteBudget;
+}
+
 /** Budgets (SPEC section 5): per-test rules and suite limits, or the named set `recommended`. */
-export type BudgetsOption =
-  | 'recommended'
-  | {
-      tests?: TestBudgetRule[];
-      suite?: {maxDuration?: number; maxPeakMemoryMb?: number};
-    };
+export type BudgetsOption = 'recommended' | BudgetSet;
+
+/**
+ * The seeds' guide figures: unit tests under 0.1 s, integration tests under 2 s, the suite under 60 s, memory
+ * growth under 10 MB and peak under 500 MB per test. A test counts as integration by its path: an
+ * `integration`, `__integration__` or `e2e` directory, or a `.int.`, `.integration.` or `.e2e.` infix.
+ */
+export const RECOMMENDED_BUDGETS: Readonly<Required<BudgetSet>> = {
+  tests: [
+    {match: '**/{integration,__integration__,e2e}/**', maxDuration: 2},
+    {match: '**/*.{int,integration,e2e}.*', maxDuration: 2},
+    {match: '**', maxDuration: 0.1, maxMemoryDeltaMb: 10, maxPeakMemoryMb: 500},
+  ],
+  suite: {maxDuration: 60, maxPeakMemoryMb: 500},
+};
 
 /** Placeholders of the JUnit suite name template (as in jest-junit). */
 export const JUNIT_SUITE_PLACEHOLDERS = ['title', 'filepath', 'filename'] as const;
@@ -155,15 +182,31 @@ export interface PerfMonitorOptions {
    */
   redact?: string[];
   /**
-   * A previous performance_metrics.json to compare with. Env: `JEST_PERF_BASELINE`.
+   * What to compare durations with: a previous performance_metrics.json (relative to rootDir), or `history`
+   * (each test's median over the last 10 runs in the `history` database), or `history:<branch>` (the last 10 runs
+   * of that branch). Env: `JEST_PERF_BASELINE`.
    * @default none
    */
   baseline?: string;
   /**
-   * Percent change that counts as a regression. Env: `JEST_PERF_REGRESSION_THRESHOLD`.
+   * Percent change that counts as a regression (or an improvement). Env: `JEST_PERF_REGRESSION_THRESHOLD`.
    * @default 20
    */
   regressionThreshold?: number;
+  /**
+   * Seconds: a change must also be at least this large, so jitter on tiny tests is not flagged. Where the history
+   * has 5 or more runs of a test, 3 robust standard deviations of those runs count too, when larger.
+   * Env: `JEST_PERF_REGRESSION_MIN_CHANGE`.
+   * @default 0.01
+   */
+  regressionMinChange?: number;
+  /**
+   * Leak detection: a full GC after each test (obtained without `--expose-gc`) and the heap it leaves; files whose
+   * retained heap keeps growing are flagged. It costs a GC per test (see the README), so it is opt-in; `failOn:
+   * ['leak']` turns it on too. Env: `JEST_PERF_LEAKS`.
+   * @default false
+   */
+  leaks?: boolean;
   /** @default none */
   budgets?: BudgetsOption;
   /**
@@ -213,7 +256,11 @@ export interface ResolvedOptions {
   /** Absolute path, or null. */
   baseline: string | null;
   regressionThresholdPercent: number;
-  budgets: BudgetsOption | null;
+  regressionMinChangeMs: number;
+  /** True when asked for, or when `failOn` has `leak`. */
+  leaks: boolean;
+  /** `recommended` already written out. */
+  budgets: Required<BudgetSet> | null;
   failOn: FailOn[];
   /** Absolute path, or null. */
   history: string | null;

@@ -1,7 +1,8 @@
 import type {DecodedChannelFile} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SummaryFigures, SystemInfo, TestEntry} from '../model/types';
+import {SummaryAccumulator} from '../model/SummaryAccumulator';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry} from '../model/types';
 
 /** A file as gathered: what the environment recorded, plus what Jest said of it. */
 export interface GatheredFile extends FileRecord {
@@ -73,8 +74,9 @@ export class MetricsCollector {
     return relativeToRoot(this.rootDir, testPath);
   }
 
-  /** Adds one test file's records. */
-  addFile(decoded: DecodedChannelFile): void {
+  /** Adds one test file's records; returns its tests with their ids (for checks that must see every test). */
+  addFile(decoded: DecodedChannelFile): TestEntry[] {
+    const added: TestEntry[] = [];
     if (decoded.file !== null) {
       this.files.push({...decoded.file, file: this.relativePath(decoded.file.testPath)});
       for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
@@ -90,8 +92,11 @@ export class MetricsCollector {
       } while (this.issuedIds.has(id));
       this.idCounts.set(baseId, seen);
       this.issuedIds.add(id);
-      this.addTest({id, file, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0});
+      const entry = {id, file, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
+      added.push(entry);
+      this.addTest(entry);
     });
+    return added;
   }
 
   private addTest(entry: HeldEntry): void {
@@ -168,6 +173,10 @@ export class MetricsCollector {
       files: this.files,
       summary: this.summary.figures(),
       stats: {...this.stats, retainedBytes: Math.max(0, this.retainedBytes)},
+      // The reporter adds the findings of the checks it ran.
+      budgets: null,
+      regressions: null,
+      leaks: null,
       overhead: {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
         reporterMs: run.reporterMs ?? 0,
@@ -181,46 +190,4 @@ function detailBytes(failure: FailureRecord): number {
   if (failure.locals !== null) bytes += JSON.stringify(failure.locals).length;
   if (failure.closure !== null) bytes += JSON.stringify(failure.closure).length;
   return bytes;
-}
-
-/** Running summary figures: skipped and todo tests are listed but left out of the timing figures. */
-class SummaryAccumulator {
-  private count = 0;
-  private totalDurationMs = 0;
-  private maxDurationMs = 0;
-  private minDurationMs = Infinity;
-  private totalDeltaBytes = 0;
-  private maxDeltaBytes = -Infinity;
-
-  add(attempt: AttemptRecord): void {
-    if (attempt.status === 'skipped' || attempt.status === 'todo') return;
-    this.count++;
-    this.totalDurationMs += attempt.durationMs;
-    this.maxDurationMs = Math.max(this.maxDurationMs, attempt.durationMs);
-    this.minDurationMs = Math.min(this.minDurationMs, attempt.durationMs);
-    const deltaBytes = attempt.rssEndBytes - attempt.rssStartBytes;
-    this.totalDeltaBytes += deltaBytes;
-    this.maxDeltaBytes = Math.max(this.maxDeltaBytes, deltaBytes);
-  }
-
-  figures(): SummaryFigures {
-    if (this.count === 0) {
-      return {totalDurationMs: 0, avgDurationMs: 0, maxDurationMs: 0, minDurationMs: 0, avgMemoryDeltaBytes: 0, maxMemoryDeltaBytes: 0};
-    }
-    return {
-      totalDurationMs: this.totalDurationMs,
-      avgDurationMs: this.totalDurationMs / this.count,
-      maxDurationMs: this.maxDurationMs,
-      minDurationMs: this.minDurationMs,
-      avgMemoryDeltaBytes: this.totalDeltaBytes / this.count,
-      maxMemoryDeltaBytes: this.maxDeltaBytes,
-    };
-  }
-}
-
-/** The summary figures of a list of tests (used where no collector ran, such as a CLI reading a file). */
-export function summarise(tests: readonly TestEntry[]): SummaryFigures {
-  const accumulator = new SummaryAccumulator();
-  for (const entry of tests) accumulator.add(last(entry));
-  return accumulator.figures();
 }

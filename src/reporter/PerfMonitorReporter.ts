@@ -1,6 +1,6 @@
 import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
 import type {Config} from '@jest/types';
-import {isCI} from 'ci-info';
+import {isCI, name as ciName} from 'ci-info';
 import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
 import * as inspector from 'inspector';
 import * as os from 'os';
@@ -17,15 +17,8 @@ import type {RunMetrics} from '../model/types';
 import {OptionsError, resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
 import {MetricsCollector} from './MetricsCollector';
+import {RunChecks} from './RunChecks';
 import {collectSystemInfo} from './systemInfo';
-
-/** Options that are validated now and take effect in later versions; naming them here keeps users informed. */
-const NOT_YET_ACTIVE: Array<[keyof ResolvedOptions, (options: ResolvedOptions) => boolean]> = [
-  ['baseline', options => options.baseline !== null],
-  ['budgets', options => options.budgets !== null],
-  ['failOn', options => options.failOn.length > 0],
-  ['history', options => options.history !== null],
-];
 
 /** A job summary holds at most 1 MiB; ours stays well inside it, whatever the number of failures. */
 const GITHUB_SUMMARY_BYTES = 512 * 1024;
@@ -48,6 +41,8 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly rootDir: string;
   /** Jest's own `github-actions` reporter annotates failures; ours then adds only the job summary. */
   private readonly jestAnnotatesFailures: boolean;
+  private readonly checks: RunChecks;
+  private lastError: Error | undefined;
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -55,6 +50,7 @@ export default class PerfMonitorReporter implements Reporter {
     this.jestAnnotatesFailures = (globalConfig.reporters ?? []).some(reporter => (Array.isArray(reporter) ? reporter[0] : reporter) === 'github-actions');
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
     this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
+    this.checks = new RunChecks(this.options, {rootDir: this.rootDir, ciProvider: isCI ? ciName : null, notice: message => this.notice(message)});
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
       delete process.env[CHANNEL_ENV_VAR];
@@ -69,9 +65,6 @@ export default class PerfMonitorReporter implements Reporter {
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
     process.once('exit', this.onEarlyExit);
 
-    for (const [name, isSet] of NOT_YET_ACTIVE) {
-      if (isSet(this.options)) this.notice(`option "${name}" is accepted but not active in this version yet; it is ignored`);
-    }
     this.selfMs += performance.now() - constructedAtMs;
   }
 
@@ -100,11 +93,13 @@ export default class PerfMonitorReporter implements Reporter {
       extractClasses: options.extractClasses,
       captureRate: options.captureRate,
       redact: options.redact.map(key => key.toLowerCase()),
+      leaks: options.leaks,
     };
   }
 
   onRunStart(results: AggregatedResult, _options?: ReporterOnStartOptions): void {
     this.startedAtMs = results.startTime || Date.now();
+    this.lastError = undefined;
   }
 
   onTestFileResult(test: Test, _testResult: TestResult): void {
@@ -146,7 +141,8 @@ export default class PerfMonitorReporter implements Reporter {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
     }
     for (const notice of decoded.notices) this.notice(notice);
-    this.collector.addFile(decoded);
+    const tests = this.collector.addFile(decoded);
+    this.checks.addFile(decoded.file && {...decoded.file, file: this.collector.relativePath(decoded.file.testPath)}, tests);
   }
 
   private complete(preface: string): void {
@@ -160,12 +156,19 @@ export default class PerfMonitorReporter implements Reporter {
         system,
         reporterMs: this.selfMs + (performance.now() - buildStartMs),
       });
+      this.checks.finish(run);
+      const failures = this.checks.failures(run);
       const written = this.writeOutputs(run);
       if (this.options.printSummary) {
         const shown = (file: string): string => path.relative(process.cwd(), file) || file;
         process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown)})}`);
       }
       if (this.options.githubActions) this.writeGithubActions(run);
+      if (failures.length > 0) {
+        // Jest exits 1 on this error without printing it, so the reason is said here.
+        this.lastError = new Error(`jest-perf-monitor: failing the run (failOn): ${failures.join(', ')}`);
+        process.stderr.write(`${this.lastError.message}\n`);
+      }
     } catch (error) {
       this.internalError('writing the report', error);
     } finally {
@@ -176,9 +179,12 @@ export default class PerfMonitorReporter implements Reporter {
     }
   }
 
-  /** Fail-on checks arrive with budgets and baselines; until then there is nothing that fails the run. */
+  /**
+   * Set when a `failOn` finding was made: Jest then exits non-zero, as it does for `coverageThreshold`. Tests'
+   * own results are never changed.
+   */
   getLastError(): Error | undefined {
-    return undefined;
+    return this.lastError;
   }
 
   /** Writes every format asked for; returns the files written. A format that fails is reported once. */

@@ -1,0 +1,61 @@
+import {Command, InvalidArgumentError} from 'commander';
+import {compareDurations, durationSamples} from '../analysis/compareDurations';
+import {comparisonLines} from '../formats/findings';
+import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import {readHistorySpread} from '../history/readHistoryBaseline';
+import {InputError, readMetricsFile} from '../io/readMetricsFile';
+
+function nonNegative(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number >= 0.');
+  return parsed;
+}
+
+interface CompareFlags {
+  threshold: number;
+  minChange: number;
+  fail?: boolean;
+  db?: string;
+  top: number;
+}
+
+/**
+ * `jest-perf-monitor compare <baseline> [current] [--threshold 20] [--min-change 0.01] [--db path] [--fail]`:
+ * the reporter's `baseline` comparison between two metrics files. Exit 1 with `--fail` when a test regressed.
+ */
+export function compareCommand(): Command {
+  return new Command('compare')
+    .description('compare test durations with a baseline metrics file; exit 1 on regressions with --fail')
+    .argument('<baseline>', 'the performance_metrics.json to compare with')
+    .argument('[current]', 'the performance_metrics.json of this run', 'performance_metrics.json')
+    .option('--threshold <percent>', 'a change must exceed this percentage', nonNegative, 20)
+    .option('--min-change <seconds>', 'and this many seconds', nonNegative, 0.01)
+    .option('--db <path>', 'a history database: tests with 5 or more runs there also need a change over 3 robust σ of those runs')
+    .option('--top <n>', 'tests listed per kind', nonNegative, 20)
+    .option('--fail', 'exit 1 when a test regressed')
+    .action((baselineFile: string, currentFile: string, flags: CompareFlags) => {
+      const baseline = readMetricsFile(baselineFile);
+      const current = readMetricsFile(currentFile);
+      let spreadMs: ((id: string) => number | null) | undefined;
+      if (flags.db !== undefined) {
+        let db: HistoryDatabase | null = null;
+        try {
+          db = HistoryDatabase.open(flags.db, {mustExist: true});
+          spreadMs = readHistorySpread(db);
+        } catch (error) {
+          if (error instanceof HistoryError) throw new InputError(error.message);
+          throw error;
+        } finally {
+          db?.close();
+        }
+      }
+      const report = compareDurations(durationSamples(baseline.tests), durationSamples(current.tests), {
+        baseline: baselineFile,
+        thresholdPercent: flags.threshold,
+        minChangeMs: flags.minChange * 1000,
+        spreadMs,
+      });
+      process.stdout.write(`${comparisonLines(report, Math.floor(flags.top)).join('\n')}\n`);
+      if (flags.fail && report.regressions.length > 0) process.exitCode = 1;
+    });
+}

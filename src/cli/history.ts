@@ -1,0 +1,130 @@
+import {Command, InvalidArgumentError} from 'commander';
+import {findFlaky, findSlowest} from '../analysis/historyTrends';
+import {formatMs, formatSignedMib, table} from '../formats/common';
+import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import type {RunWindow} from '../history/HistoryDatabase';
+import {InputError} from '../io/readMetricsFile';
+
+/** Where the reporter writes when `history` is set to the README's suggestion. */
+const DEFAULT_DB = '.jest-perf/history.db';
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || parsed < 1 || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected an integer >= 1.');
+  return parsed;
+}
+
+interface WindowFlags {
+  db?: string;
+  runs: number;
+  branch?: string;
+}
+
+/** Opens the database for a command: a missing or unusable one is bad input (exit 2). */
+function withDatabase<T>(flags: {db?: string}, use: (db: HistoryDatabase) => T): T {
+  const file = flags.db ?? process.env.JEST_PERF_HISTORY ?? DEFAULT_DB;
+  let db: HistoryDatabase;
+  try {
+    db = HistoryDatabase.open(file, {mustExist: true});
+  } catch (error) {
+    if (error instanceof HistoryError) throw new InputError(error.message);
+    throw error;
+  }
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+function windowOf(flags: WindowFlags): RunWindow {
+  return {runs: flags.runs, branch: flags.branch};
+}
+
+const shortCommit = (commit: string | null): string => (commit === null ? '–' : commit.slice(0, 8));
+
+function withWindowOptions(command: Command): Command {
+  return command
+    .option('--db <path>', `the history database (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
+    .option('--runs <n>', 'look at the newest n runs', positiveInteger, 20)
+    .option('--branch <name>', 'only runs of this git branch');
+}
+
+function trendCommand(): Command {
+  return withWindowOptions(
+    new Command('trend')
+      .description("one test's figures across runs, oldest first")
+      .requiredOption('--test <id>', 'the test id, as in performance_metrics.json (path::describe > test)'),
+  ).action((flags: WindowFlags & {test: string}) => {
+    const points = withDatabase(flags, db => db.trend(flags.test, windowOf(flags)));
+    if (points.length === 0) throw new InputError(`no runs of test ${JSON.stringify(flags.test)} in the history's newest ${flags.runs} runs`);
+    const rows = points.map(point => [
+      String(point.runId),
+      point.startedAt.replace('T', ' ').slice(0, 19),
+      shortCommit(point.gitCommit),
+      point.gitBranch ?? '–',
+      point.attempts > 1 ? `${point.status} (${point.attempts} attempts)` : point.status,
+      formatMs(point.durationMs),
+      formatMs(point.setupMs),
+      formatMs(point.callMs),
+      formatMs(point.teardownMs),
+      formatSignedMib(point.rssDeltaBytes),
+    ]);
+    const lines = table(`${flags.test}: ${points.length} run(s)`, [['run', 'started (UTC)', 'commit', 'branch', 'status', 'total', 'setup', 'call', 'teardown', 'memory Δ'], ...rows]);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+}
+
+function flakyCommand(): Command {
+  return withWindowOptions(new Command('flaky').description('tests whose outcome flips across runs, or that passed only after retries')).action((flags: WindowFlags) => {
+    const flaky = withDatabase(flags, db => findFlaky(db.outcomes(windowOf(flags))));
+    if (flaky.length === 0) {
+      process.stdout.write(`No flaky tests in the newest ${flags.runs} runs.\n`);
+      return;
+    }
+    const rows = flaky.map(test => [test.id, String(test.runs), String(test.failed), String(test.flips), String(test.passedAfterRetry)]);
+    process.stdout.write(`${table(`Flaky tests in the newest ${flags.runs} runs`, [['test', 'runs', 'failed', 'flips', 'passed after retry'], ...rows]).join('\n')}\n`);
+  });
+}
+
+function slowestCommand(): Command {
+  return withWindowOptions(new Command('slowest').description('tests that got slower the most (median of the newer half of their runs against the older half)'))
+    .option('--top <n>', 'how many tests', positiveInteger, 10)
+    .action((flags: WindowFlags & {top: number}) => {
+      const slower = withDatabase(flags, db => findSlowest(db.passedDurations(windowOf(flags)), flags.top));
+      if (slower.length === 0) {
+        process.stdout.write(`No test got slower in the newest ${flags.runs} runs.\n`);
+        return;
+      }
+      const rows = slower.map(test => [
+        test.id,
+        String(test.runs),
+        formatMs(test.beforeMs),
+        formatMs(test.nowMs),
+        `+${formatMs(test.nowMs - test.beforeMs)}`,
+        test.beforeMs > 0 ? `+${(((test.nowMs - test.beforeMs) / test.beforeMs) * 100).toFixed(0)} %` : '–',
+      ]);
+      process.stdout.write(`${table(`Tests that got slower, newest ${flags.runs} runs`, [['test', 'runs', 'before', 'now', 'change', ''], ...rows]).join('\n')}\n`);
+    });
+}
+
+function pruneCommand(): Command {
+  return new Command('prune')
+    .description('delete all but the newest runs')
+    .requiredOption('--keep <n>', 'runs to keep', positiveInteger)
+    .option('--db <path>', `the history database (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
+    .action((flags: {keep: number; db?: string}) => {
+      const [removed, left] = withDatabase(flags, db => [db.prune(flags.keep), db.runCount()]);
+      process.stdout.write(`Removed ${removed} run(s); ${left} kept.\n`);
+    });
+}
+
+/** `jest-perf-monitor history trend|flaky|slowest|prune`: reads the database the reporter's `history` option fills. */
+export function historyCommand(): Command {
+  return new Command('history')
+    .description('read the run history database (the reporter\'s history option)')
+    .addCommand(trendCommand())
+    .addCommand(flakyCommand())
+    .addCommand(slowestCommand())
+    .addCommand(pruneCommand());
+}

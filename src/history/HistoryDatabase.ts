@@ -1,0 +1,338 @@
+/**
+ * The run history (SPEC section 5): one SQLite database that every run appends to, read by `baseline: 'history'`
+ * and the `history` commands.
+ *
+ * better-sqlite3 is an optional dependency: it is a native module, and a user whose machine cannot build it must
+ * still be able to install this package. It is loaded only when history is used; without it, history is off with
+ * one line saying why.
+ *
+ * Two runs may write at once (two CI jobs on one runner, `--shard` on one machine): the database is in WAL mode
+ * with a busy timeout, and each run is appended in one IMMEDIATE transaction, so the second writer waits for the
+ * first instead of failing.
+ */
+import type * as BetterSqlite3 from 'better-sqlite3';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Why the history cannot be used. The message names the database file. */
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+}
+
+/** Marks a database as ours ('JPRM'), so a foreign SQLite file is refused rather than written into. */
+const APPLICATION_ID = 0x4a50524d;
+/** How long a writer waits for another one to finish. */
+const BUSY_TIMEOUT_MS = 15_000;
+
+/**
+ * The schema, one step per version (`PRAGMA user_version` counts the steps applied). Steps are never edited once
+ * released: a database of an older version is brought up to date by running the steps it lacks.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: runs and per-test figures.
+  `CREATE TABLE runs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     started_at TEXT NOT NULL,
+     duration_ms REAL NOT NULL,
+     git_commit TEXT,
+     git_branch TEXT,
+     ci_provider TEXT,
+     node_version TEXT NOT NULL,
+     jest_version TEXT,
+     machine TEXT NOT NULL,
+     total INTEGER NOT NULL,
+     passed INTEGER NOT NULL,
+     failed INTEGER NOT NULL,
+     skipped INTEGER NOT NULL
+   );
+   CREATE TABLE test_results (
+     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     test_id TEXT NOT NULL,
+     file TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     setup_ms REAL NOT NULL,
+     call_ms REAL NOT NULL,
+     teardown_ms REAL NOT NULL,
+     rss_delta_bytes INTEGER NOT NULL,
+     rss_peak_bytes INTEGER NOT NULL,
+     heap_delta_bytes INTEGER NOT NULL,
+     cpu_percent REAL,
+     PRIMARY KEY (run_id, test_id)
+   ) WITHOUT ROWID;`,
+  // 2: a readable machine description beside the fingerprint, per-file figures, and an index for per-test reads.
+  `ALTER TABLE runs ADD COLUMN machine_label TEXT;
+   CREATE TABLE file_results (
+     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     file TEXT NOT NULL,
+     load_ms REAL NOT NULL,
+     before_all_ms REAL NOT NULL,
+     after_all_ms REAL NOT NULL,
+     heap_growth_bytes INTEGER NOT NULL,
+     leak_growth_per_test_bytes REAL,
+     PRIMARY KEY (run_id, file)
+   ) WITHOUT ROWID;
+   CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
+];
+
+/** The run record. */
+export interface HistoryRun {
+  startedAtMs: number;
+  durationMs: number;
+  gitCommit: string | null;
+  gitBranch: string | null;
+  /** ci-info's name of the CI service, null off CI. */
+  ciProvider: string | null;
+  nodeVersion: string;
+  jestVersion: string | null;
+  /** A hash of what makes timings comparable: OS, architecture, CPU model and count, memory. */
+  machine: string;
+  /** The same facts, readable. */
+  machineLabel: string;
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** One test's figures in one run (its final attempt). */
+export interface HistoryTestRow {
+  id: string;
+  file: string;
+  status: string;
+  attempts: number;
+  durationMs: number;
+  setupMs: number;
+  callMs: number;
+  teardownMs: number;
+  rssDeltaBytes: number;
+  rssPeakBytes: number;
+  heapDeltaBytes: number;
+  cpuPercent: number | null;
+}
+
+/** One file's figures in one run. */
+export interface HistoryFileRow {
+  file: string;
+  loadMs: number;
+  beforeAllMs: number;
+  afterAllMs: number;
+  heapGrowthBytes: number;
+  /** The retained-heap slope when leak detection ran, else null. */
+  leakGrowthPerTestBytes: number | null;
+}
+
+/** A test in one run, as `history trend` shows it. */
+export interface TrendPoint extends HistoryTestRow {
+  runId: number;
+  startedAt: string;
+  gitCommit: string | null;
+  gitBranch: string | null;
+}
+
+/** Which runs a query looks at. */
+export interface RunWindow {
+  /** The newest this many runs. */
+  runs: number;
+  /** Only runs of this branch. */
+  branch?: string;
+}
+
+type Sqlite = typeof BetterSqlite3;
+let sqlite: Sqlite | undefined;
+
+function loadSqlite(file: string): Sqlite {
+  if (sqlite) return sqlite;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded only when history is used
+    sqlite = require('better-sqlite3') as Sqlite;
+    return sqlite;
+  } catch (error) {
+    throw new HistoryError(
+      `history database ${file}: the optional dependency better-sqlite3 is not installed or did not build (${firstLine(error)}); install it with npm install better-sqlite3`,
+    );
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+export class HistoryDatabase {
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly file: string,
+  ) {}
+
+  /**
+   * Opens (and, unless `mustExist`, creates) the database and brings its schema up to date. Throws a
+   * `HistoryError` naming the file when it is not a SQLite database, belongs to something else, or was written by
+   * a newer jest-perf-monitor.
+   */
+  static open(file: string, {mustExist = false}: {mustExist?: boolean} = {}): HistoryDatabase {
+    const Database = loadSqlite(file);
+    if (mustExist && !fs.existsSync(file)) throw new HistoryError(`history database ${file} does not exist`);
+    if (!mustExist) fs.mkdirSync(path.dirname(file), {recursive: true});
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(file, {timeout: BUSY_TIMEOUT_MS});
+    } catch (error) {
+      throw new HistoryError(`history database ${file} cannot be opened: ${firstLine(error)}`);
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file);
+    } catch (error) {
+      db.close();
+      if (error instanceof HistoryError) throw error;
+      const code = (error as {code?: string}).code;
+      const what = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'is not a SQLite database, or is corrupt' : 'cannot be used';
+      throw new HistoryError(`history database ${file} ${what} (${firstLine(error)}); move it away to start a new history`);
+    }
+    return new HistoryDatabase(db, file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Appends one run, all or nothing; returns its id. */
+  appendRun(run: HistoryRun, tests: readonly HistoryTestRow[], files: readonly HistoryFileRow[]): number {
+    const insertRun = this.db.prepare(
+      `INSERT INTO runs (started_at, duration_ms, git_commit, git_branch, ci_provider, node_version, jest_version, machine, machine_label, total, passed, failed, skipped)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTest = this.db.prepare(
+      `INSERT OR REPLACE INTO test_results (run_id, test_id, file, status, attempts, duration_ms, setup_ms, call_ms, teardown_ms, rss_delta_bytes, rss_peak_bytes, heap_delta_bytes, cpu_percent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertFile = this.db.prepare(
+      `INSERT OR REPLACE INTO file_results (run_id, file, load_ms, before_all_ms, after_all_ms, heap_growth_bytes, leak_growth_per_test_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const append = this.db.transaction((): number => {
+      const runId = Number(
+        insertRun.run(
+          new Date(run.startedAtMs).toISOString(),
+          run.durationMs,
+          run.gitCommit,
+          run.gitBranch,
+          run.ciProvider,
+          run.nodeVersion,
+          run.jestVersion,
+          run.machine,
+          run.machineLabel,
+          run.total,
+          run.passed,
+          run.failed,
+          run.skipped,
+        ).lastInsertRowid,
+      );
+      for (const t of tests) {
+        insertTest.run(runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent);
+      }
+      for (const f of files) insertFile.run(runId, f.file, f.loadMs, f.beforeAllMs, f.afterAllMs, f.heapGrowthBytes, f.leakGrowthPerTestBytes);
+      return runId;
+    });
+    return append.immediate();
+  }
+
+  /** How many runs the database holds. */
+  runCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number) ?? 0;
+  }
+
+  /** Per test, the durations of its passing runs within the window, oldest first. */
+  passedDurations(window: RunWindow): Map<string, number[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT test_id, duration_ms FROM test_results
+         WHERE status = 'passed' AND run_id IN (${windowQuery(window)})
+         ORDER BY test_id, run_id`,
+      )
+      .raw()
+      .all(...windowParams(window)) as Array<[string, number]>;
+    const byTest = new Map<string, number[]>();
+    for (const [id, durationMs] of rows) {
+      const list = byTest.get(id);
+      if (list) list.push(durationMs);
+      else byTest.set(id, [durationMs]);
+    }
+    return byTest;
+  }
+
+  /** One test across the window's runs, oldest first. */
+  trend(testId: string, window: RunWindow): TrendPoint[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.id AS runId, r.started_at AS startedAt, r.git_commit AS gitCommit, r.git_branch AS gitBranch,
+                t.test_id AS id, t.file, t.status, t.attempts, t.duration_ms AS durationMs, t.setup_ms AS setupMs,
+                t.call_ms AS callMs, t.teardown_ms AS teardownMs, t.rss_delta_bytes AS rssDeltaBytes,
+                t.rss_peak_bytes AS rssPeakBytes, t.heap_delta_bytes AS heapDeltaBytes, t.cpu_percent AS cpuPercent
+         FROM test_results t JOIN runs r ON r.id = t.run_id
+         WHERE t.test_id = ? AND t.run_id IN (${windowQuery(window)})
+         ORDER BY r.id`,
+      )
+      .all(testId, ...windowParams(window)) as TrendPoint[];
+    return rows;
+  }
+
+  /** Per test, its final statuses and attempt counts across the window's runs, oldest first. */
+  outcomes(window: RunWindow): Map<string, Array<{status: string; attempts: number}>> {
+    const rows = this.db
+      .prepare(
+        `SELECT test_id, status, attempts FROM test_results
+         WHERE status IN ('passed', 'failed') AND run_id IN (${windowQuery(window)})
+         ORDER BY test_id, run_id`,
+      )
+      .raw()
+      .all(...windowParams(window)) as Array<[string, string, number]>;
+    const byTest = new Map<string, Array<{status: string; attempts: number}>>();
+    for (const [id, status, attempts] of rows) {
+      const list = byTest.get(id);
+      if (list) list.push({status, attempts});
+      else byTest.set(id, [{status, attempts}]);
+    }
+    return byTest;
+  }
+
+  /** Deletes all but the newest `keep` runs (their test and file rows go with them); returns how many went. */
+  prune(keep: number): number {
+    const removed = this.db
+      .transaction(() => this.db.prepare('DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)').run(keep).changes)
+      .immediate();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return removed;
+  }
+}
+
+function windowQuery(window: RunWindow): string {
+  return window.branch === undefined ? 'SELECT id FROM runs ORDER BY id DESC LIMIT ?' : 'SELECT id FROM runs WHERE git_branch = ? ORDER BY id DESC LIMIT ?';
+}
+
+function windowParams(window: RunWindow): Array<string | number> {
+  return window.branch === undefined ? [window.runs] : [window.branch, window.runs];
+}
+
+/** Brings the schema up to date in one IMMEDIATE transaction, so two processes opening at once migrate once. */
+function migrate(db: BetterSqlite3.Database, file: string): void {
+  const check = (): number => {
+    const version = db.pragma('user_version', {simple: true}) as number;
+    const applicationId = db.pragma('application_id', {simple: true}) as number;
+    if (version > MIGRATIONS.length) {
+      throw new HistoryError(`history database ${file} has schema version ${version}, newer than this jest-perf-monitor reads (${MIGRATIONS.length}); upgrade jest-perf-monitor`);
+    }
+    const foreign =
+      applicationId !== 0 ? applicationId !== APPLICATION_ID : version === 0 && (db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number) > 0;
+    if (foreign) throw new HistoryError(`history database ${file} is a SQLite database of another application; give history a path of its own`);
+    return version;
+  };
+  if (check() === MIGRATIONS.length) return;
+  db.transaction(() => {
+    const version = check();
+    for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

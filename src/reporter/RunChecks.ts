@@ -1,0 +1,173 @@
+import {existsSync} from 'fs';
+import {BudgetChecker} from '../analysis/BudgetChecker';
+import {compareDurations, durationSamples} from '../analysis/compareDurations';
+import type {DurationSample} from '../analysis/compareDurations';
+import {findLeak} from '../analysis/findLeak';
+import {collectRunContext} from '../history/collectRunContext';
+import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import type {HistoryFileRow, HistoryTestRow} from '../history/HistoryDatabase';
+import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBaseline';
+import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
+import {plural} from '../formats/common';
+import type {FailOn, ResolvedOptions} from '../options/types';
+import {runningJestVersion} from './systemInfo';
+
+type Options = Pick<ResolvedOptions, 'budgets' | 'leaks' | 'baseline' | 'history' | 'regressionThresholdPercent' | 'regressionMinChangeMs' | 'failOn'>;
+
+/**
+ * The checks of SPEC section 5, fed file by file as results arrive (so every test counts, including those the
+ * memory limits later drop from the report), then finished once the run is built: budgets, leaks, the comparison
+ * with a baseline, and the history append. A check that cannot run (a missing baseline, a corrupt history
+ * database) says so through `notice` and leaves the others, and the test run, alone.
+ */
+export class RunChecks {
+  private readonly budgets: BudgetChecker | null;
+  private readonly flagged: FileLeak[] = [];
+  private leakFilesChecked = 0;
+  /** Compact per-test figures, kept only when a comparison or the history needs every test. */
+  private readonly rows: HistoryTestRow[] | null;
+  private readonly fileRows: HistoryFileRow[] = [];
+
+  constructor(
+    private readonly options: Options,
+    private readonly context: {rootDir: string; ciProvider: string | null; notice: (message: string) => void},
+  ) {
+    this.budgets = options.budgets === null ? null : new BudgetChecker(options.budgets);
+    this.rows = options.baseline !== null || options.history !== null ? [] : null;
+  }
+
+  addFile(file: (FileRecord & {file: string}) | null, tests: readonly TestEntry[]): void {
+    if (this.budgets) for (const entry of tests) this.budgets.check(entry);
+    let leakGrowth: number | null = null;
+    if (this.options.leaks && file !== null) {
+      const leak = findLeak(file.file, tests);
+      if (leak !== null) {
+        this.leakFilesChecked++;
+        leakGrowth = leak.growthPerTestBytes;
+        if (leak.flagged) this.flagged.push(leak);
+      }
+    }
+    if (this.rows === null) return;
+    for (const {id, file: testFile, record} of tests) {
+      const last = record.attempts[record.attempts.length - 1];
+      this.rows.push({
+        id,
+        file: testFile,
+        status: last.status,
+        attempts: record.attempts.length,
+        durationMs: last.durationMs,
+        setupMs: last.setupMs,
+        callMs: last.callMs,
+        teardownMs: last.teardownMs,
+        rssDeltaBytes: last.rssEndBytes - last.rssStartBytes,
+        rssPeakBytes: last.rssPeakBytes,
+        heapDeltaBytes: last.heapEndBytes - last.heapStartBytes,
+        cpuPercent: last.cpuPercent,
+      });
+    }
+    if (file !== null) {
+      this.fileRows.push({
+        file: file.file,
+        loadMs: file.loadMs,
+        beforeAllMs: file.beforeAllMs,
+        afterAllMs: file.afterAllMs,
+        heapGrowthBytes: file.completed ? file.heapEndBytes - file.heapStartBytes : 0,
+        leakGrowthPerTestBytes: leakGrowth,
+      });
+    }
+  }
+
+  /** Adds the findings to the run, and appends it to the history. */
+  finish(run: RunMetrics): void {
+    if (this.budgets) run.budgets = this.budgets.report({durationMs: run.durationMs});
+    if (this.options.leaks) {
+      run.leaks = {filesChecked: this.leakFilesChecked, flagged: [...this.flagged].sort((a, b) => b.growthPerTestBytes - a.growthPerTestBytes)};
+    }
+    let history: HistoryDatabase | null = null;
+    try {
+      if (this.options.history !== null) history = this.openHistory(this.options.history);
+      if (this.options.baseline !== null) run.regressions = this.compare(this.options.baseline, history);
+      if (history !== null) this.append(history, run);
+    } finally {
+      history?.close();
+    }
+  }
+
+  /** What `failOn` makes fail, one phrase each (empty: the run stands as Jest decided). */
+  failures(run: RunMetrics): string[] {
+    const failOn = new Set<FailOn>(this.options.failOn);
+    const reasons: string[] = [];
+    const breaches = run.budgets?.breaches.length ?? 0;
+    if (failOn.has('budget') && breaches > 0) reasons.push(plural(breaches, 'budget breach', 'budget breaches'));
+    const regressions = run.regressions?.regressions.length ?? 0;
+    if (failOn.has('regression') && regressions > 0) reasons.push(plural(regressions, 'regression'));
+    const leaks = run.leaks?.flagged.length ?? 0;
+    if (failOn.has('leak') && leaks > 0) reasons.push(plural(leaks, 'leaking file'));
+    return reasons;
+  }
+
+  private openHistory(file: string): HistoryDatabase | null {
+    try {
+      return HistoryDatabase.open(file);
+    } catch (error) {
+      this.context.notice(`${error instanceof HistoryError ? error.message : `history database ${file}: ${String(error)}`}; this run is not recorded`);
+      return null;
+    }
+  }
+
+  private compare(baseline: string, history: HistoryDatabase | null): RunMetrics['regressions'] {
+    let before: DurationSample[] | null;
+    if (baseline === 'history' || baseline.startsWith('history:')) {
+      if (history === null) return null;
+      before = readHistoryBaseline(history, baseline);
+      if (before === null) {
+        this.context.notice(`baseline ${baseline}: the history has no passing runs${baseline === 'history' ? '' : ' of that branch'} yet; no comparison this run`);
+        return null;
+      }
+    } else {
+      // The first run on a branch has no baseline yet: that is a normal state, not an error.
+      if (!existsSync(baseline)) {
+        this.context.notice(`baseline ${baseline} does not exist; no comparison this run`);
+        return null;
+      }
+      try {
+        before = durationSamples(readMetricsFile(baseline).tests);
+      } catch (error) {
+        this.context.notice(`baseline ${error instanceof InputError ? error.message : String(error)}; no comparison this run`);
+        return null;
+      }
+    }
+    const now = (this.rows ?? []).map(row => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs}));
+    return compareDurations(before, now, {
+      baseline,
+      thresholdPercent: this.options.regressionThresholdPercent,
+      minChangeMs: this.options.regressionMinChangeMs,
+      spreadMs: history === null ? undefined : readHistorySpread(history),
+    });
+  }
+
+  private append(history: HistoryDatabase, run: RunMetrics): void {
+    const rows = this.rows ?? [];
+    const context = collectRunContext(this.context.rootDir, this.context.ciProvider);
+    try {
+      history.appendRun(
+        {
+          startedAtMs: run.startedAtMs,
+          durationMs: run.durationMs,
+          ...context,
+          nodeVersion: process.versions.node,
+          jestVersion: run.system ? run.system.jestVersion : runningJestVersion(),
+          total: rows.length,
+          passed: rows.filter(row => row.status === 'passed').length,
+          failed: rows.filter(row => row.status === 'failed').length,
+          skipped: rows.filter(row => row.status === 'skipped' || row.status === 'todo').length,
+        },
+        rows,
+        this.fileRows,
+      );
+    } catch (error) {
+      this.context.notice(`history database ${history.file}: this run could not be recorded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    }
+  }
+}
