@@ -55,6 +55,23 @@ describe.each(MAJORS)('Jest %i', major => {
       expect(where).toEqual(['test src/big.int.test.js::integration-sized duration **', 'suite  duration ']);
     });
 
+    test('on GitHub, each finding is a warning annotation and the job summary has a section per check', async () => {
+      const run = await runJest('checks', {
+        major,
+        args: ['src', 'leaks'],
+        env: {...options({budgets: 'recommended', leaks: true}), SLOW_MS: '150', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: 'step-summary.md', GITHUB_WORKSPACE: ''},
+      });
+      expect(run.exitCode).toBe(0);
+      const warnings = run.stderr.split('\n').filter(line => line.startsWith('::warning'));
+      expect(warnings).toContain('::warning file=src/timing.unit.test.js,title=Budget breached::src/timing.unit.test.js::slowed (**): duration ' + warnings.find(line => line.includes('::slowed'))!.split('duration ')[1]);
+      expect(warnings.some(line => line.startsWith('::warning file=leaks/leaky.test.js,title=Retained heap keeps growing::leaks/leaky.test.js: +'))).toBe(true);
+      expect(warnings).toHaveLength(breachesOf(run).length + 1);
+      const summary = readFileSync(path.join(run.dir, 'step-summary.md'), 'utf8');
+      expect(summary).toMatch(/### Budgets\n\n\d+ breach(es)? \(21 tests checked\)\.\n\n\| where \| rule \| breach \|/);
+      expect(summary).toContain('| `src/timing.unit.test.js::slowed` | `**` | duration ');
+      expect(summary).toMatch(/### Leaks\n\n\| file \| retained heap \|\n\|---\|---\|\n\| `leaks\/leaky\.test\.js` \| \+\d/);
+    });
+
     test('a bad budget fails fast with one line naming the option', async () => {
       const run = await runJest('checks', {major, args: ['src'], env: options({budgets: {tests: [{match: '**', maxDurationMs: 1}]}})});
       expect(run.exitCode).toBe(1);

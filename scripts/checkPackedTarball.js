@@ -21,7 +21,10 @@ try {
   fs.cpSync(path.join(repo, 'examples', 'inventory'), project, {recursive: true, filter: source => !source.endsWith('performance_metrics.json')});
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({name: 'user-project', private: true}, null, 2));
   console.log(`checkPackedTarball: installing ${tarball} beside jest@29 in ${project}`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'jest@29', path.join(work, tarball)], {cwd: project, stdio: 'inherit'});
+  // Without optional dependencies: better-sqlite3 (history) is one, and a user whose machine cannot build it must
+  // still get a working package. The history check below is that user's view.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--omit=optional', 'jest@29', path.join(work, tarball)], {cwd: project, stdio: 'inherit'});
+  if (fs.existsSync(path.join(project, 'node_modules', 'better-sqlite3'))) fail('better-sqlite3 was installed despite --omit=optional');
 
   const jest = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], {cwd: project, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});
   if (jest.status !== 1) fail(`expected Jest to exit 1 (one deliberate failure), got ${jest.status}\n${jest.stderr}`);
@@ -58,6 +61,19 @@ try {
     fail(`expected the missing-jsdom error, got exit ${jsdom.status}\n${jsdom.stderr}`);
   }
   console.log('checkPackedTarball: ok — without jest-environment-jsdom, the jsdom entry names the package to install');
+
+  // History without better-sqlite3: one line naming what to install; the run, its report and exit code unchanged.
+  const history = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: {...process.env, FORCE_COLOR: '0', JEST_PERF_HISTORY: '.jest-perf/history.db'},
+  });
+  const notice = history.stderr.split('\n').filter(line => line.includes('better-sqlite3'));
+  if (history.status !== 1 || notice.length !== 1 || !/install it with npm install better-sqlite3; this run is not recorded$/.test(notice[0])) {
+    fail(`expected one notice naming better-sqlite3 and exit 1, got exit ${history.status}\n${history.stderr}`);
+  }
+  if (Object.keys(JSON.parse(fs.readFileSync(path.join(project, 'performance_metrics.json'), 'utf8')).tests).length !== 10) fail('the run with history on lost its report');
+  console.log('checkPackedTarball: ok — without the optional better-sqlite3, history is one notice and the run is unchanged');
 } finally {
   fs.rmSync(work, {recursive: true, force: true});
 }

@@ -153,6 +153,8 @@ export class TestRecorder {
   private readonly trace: TraceCapture | null;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
+  /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
+  private leakSamples: ReadonlySet<number> | null = null;
 
   constructor(options: RecorderOptions) {
     this.channelPath = options.channelPath;
@@ -287,6 +289,7 @@ export class TestRecorder {
       }
     };
     walk(state.rootDescribeBlock, []);
+    if (this.gc !== null) this.leakSamples = leakSamplePositions(this.positions.size);
     // beforeAll hooks run before the first test starts: trace them too.
     this.trace?.startFile();
 
@@ -482,7 +485,7 @@ export class TestRecorder {
    * live objects would count.
    */
   private retainedHeap(attempt: ActiveAttempt): number | null {
-    if (this.gc === null || attempt.concurrent || this.active.size > 0) return null;
+    if (this.gc === null || attempt.concurrent || this.active.size > 0 || !this.leakSamples?.has(attempt.position.index)) return null;
     this.gc();
     return getHeapStatistics().used_heap_size;
   }
@@ -497,6 +500,18 @@ export class TestRecorder {
     // SIGKILL, a crash in native code) still leaves every test it finished.
     writeSync(this.fd, `${json}\n`);
   }
+}
+
+/**
+ * A full GC costs tens of milliseconds in a Jest worker (its heap holds the module registry and source maps), so a
+ * file is measured after at most this many tests, spread evenly: enough points for a trend, at a bounded cost.
+ */
+export const LEAK_SAMPLES_PER_FILE = 16;
+
+/** The positions of a file's `count` tests after which a GC is forced: all of them up to the limit, else evenly spread. */
+export function leakSamplePositions(count: number): Set<number> {
+  if (count <= LEAK_SAMPLES_PER_FILE) return new Set(Array.from({length: count}, (_, i) => i));
+  return new Set(Array.from({length: LEAK_SAMPLES_PER_FILE}, (_, i) => Math.round((i * (count - 1)) / (LEAK_SAMPLES_PER_FILE - 1))));
 }
 
 function emptyAttempt(attempt: number, status: TestStatus, startedAtMs: number): AttemptRecord {

@@ -156,8 +156,14 @@ export default class PerfMonitorReporter implements Reporter {
         system,
         reporterMs: this.selfMs + (performance.now() - buildStartMs),
       });
-      this.checks.finish(run);
-      const failures = this.checks.failures(run);
+      let failures: string[] = [];
+      try {
+        this.checks.finish(run);
+        failures = this.checks.failures(run);
+      } catch (error) {
+        // A check that breaks must not cost the user the report.
+        this.internalError('running the budget, baseline, leak and history checks', error);
+      }
       const written = this.writeOutputs(run);
       if (this.options.printSummary) {
         const shown = (file: string): string => path.relative(process.cwd(), file) || file;
