@@ -103,7 +103,9 @@ function createRecorder(
       else trace = started;
     }
     let gc: (() => void) | null = null;
-    if (settings.leaks) {
+    if (settings.leaks && !isMainThread) {
+      notices.push('leak detection is off under workerThreads: files share one heap, so no file\'s retained heap can be told apart');
+    } else if (settings.leaks) {
       gc = acquireGc();
       if (gc === null) notices.push('leak detection is off: V8 did not give a garbage collector to force (try node --expose-gc)');
     }

@@ -171,6 +171,8 @@ export class HistoryDatabase {
    * a newer jest-perf-monitor.
    */
   static open(file: string, {mustExist = false}: {mustExist?: boolean} = {}): HistoryDatabase {
+    // The CLI only reads (and prunes): it opens existing databases, and leaves their schema as it found it, so a
+    // newer CLI on a laptop never upgrades a database that an older CI still writes to.
     const Database = loadSqlite(file);
     if (mustExist && !fs.existsSync(file)) throw new HistoryError(`history database ${file} does not exist`);
     if (!mustExist) fs.mkdirSync(path.dirname(file), {recursive: true});
@@ -181,9 +183,12 @@ export class HistoryDatabase {
       throw new HistoryError(`history database ${file} cannot be opened: ${firstLine(error)}`);
     }
     try {
+      // Ours before anything is written: a foreign file must be left exactly as it was.
+      const version = checkOwnership(db, file);
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
-      migrate(db, file);
+      if (!mustExist) migrate(db, file);
+      else if (version === 0) throw new HistoryError(`history database ${file} is empty: no run was recorded yet`);
     } catch (error) {
       db.close();
       if (error instanceof HistoryError) throw error;
@@ -262,6 +267,45 @@ export class HistoryDatabase {
     return byTest;
   }
 
+  /**
+   * Per test, the durations of its newest `perTest` passing results (oldest first), counted per test rather than
+   * per run, so runs of a subset of the suite (`-t`, a path pattern, a shard) do not push other tests out. Runs on
+   * `machine` only, when it has any; else every machine's.
+   */
+  recentPassedDurations(perTest: number, {branch, machine}: {branch?: string; machine?: string} = {}): Map<string, number[]> {
+    const query = (onMachine: boolean): Array<[string, number]> => {
+      const filters = [branch === undefined ? null : 'r.git_branch = ?', onMachine ? 'r.machine = ?' : null].filter(Boolean);
+      const params = [branch, onMachine ? machine : undefined].filter((value): value is string => value !== undefined);
+      return this.db
+        .prepare(
+          `SELECT test_id, duration_ms FROM (
+             SELECT t.test_id, t.duration_ms, t.run_id, ROW_NUMBER() OVER (PARTITION BY t.test_id ORDER BY t.run_id DESC) AS recency
+             FROM test_results t JOIN runs r ON r.id = t.run_id
+             WHERE t.status = 'passed'${filters.map(filter => ` AND ${filter}`).join('')}
+           ) WHERE recency <= ? ORDER BY test_id, run_id`,
+        )
+        .raw()
+        .all(...params, perTest) as Array<[string, number]>;
+    };
+    let rows = machine === undefined ? query(false) : query(true);
+    if (rows.length === 0 && machine !== undefined) rows = query(false);
+    const byTest = new Map<string, number[]>();
+    for (const [id, durationMs] of rows) {
+      const list = byTest.get(id);
+      if (list) list.push(durationMs);
+      else byTest.set(id, [durationMs]);
+    }
+    return byTest;
+  }
+
+  /** One test's newest `count` passing durations (for the noise floor of the few tests a comparison flags). */
+  testPassedDurations(testId: string, count: number): number[] {
+    return this.db
+      .prepare("SELECT duration_ms FROM test_results WHERE test_id = ? AND status = 'passed' ORDER BY run_id DESC LIMIT ?")
+      .pluck()
+      .all(testId, count) as number[];
+  }
+
   /** One test across the window's runs, oldest first. */
   trend(testId: string, window: RunWindow): TrendPoint[] {
     const rows = this.db
@@ -315,22 +359,28 @@ function windowParams(window: RunWindow): Array<string | number> {
   return window.branch === undefined ? [window.runs] : [window.branch, window.runs];
 }
 
+/**
+ * Says whether the file is ours and which schema version it has. Ours: `application_id` is ours, or the file is new
+ * (no tables, version 0). A file with tables but no id, or with another id, belongs to something else.
+ */
+function checkOwnership(db: BetterSqlite3.Database, file: string): number {
+  const version = db.pragma('user_version', {simple: true}) as number;
+  const applicationId = db.pragma('application_id', {simple: true}) as number;
+  const tables = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
+  const ours = applicationId === APPLICATION_ID || (applicationId === 0 && version === 0 && tables === 0);
+  if (!ours) throw new HistoryError(`history database ${file} is a SQLite database of another application; give history a path of its own`);
+  if (version > MIGRATIONS.length) {
+    throw new HistoryError(`history database ${file} has schema version ${version}, newer than this jest-perf-monitor reads (${MIGRATIONS.length}); upgrade jest-perf-monitor`);
+  }
+  return version;
+}
+
 /** Brings the schema up to date in one IMMEDIATE transaction, so two processes opening at once migrate once. */
 function migrate(db: BetterSqlite3.Database, file: string): void {
-  const check = (): number => {
-    const version = db.pragma('user_version', {simple: true}) as number;
-    const applicationId = db.pragma('application_id', {simple: true}) as number;
-    if (version > MIGRATIONS.length) {
-      throw new HistoryError(`history database ${file} has schema version ${version}, newer than this jest-perf-monitor reads (${MIGRATIONS.length}); upgrade jest-perf-monitor`);
-    }
-    const foreign =
-      applicationId !== 0 ? applicationId !== APPLICATION_ID : version === 0 && (db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number) > 0;
-    if (foreign) throw new HistoryError(`history database ${file} is a SQLite database of another application; give history a path of its own`);
-    return version;
-  };
-  if (check() === MIGRATIONS.length) return;
+  if ((db.pragma('user_version', {simple: true}) as number) === MIGRATIONS.length) return;
   db.transaction(() => {
-    const version = check();
+    // Read again under the write lock: another process may have migrated meanwhile.
+    const version = checkOwnership(db, file);
     for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${MIGRATIONS.length}`);

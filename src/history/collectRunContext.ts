@@ -30,7 +30,8 @@ function git(rootDir: string, args: string[]): string | null {
 export function collectRunContext(rootDir: string, ciProvider: string | null, env: NodeJS.ProcessEnv = process.env): RunContext {
   const fromEnv = (names: string[]): string | null => names.map(name => env[name]).find(value => value !== undefined && value !== '') ?? null;
   const gitCommit = fromEnv(COMMIT_VARS) ?? git(rootDir, ['rev-parse', 'HEAD']);
-  let gitBranch = fromEnv(BRANCH_VARS);
+  // Jenkins says `origin/main`, some services `refs/heads/main`: `history:main` must match them all.
+  let gitBranch = fromEnv(BRANCH_VARS)?.replace(/^(refs\/heads\/|origin\/)/, '') ?? null;
   if (gitBranch === null) {
     const branch = git(rootDir, ['rev-parse', '--abbrev-ref', 'HEAD']);
     gitBranch = branch === 'HEAD' ? null : branch;

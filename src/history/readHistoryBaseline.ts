@@ -8,21 +8,22 @@ export const BASELINE_RUNS = 10;
 export const SPREAD_RUNS = 20;
 
 /**
- * `history` or `history:<branch>`: each test's median duration over the newest `BASELINE_RUNS` runs (of that
- * branch) in which it passed. Null when those runs hold nothing to compare with.
+ * `history` or `history:<branch>`: each test's median over its newest `BASELINE_RUNS` passing results (of that
+ * branch), on this machine when the history has runs from it (a laptop's times are no baseline for a CI runner),
+ * else on any. Null when there is nothing to compare with.
  */
-export function readHistoryBaseline(db: HistoryDatabase, reference: string): DurationSample[] | null {
+export function readHistoryBaseline(db: HistoryDatabase, reference: string, machine?: string): DurationSample[] | null {
   const branch = reference.startsWith('history:') ? reference.slice('history:'.length) : undefined;
-  const durations = db.passedDurations({runs: BASELINE_RUNS, branch});
+  const durations = db.recentPassedDurations(BASELINE_RUNS, {branch, machine});
   if (durations.size === 0) return null;
   return [...durations].map(([id, values]) => ({id, passed: true, durationMs: median(values)}));
 }
 
-/** Each test's robust spread over its newest passing runs, for the noise floor of a comparison. */
+/**
+ * Each test's robust spread over its newest passing runs, for the noise floor of a comparison. Read per test, and
+ * only for the tests already over the threshold and the minimum change: a few queries, whatever the suite's size.
+ * The database must stay open while the comparison runs.
+ */
 export function readHistorySpread(db: HistoryDatabase): (id: string) => number | null {
-  const durations = db.passedDurations({runs: SPREAD_RUNS});
-  return id => {
-    const values = durations.get(id);
-    return values === undefined ? null : robustSpreadMs(values);
-  };
+  return id => robustSpreadMs(db.testPassedDurations(id, SPREAD_RUNS));
 }

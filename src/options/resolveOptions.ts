@@ -80,7 +80,7 @@ function isBudgetRule(rule: unknown): boolean {
   if (Array.isArray(rule)) return false;
   const {match, ...limits} = rule as Record<string, unknown>;
   const known = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
-  return typeof match === 'string' && Object.entries(limits).every(([key, value]) => known.includes(key) && typeof value === 'number' && value >= 0);
+  return typeof match === 'string' && match.trim() !== '' && Object.entries(limits).every(([key, value]) => known.includes(key) && typeof value === 'number' && value >= 0);
 }
 
 function isSuiteBudget(suite: unknown): boolean {
@@ -227,15 +227,9 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   const absolute = (file: string): string => path.resolve(context.rootDir, file);
   const output = absolute(pick('output', 'performance_metrics.json'));
   const failOn = pick('failOn', [] as FailOn[]);
-  if (failOn.includes('regression') && given.baseline === undefined) {
-    throw new OptionsError(`option "failOn" has "regression" but no "baseline" is set; allowed: set "baseline" (or JEST_PERF_BASELINE), or drop "regression"`);
-  }
   const baselineValue = given.baseline as string | undefined;
   if (baselineValue !== undefined && (baselineValue === 'history' || baselineValue.startsWith('history:')) && given.history === undefined) {
     throw new OptionsError(`option "baseline" is ${show(baselineValue)} but no "history" database is set; allowed: set "history" (or JEST_PERF_HISTORY), or a file path as baseline`);
-  }
-  if (failOn.includes('budget') && given.budgets === undefined) {
-    throw new OptionsError(`option "failOn" has "budget" but no "budgets" are set; allowed: set "budgets" (for example 'recommended'), or drop "budget"`);
   }
 
   return {

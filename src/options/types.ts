@@ -201,9 +201,9 @@ export interface PerfMonitorOptions {
    */
   regressionMinChange?: number;
   /**
-   * Leak detection: a full GC after each test (obtained without `--expose-gc`) and the heap it leaves; files whose
-   * retained heap keeps growing are flagged. It costs a GC per test (see the README), so it is opt-in; `failOn:
-   * ['leak']` turns it on too. Env: `JEST_PERF_LEAKS`.
+   * Leak detection: a full GC after each test (obtained without `--expose-gc`; at most 16 tests per file, spread
+   * evenly) and the heap it leaves; files whose retained heap keeps growing are flagged. A GC costs tens of
+   * milliseconds (see the README), so it is opt-in; `failOn: ['leak']` turns it on too. Env: `JEST_PERF_LEAKS`.
    * @default false
    */
   leaks?: boolean;

@@ -64,6 +64,10 @@ export default class PerfMonitorReporter implements Reporter {
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
     process.once('exit', this.onEarlyExit);
+    // Kept as a notice, not an error: a config may say failOn: ['regression'] and get its baseline from CI only.
+    const {failOn, baseline, budgets} = this.options;
+    if (failOn.includes('regression') && baseline === null) this.notice('failOn has "regression" but no baseline is set (option "baseline" or JEST_PERF_BASELINE); no regression check this run');
+    if (failOn.includes('budget') && budgets === null) this.notice('failOn has "budget" but no budgets are set (option "budgets"); no budget check this run');
 
     this.selfMs += performance.now() - constructedAtMs;
   }
@@ -125,10 +129,19 @@ export default class PerfMonitorReporter implements Reporter {
    */
   private readonly onEarlyExit = (): void => {
     if (this.runDir === null) return;
+    let names: string[] = [];
     try {
-      for (const name of readdirSync(this.runDir)) this.ingest(path.join(this.runDir, name));
+      names = readdirSync(this.runDir);
     } catch (error) {
       this.internalError('reading test results', error);
+    }
+    // One file per try: a file that cannot be read must not cost the others.
+    for (const name of names) {
+      try {
+        this.ingest(path.join(this.runDir, name));
+      } catch (error) {
+        this.internalError('reading test results', error);
+      }
     }
     this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n');
   };

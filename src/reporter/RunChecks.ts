@@ -4,6 +4,7 @@ import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import type {DurationSample} from '../analysis/compareDurations';
 import {findLeak} from '../analysis/findLeak';
 import {collectRunContext} from '../history/collectRunContext';
+import type {RunContext} from '../history/collectRunContext';
 import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
 import type {HistoryFileRow, HistoryTestRow} from '../history/HistoryDatabase';
 import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBaseline';
@@ -86,9 +87,10 @@ export class RunChecks {
     }
     let history: HistoryDatabase | null = null;
     try {
+      const context = this.options.history === null ? null : collectRunContext(this.context.rootDir, this.context.ciProvider);
       if (this.options.history !== null) history = this.openHistory(this.options.history);
-      if (this.options.baseline !== null) run.regressions = this.compare(this.options.baseline, history);
-      if (history !== null) this.append(history, run);
+      if (this.options.baseline !== null) run.regressions = this.compare(this.options.baseline, history, context?.machine);
+      if (history !== null && context !== null) this.append(history, run, context);
     } finally {
       history?.close();
     }
@@ -116,11 +118,11 @@ export class RunChecks {
     }
   }
 
-  private compare(baseline: string, history: HistoryDatabase | null): RunMetrics['regressions'] {
+  private compare(baseline: string, history: HistoryDatabase | null, machine: string | undefined): RunMetrics['regressions'] {
     let before: DurationSample[] | null;
     if (baseline === 'history' || baseline.startsWith('history:')) {
       if (history === null) return null;
-      before = readHistoryBaseline(history, baseline);
+      before = readHistoryBaseline(history, baseline, machine);
       if (before === null) {
         this.context.notice(`baseline ${baseline}: the history has no passing runs${baseline === 'history' ? '' : ' of that branch'} yet; no comparison this run`);
         return null;
@@ -147,9 +149,8 @@ export class RunChecks {
     });
   }
 
-  private append(history: HistoryDatabase, run: RunMetrics): void {
+  private append(history: HistoryDatabase, run: RunMetrics, context: RunContext): void {
     const rows = this.rows ?? [];
-    const context = collectRunContext(this.context.rootDir, this.context.ciProvider);
     try {
       history.appendRun(
         {
