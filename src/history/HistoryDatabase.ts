@@ -258,13 +258,7 @@ export class HistoryDatabase {
       )
       .raw()
       .all(...windowParams(window)) as Array<[string, number]>;
-    const byTest = new Map<string, number[]>();
-    for (const [id, durationMs] of rows) {
-      const list = byTest.get(id);
-      if (list) list.push(durationMs);
-      else byTest.set(id, [durationMs]);
-    }
-    return byTest;
+    return groupByTest(rows, ([, durationMs]) => durationMs);
   }
 
   /**
@@ -289,13 +283,7 @@ export class HistoryDatabase {
     };
     let rows = machine === undefined ? query(false) : query(true);
     if (rows.length === 0 && machine !== undefined) rows = query(false);
-    const byTest = new Map<string, number[]>();
-    for (const [id, durationMs] of rows) {
-      const list = byTest.get(id);
-      if (list) list.push(durationMs);
-      else byTest.set(id, [durationMs]);
-    }
-    return byTest;
+    return groupByTest(rows, ([, durationMs]) => durationMs);
   }
 
   /** One test's newest `count` passing durations (for the noise floor of the few tests a comparison flags). */
@@ -332,13 +320,7 @@ export class HistoryDatabase {
       )
       .raw()
       .all(...windowParams(window)) as Array<[string, string, number]>;
-    const byTest = new Map<string, Array<{status: string; attempts: number}>>();
-    for (const [id, status, attempts] of rows) {
-      const list = byTest.get(id);
-      if (list) list.push({status, attempts});
-      else byTest.set(id, [{status, attempts}]);
-    }
-    return byTest;
+    return groupByTest(rows, ([, status, attempts]) => ({status, attempts}));
   }
 
   /** Deletes all but the newest `keep` runs (their test and file rows go with them); returns how many went. */
@@ -349,6 +331,17 @@ export class HistoryDatabase {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return removed;
   }
+}
+
+/** Rows ordered by test id (then run), as one list per test. */
+function groupByTest<Row extends [string, ...unknown[]], T>(rows: readonly Row[], value: (row: Row) => T): Map<string, T[]> {
+  const byTest = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byTest.get(row[0]);
+    if (list) list.push(value(row));
+    else byTest.set(row[0], [value(row)]);
+  }
+  return byTest;
 }
 
 function windowQuery(window: RunWindow): string {

@@ -4,7 +4,7 @@
  * precision the file keeps (microseconds, 1/1000 MiB).
  */
 import {titlePathFromId} from './testId';
-import {SCHEMA_VERSION} from './toSchema';
+import {BREACH_METRIC, SCHEMA_VERSION} from './toSchema';
 import type {
   MetricsDocument,
   SchemaAttempt,
@@ -162,12 +162,11 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string} {
   };
 }
 
-const SCHEMA_METRICS: Record<SchemaBudgetBreach['metric'], BudgetBreach['metric']> = {
-  duration: 'duration',
-  setup_time: 'setup',
-  delta_mb: 'memoryDelta',
-  peak_mb: 'peakMemory',
-};
+/** `BREACH_METRIC` read backwards. */
+const SCHEMA_METRICS = Object.fromEntries(Object.entries(BREACH_METRIC).map(([model, schema]) => [schema, model])) as Record<
+  SchemaBudgetBreach['metric'],
+  BudgetBreach['metric']
+>;
 
 function budgetReport(value: unknown): BudgetReport {
   const block = obj(value, 'budgets');

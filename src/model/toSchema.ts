@@ -289,7 +289,8 @@ export function schemaHead(run: RunMetrics): Pick<MetricsDocument, 'schema_versi
   };
 }
 
-const BREACH_METRIC: Record<BudgetBreach['metric'], SchemaBudgetBreach['metric']> = {
+/** The model's budget metric names and the schema's (which name the JSON key the figure comes from). */
+export const BREACH_METRIC: Record<BudgetBreach['metric'], SchemaBudgetBreach['metric']> = {
   duration: 'duration',
   setup: 'setup_time',
   memoryDelta: 'delta_mb',
