@@ -7,8 +7,8 @@ import {encodeAttemptLine} from '../src/environment/TestRecorder';
 import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
 import {fromSchema, SchemaError} from '../src/model/fromSchema';
 import {limitFailureDetail} from '../src/model/limitFailureDetail';
-import {titlePathFromId} from '../src/model/testId';
-import {toSchema} from '../src/model/toSchema';
+import {idGivesTitles, titlePathFromId} from '../src/model/testId';
+import {testEntry, testEntryJson, toSchema} from '../src/model/toSchema';
 import {RECOMMENDED_BUDGETS} from '../src/options/types';
 import type {MetricsDocument} from '../src/model/toSchema';
 import type {AttemptRecord, TestEntry} from '../src/model/types';
@@ -182,6 +182,22 @@ describe('model', () => {
     const ids = collector.build({startedAtMs: 0, durationMs: 1, system: null}).tests.map(t => t.id);
     expect(ids).toEqual(['a.test.js::t [2]', 'a.test.js::t', 'a.test.js::t [3]']);
     expect(new Set(ids).size).toBe(3);
+    const later = new MetricsCollector(ROOT);
+    later.addFile({file: null, skippedLines: 0, foreignVersion: null, testBytes: [], notices: [], tests: [record(0, 't'), record(1, 't'), record(2, 't [2]'), record(3, 't')]});
+    expect(later.build({startedAtMs: 0, durationMs: 1, system: null}).tests.map(t => t.id)).toEqual(['a.test.js::t', 'a.test.js::t [2]', 'a.test.js::t [2] [2]', 'a.test.js::t [3]']);
+  });
+
+  test('the hand-written JSON of a test is what JSON.stringify makes of its schema entry', () => {
+    const variants: TestEntry[] = [
+      entry('plain', {}),
+      entry('odd numbers', {durationMs: 1 / 3, setupMs: 0.1 + 0.2, callMs: 1e-9, teardownMs: 123456.789, cpuPercent: null, rssEndBytes: 3, heapEndBytes: 0}),
+      entry('not finite', {cpuPercent: Number.NaN, cpuUserMs: Number.POSITIVE_INFINITY, retainedHeapBytes: 52 * 1048576, concurrent: true}),
+      entry('with a span', {spans: [{name: 'db', offsetMs: 1, durationMs: 2}]}),
+      {...entry('retried', {status: 'passed'}), record: {...entry('retried', {}).record, attempts: [attempt({status: 'failed'}), attempt()]}},
+      {...entry('a > b', {}), record: {...entry('a > b', {}).record, titlePath: ['a > b']}},
+      {...entry('weird "file"', {status: 'skipped'}), file: 'dir/we"ird\\file.test.js', id: 'dir/we"ird\\file.test.js::weird "file"'},
+    ];
+    for (const variant of variants) expect(testEntryJson(variant)).toBe(JSON.stringify(testEntry(variant)));
   });
 });
 
@@ -281,6 +297,30 @@ describe('reading a metrics file back (fromSchema)', () => {
     const run = fromSchema(JSON.parse(JSON.stringify(original)));
     expect(run.tests.map(entry => entry.record.titlePath)).toEqual([['adds', 'small'], ['a > b', 'c'], ['ends [7]']]);
     expect(titlePathFromId('x.test.js::d > t [2]', 'x.test.js')).toEqual(['d', 't']);
+  });
+
+  test('idGivesTitles answers as titlePathFromId does, without building the list', () => {
+    const cases: Array<[string, string, string[]]> = [
+      ['x.test.js::d > t', 'x.test.js', ['d', 't']],
+      ['x.test.js::d > t [2]', 'x.test.js', ['d', 't']],
+      ['x.test.js::d > t [2] [3]', 'x.test.js', ['d', 't [2]']],
+      ['x.test.js::ends [7]', 'x.test.js', ['ends [7]']],
+      ['x.test.js::a > b > c', 'x.test.js', ['a > b', 'c']],
+      ['x.test.js::a > b > c', 'x.test.js', ['a', 'b', 'c']],
+      ['x.test.js::', 'x.test.js', ['']],
+      ['x.test.js:: > t', 'x.test.js', ['', 't']],
+      ['x.test.js::t', 'x.test.js', ['t', '']],
+      ['x.test.js::t', 'x.test.js', ['T']],
+      ['/abs/x.test.js::d > t', 'x.test.js', ['d', 't']],
+      ['a [1]::t [9]', 'a [1]', ['t']],
+      ['x.test.js::t [x]', 'x.test.js', ['t [x]']],
+      ['x.test.js::d > t', 'x.test.js', ['d > t']],
+    ];
+    for (const [id, file, titles] of cases) {
+      const fromId = titlePathFromId(id, file);
+      const expected = fromId.length === titles.length && fromId.every((title, index) => title === titles[index]);
+      expect([id, titles, idGivesTitles(id, file, titles)]).toEqual([id, titles, expected]);
+    }
   });
 
   test('names the key at fault, and refuses other documents and newer versions', () => {

@@ -1,191 +1,252 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: what the plugin costs a whole Jest run (SPEC section 7).
+ * `npm run bench`: what the plugin costs (SPEC section 7), as a matrix of whole Jest runs plus micro-benchmarks.
  *
- * Generates a suite of 5,000 trivial tests (50 files of 100, with beforeEach/afterEach) and runs it three ways,
- * alternating A B C A B C … so drift in the machine's speed hits every variant alike:
- *   plain   - Jest with jest-environment-node;
- *   floor   - an environment whose handleTestEvent does nothing (what any environment-based tool pays);
- *   plugin  - jest-perf-monitor's environment and reporter (the `ci` preset, summary off).
- * It prints the median wall time of each and the ratios, and writes bench/results.json.
+ * Suites (bench/suites.js): trivial (5,000 tests), realistic (~500 tests of mixed work), failing (500 tests, 10%
+ * failing). Each runs with every variant:
+ *   plain    Jest with jest-environment-node;
+ *   floor    an environment whose handleTestEvent does nothing: what any environment-based tool pays;
+ *   junit    plain Jest plus jest-junit, a reporter that measures nothing: the reference for a reporter's cost;
+ *   static, profile, trace   this package's environment and reporter in each mode (the `ci` preset otherwise;
+ *            trace also captures closures, as the `development` preset does).
+ * Within a suite the runs alternate (plain floor junit static profile trace, plain floor …) after one warm-up
+ * round, so the machine's drift hits every variant alike. Ratios are taken within each round and their median
+ * reported, for wall time and for CPU time (user + system of Jest and its workers). On a shared machine CPU time
+ * is the steadier of the two.
  *
- * Environment: BENCH_RUNS (default 5 counted runs per variant, after one warm-up round), BENCH_FILES,
- * BENCH_TESTS_PER_FILE, BENCH_MAX_WORKERS (default: Jest's own choice, cores - 1).
+ * Then the micro-benchmarks (bench/micro/): the reporter reading and writing 100,000 tests, failure extraction
+ * per failure, and the environment's cost per event.
  *
- * BENCH_SUITE=failing runs the second suite instead: 500 tests (50 files of 10) of which 10% fail through a
- * helper, with a fourth variant, `trace` (the plugin in trace mode); `plugin` is then profile mode. It writes
- * bench/results-failing.json.
+ * Writes bench/results.json (or BENCH_OUTPUT) with the machine's description and every figure.
+ *
+ * Environment:
+ *   BENCH_RUNS          counted rounds per suite (default 5), after one warm-up round
+ *   BENCH_SUITES        comma list of suites (default: trivial,realistic,failing)
+ *   BENCH_VARIANTS      comma list of variants (default: all six)
+ *   BENCH_MICRO         0 skips the micro-benchmarks
+ *   BENCH_MAX_WORKERS   Jest's --maxWorkers (default: Jest's own choice, cores - 1, as users get)
+ *   BENCH_QUICK         1 shrinks every suite and the micro-benchmarks: a smoke run that checks the bench works
+ *   BENCH_OUTPUT        where to write the results (default bench/results.json)
  */
 const {spawnSync, execFileSync} = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const {repo, work, median, round, childrenCpuSeconds, describeMachine, cleanEnv} = require('./lib');
+const {SUITES} = require('./suites');
 
-const repo = path.resolve(__dirname, '..');
-const work = path.join(__dirname, '.work');
-const runs = Number(process.env.BENCH_RUNS ?? 5);
-const files = Number(process.env.BENCH_FILES ?? 50);
-const testsPerFile = Number(process.env.BENCH_TESTS_PER_FILE ?? 100);
-// Jest's own default (cores - 1) unless told otherwise: what users get.
+const quick = process.env.BENCH_QUICK === '1';
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
 const maxWorkers = process.env.BENCH_MAX_WORKERS ?? null;
-const suiteKind = process.env.BENCH_SUITE === 'failing' ? 'failing' : 'trivial';
+const list = (value, all) => (value ? value.split(',').map(item => item.trim()).filter(Boolean) : all);
+const suiteNames = list(process.env.BENCH_SUITES, Object.keys(SUITES));
+const ALL_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace'];
+const variantNames = list(process.env.BENCH_VARIANTS, ALL_VARIANTS);
+const outputFile = path.resolve(process.env.BENCH_OUTPUT ?? path.join(__dirname, 'results.json'));
+for (const name of suiteNames) if (!SUITES[name]) throw new Error(`BENCH_SUITES: unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
+for (const name of variantNames) if (!ALL_VARIANTS.includes(name)) throw new Error(`BENCH_VARIANTS: unknown variant "${name}"; allowed: ${ALL_VARIANTS.join(', ')}`);
+if (!variantNames.includes('plain')) throw new Error('BENCH_VARIANTS must include plain: every ratio is to it');
 
-execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
-
-/** 500 tests, one in ten failing in a helper with a few locals: what trace mode does on a red run. */
-function generateFailingSuite(dir) {
-  fs.rmSync(dir, {recursive: true, force: true});
-  fs.mkdirSync(dir, {recursive: true});
-  for (let f = 0; f < 50; f++) {
-    const body = [
-      `function total(order) {`,
-      `  const sum = order.items.reduce((acc, item) => acc + item.price * item.quantity, 0);`,
-      `  const discounted = sum > 100 ? sum * 0.9 : sum;`,
-      `  return Math.round(discounted * 100) / 100;`,
-      `}`,
-      `let order;`,
-      `beforeEach(() => { order = {id: ${f}, items: [{price: 10, quantity: 2}, {price: 5.5, quantity: 3}]}; });`,
-      `describe('orders ${f}', () => {`,
-      ...Array.from({length: 10}, (_, t) => `  test('order ${t}', () => { const expected = ${t === 0 ? 99 : 36.5}; expect(total(order)).toBe(expected); });`),
-      `});`,
-    ];
-    fs.writeFileSync(path.join(dir, `orders${f}.test.js`), `${body.join('\n')}\n`);
-  }
-}
-
-function generateSuite(dir) {
-  fs.rmSync(dir, {recursive: true, force: true});
-  fs.mkdirSync(dir, {recursive: true});
-  for (let f = 0; f < files; f++) {
-    const body = [
-      `let value;`,
-      `beforeEach(() => { value = ${f}; });`,
-      `afterEach(() => { value = undefined; });`,
-      `describe('file ${f}', () => {`,
-      ...Array.from({length: testsPerFile}, (_, t) => `  test('test ${t}', () => { expect(value + ${t}).toBe(${f + t}); });`),
-      `});`,
-    ];
-    fs.writeFileSync(path.join(dir, `trivial${f}.test.js`), `${body.join('\n')}\n`);
-  }
-}
-
-const pluginConfig = options => ({
-  testEnvironment: 'jest-perf-monitor/environment',
-  reporters: ['default', ['jest-perf-monitor', {printSummary: false, preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]],
-});
-const variants = {
-  plain: {testEnvironment: 'node', reporters: ['default']},
-  floor: {testEnvironment: path.join(__dirname, 'noopEnvironment.js'), reporters: ['default']},
-  plugin: pluginConfig({}),
-  ...(suiteKind === 'failing' ? {trace: pluginConfig({mode: 'trace', includeClosure: true})} : {}),
+/** Targets (the issue's table): what each figure is held to. */
+const TARGETS = {
+  staticTrivialPointsOverFloor: 1,
+  profileTrivialPointsOverFloor: 3,
+  profileRealisticVsPlain: 1.03,
+  traceFailingVsPlain: 1.3,
+  extractionMsPerFailure: 1,
+  ingestAndWriteMs: 1000,
+  retainedBytesPerTest: 1024,
 };
 
-const suiteDir = path.join(work, suiteKind);
-if (suiteKind === 'failing') generateFailingSuite(suiteDir);
-else generateSuite(suiteDir);
-for (const [name, config] of Object.entries(variants)) {
-  fs.writeFileSync(path.join(work, `jest.${name}.config.js`), `module.exports = ${JSON.stringify({rootDir: suiteDir, ...config}, null, 2)};\n`);
-}
-
+// The installed package, as users get it: node_modules/jest-perf-monitor is the built dist.
+execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
 
-/**
- * CPU seconds (user + system) used by this process's finished children, Jest's workers included: fields 16 and 17
- * of /proc/self/stat, in clock ticks. CPU time is what the plugin adds, and it is far less disturbed than wall
- * time by a noisy machine. Linux only; elsewhere the CPU columns are left out.
- */
-function childrenCpuSeconds() {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
-    return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
-  } catch {
-    return null;
-  }
+function variantConfig(name, suiteDir) {
+  const plugin = options => ({
+    testEnvironment: 'jest-perf-monitor/environment',
+    reporters: ['default', ['jest-perf-monitor', {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]],
+  });
+  const configs = {
+    plain: {testEnvironment: 'node', reporters: ['default']},
+    floor: {testEnvironment: path.join(__dirname, 'noopEnvironment.js'), reporters: ['default']},
+    junit: {testEnvironment: 'node', reporters: ['default', ['jest-junit', {outputDirectory: work, outputName: 'junit.xml'}]]},
+    static: plugin({mode: 'static'}),
+    profile: plugin({mode: 'profile'}),
+    trace: plugin({mode: 'trace', includeClosure: true}),
+  };
+  return {rootDir: suiteDir, ...configs[name]};
 }
 
-function runOnce(name) {
-  const env = {...process.env, CI: 'true'};
-  for (const key of Object.keys(env)) if (key.startsWith('JEST_PERF_')) delete env[key];
+function runOnce(configFile, exitCode) {
   const cpuBefore = childrenCpuSeconds();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [jestBin, '--config', path.join(work, `jest.${name}.config.js`), ...(maxWorkers === null ? [] : [`--maxWorkers=${maxWorkers}`]), '--silent'], {cwd: work, env, encoding: 'utf8'});
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const args = [jestBin, '--config', configFile, ...(maxWorkers === null ? [] : [`--maxWorkers=${maxWorkers}`]), '--silent'];
+  const result = spawnSync(process.execPath, args, {cwd: work, env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 * 2 ** 20});
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
   const cpuAfter = childrenCpuSeconds();
-  if (result.status !== (suiteKind === 'failing' ? 1 : 0)) {
-    process.stderr.write(result.stderr);
-    throw new Error(`${name} run failed (exit ${result.status})`);
+  if (result.status !== exitCode) {
+    process.stderr.write(result.stderr.slice(-4000));
+    throw new Error(`${path.basename(configFile)} exited ${result.status}, expected ${exitCode}`);
   }
-  return {wall: seconds, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
+  return {wall, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
 }
 
-const median = values => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const isPlugin = name => name === 'static' || name === 'profile' || name === 'trace';
 
-const names = Object.keys(variants);
-const times = Object.fromEntries(names.map(name => [name, []]));
-const cpu = Object.fromEntries(names.map(name => [name, []]));
-/** The plugin's own time in each plugin run, as it measured itself (the `overhead` block of its JSON). */
-const own = [];
-process.stdout.write(suiteKind === 'failing' ? 'Suite: 500 tests in 50 files, 10% failing; ' : `Suite: ${files * testsPerFile} trivial tests in ${files} files, ${maxWorkers === null ? "Jest's default workers" : `--maxWorkers=${maxWorkers}`}; ${runs} runs each after a warm-up\n`);
-for (const name of names) runOnce(name); // warm-up: transform cache, disk cache
-for (let round = 0; round < runs; round++) {
-  for (const name of names) {
-    const measured = runOnce(name);
-    times[name].push(measured.wall);
-    cpu[name].push(measured.cpu);
-    if (name === 'plugin' || name === 'trace') {
-      const {overhead} = JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8'));
-      if (name === 'plugin') own.push(overhead.environment_time + overhead.reporter_time);
+function runSuite(suiteName) {
+  const suite = SUITES[suiteName];
+  const suiteDir = path.join(work, suiteName);
+  const shape = suite.generate(suiteDir, quick ? suite.quick : undefined);
+  const configs = {};
+  for (const name of variantNames) {
+    configs[name] = path.join(work, `jest.${suiteName}.${name}.config.js`);
+    fs.writeFileSync(configs[name], `module.exports = ${JSON.stringify(variantConfig(name, suiteDir), null, 2)};\n`);
+  }
+  process.stdout.write(`\n${suiteName}: ${quick ? `${shape.tests} tests (quick)` : suite.describe}; ${runs} rounds after a warm-up\n`);
+  for (const name of variantNames) runOnce(configs[name], shape.exitCode); // warm-up: transform and disk caches
+  const wall = Object.fromEntries(variantNames.map(name => [name, []]));
+  const cpu = Object.fromEntries(variantNames.map(name => [name, []]));
+  /** The plugin's own time (environment + reporter), as it measured itself in its report. */
+  const own = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const name of variantNames) {
+      const measured = runOnce(configs[name], shape.exitCode);
+      wall[name].push(measured.wall);
+      cpu[name].push(measured.cpu);
+      if (isPlugin(name)) {
+        const {overhead} = JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8'));
+        own[name].push(overhead.environment_time + overhead.reporter_time);
+      }
     }
+    process.stdout.write(`  round ${round + 1}/${runs}: ${variantNames.map(name => `${name} ${wall[name][round].toFixed(2)}s`).join('  ')}\n`);
   }
-  process.stdout.write(`  round ${round + 1}/${runs}: ${names.map(name => `${name} ${times[name][round].toFixed(2)} s (cpu ${cpu[name][round]?.toFixed(2)} s)`).join(', ')}\n`);
+
+  const hasCpu = cpu.plain.every(value => value !== null);
+  // Ratios pair by pair within a round, then the median: robust to the machine drifting between rounds.
+  const pairRatio = (series, a, b) => median(series[a].map((value, index) => value / series[b][index]));
+  const variants = {};
+  for (const name of variantNames) {
+    const entry = {
+      wallSeconds: round(median(wall[name])),
+      wallRange: [round(Math.min(...wall[name])), round(Math.max(...wall[name]))],
+      cpuSeconds: hasCpu ? round(median(cpu[name])) : null,
+      wallVsPlain: round(pairRatio(wall, name, 'plain')),
+      cpuVsPlain: hasCpu ? round(pairRatio(cpu, name, 'plain')) : null,
+    };
+    if (variantNames.includes('floor')) {
+      entry.wallVsFloor = round(pairRatio(wall, name, 'floor'));
+      entry.cpuVsFloor = hasCpu ? round(pairRatio(cpu, name, 'floor')) : null;
+      // Points over the floor: both as fractions of plain Jest, so the floor's own cost is taken out.
+      entry.wallPointsOverFloor = round((pairRatio(wall, name, 'plain') - pairRatio(wall, 'floor', 'plain')) * 100, 1);
+      entry.cpuPointsOverFloor = hasCpu ? round((pairRatio(cpu, name, 'plain') - pairRatio(cpu, 'floor', 'plain')) * 100, 1) : null;
+    }
+    if (isPlugin(name)) {
+      entry.ownSeconds = round(median(own[name]));
+      entry.ownShareOfCpu = hasCpu ? round(median(own[name].map((seconds, index) => seconds / cpu[name][index])) * 100, 2) : null;
+    }
+    variants[name] = entry;
+  }
+  return {tests: shape.tests, files: shape.files, variants};
 }
 
-// Ratios pair by pair within a round, then the median: robust to the machine drifting between rounds.
-const pairRatio = (a, b, series = times) => median(series[a].map((value, index) => value / series[b][index]));
-const hasCpu = cpu.plain.every(value => value !== null);
-const result = {
+/** The suite's table: each variant's medians and its ratios to plain Jest and to the floor. */
+function printSuite(suiteName, suite) {
+  const cell = (value, suffix = '') => (value === null || value === undefined ? '-' : `${value}${suffix}`);
+  const pad = (cells, widths) => cells.map((text, index) => (index === 0 ? text.padEnd(widths[index]) : text.padStart(widths[index]))).join('  ');
+  const header = ['variant', 'wall s', 'cpu s', 'wall/plain', 'cpu/plain', 'wall/floor', 'cpu/floor', 'pts>floor wall', 'pts>floor cpu', 'own s'];
+  const rows = Object.entries(suite.variants).map(([name, v]) => [
+    name,
+    cell(v.wallSeconds?.toFixed(2)),
+    cell(v.cpuSeconds?.toFixed(2)),
+    cell(v.wallVsPlain?.toFixed(3), 'x'),
+    cell(v.cpuVsPlain?.toFixed(3), 'x'),
+    cell(v.wallVsFloor?.toFixed(3), 'x'),
+    cell(v.cpuVsFloor?.toFixed(3), 'x'),
+    cell(v.wallPointsOverFloor),
+    cell(v.cpuPointsOverFloor),
+    cell(v.ownSeconds?.toFixed(3)),
+  ]);
+  const widths = header.map((_, index) => Math.max(...[header, ...rows].map(row => row[index].length)));
+  process.stdout.write(`\n${suiteName} (${suite.tests} tests, medians of ${runs})\n  ${pad(header, widths)}\n${rows.map(row => `  ${pad(row, widths)}`).join('\n')}\n`);
+}
+
+function runMicro(script, args) {
+  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'micro', script), '--json', ...args], {cwd: repo, env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 * 2 ** 20});
+  if (result.status !== 0) {
+    process.stderr.write(result.stderr.slice(-4000));
+    throw new Error(`micro/${script} exited ${result.status}`);
+  }
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+fs.mkdirSync(work, {recursive: true});
+const results = {
   date: new Date().toISOString(),
-  machine: {platform: process.platform, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node},
-  jest: require(path.join(repo, 'node_modules', 'jest', 'package.json')).version,
-  suite: {kind: suiteKind, files: suiteKind === 'failing' ? 50 : files, testsPerFile: suiteKind === 'failing' ? 10 : testsPerFile, maxWorkers: maxWorkers === null ? 'jest default' : Number(maxWorkers)},
+  machine: describeMachine(),
+  quick,
   runs,
-  medianSeconds: Object.fromEntries(names.map(name => [name, Number(median(times[name]).toFixed(3))])),
-  medianCpuSeconds: hasCpu ? Object.fromEntries(names.map(name => [name, Number(median(cpu[name]).toFixed(3))])) : null,
-  cpuRatios: hasCpu
-    ? {floorVsPlain: Number(pairRatio('floor', 'plain', cpu).toFixed(3)), pluginVsPlain: Number(pairRatio('plugin', 'plain', cpu).toFixed(3)), pluginVsFloor: Number(pairRatio('plugin', 'floor', cpu).toFixed(3))}
-    : null,
-  ratios: {
-    floorVsPlain: Number(pairRatio('floor', 'plain').toFixed(3)),
-    pluginVsPlain: Number(pairRatio('plugin', 'plain').toFixed(3)),
-    pluginVsFloor: Number(pairRatio('plugin', 'floor').toFixed(3)),
-    ...(names.includes('trace') ? {traceVsPlain: Number(pairRatio('trace', 'plain').toFixed(3))} : {}),
-  },
+  maxWorkers: maxWorkers === null ? 'jest default' : Number(maxWorkers),
+  suites: {},
+  micro: null,
+  targets: null,
 };
-result.pointsOverFloor = Number(((result.ratios.pluginVsPlain - result.ratios.floorVsPlain) * 100).toFixed(1));
-result.ownSeconds = Number(median(own).toFixed(3));
-result.ownShareOfPluginCpu = hasCpu ? Number((median(own.map((seconds, index) => seconds / cpu.plugin[index])) * 100).toFixed(2)) : null;
-if (hasCpu) result.cpuPointsOverFloor = Number(((result.cpuRatios.pluginVsPlain - result.cpuRatios.floorVsPlain) * 100).toFixed(1));
-const resultsFile = suiteKind === 'failing' ? 'results-failing.json' : 'results.json';
-fs.writeFileSync(path.join(__dirname, resultsFile), `${JSON.stringify(result, null, 2)}\n`);
+for (const suiteName of suiteNames) {
+  results.suites[suiteName] = runSuite(suiteName);
+  printSuite(suiteName, results.suites[suiteName]);
+}
 
-const row = (label, values) => `${label.padEnd(18)}${values.map(value => String(value).padStart(10)).join('')}\n`;
-process.stdout.write(`\n${row('', ['wall', ...(hasCpu ? ['cpu'] : [])])}`);
-for (const name of names) {
-  process.stdout.write(row(`${name} (median)`, [`${result.medianSeconds[name].toFixed(2)} s`, ...(hasCpu ? [`${result.medianCpuSeconds[name].toFixed(2)} s`] : [])]));
+if (process.env.BENCH_MICRO !== '0') {
+  process.stdout.write('\nmicro-benchmarks\n');
+  results.micro = {
+    reporter: runMicro('reporterIngest.js', quick ? ['--tests=5000'] : []),
+    failures: runMicro('failureCost.js', quick ? ['--runs=1', '--count=20'] : []),
+    environment: runMicro('environmentEvents.js', quick ? ['--tests=2000'] : []),
+  };
 }
-for (const key of ['floorVsPlain', 'pluginVsPlain', 'pluginVsFloor']) {
-  process.stdout.write(row(key, [`${result.ratios[key].toFixed(3)}x`, ...(hasCpu ? [`${result.cpuRatios[key].toFixed(3)}x`] : [])]));
+
+/**
+ * Each target with the figures it is judged on. Ratios are given on wall and on CPU time; the micro-benchmarks'
+ * figures are measured directly. A figure this run did not take is left out.
+ */
+function judgeTargets() {
+  const judged = [];
+  const suite = (name, variant) => results.suites[name]?.variants[variant];
+  const add = (what, target, figures) => {
+    const present = Object.entries(figures).filter(([, value]) => value !== null && value !== undefined);
+    if (present.length === 0) return;
+    judged.push({what, target, figures: Object.fromEntries(present.map(([basis, value]) => [basis, {value, met: value <= target}]))});
+  };
+  const trivialStatic = suite('trivial', 'static');
+  const trivialProfile = suite('trivial', 'profile');
+  if (trivialStatic) add('static, trivial: points over the floor', TARGETS.staticTrivialPointsOverFloor, {wall: trivialStatic.wallPointsOverFloor, cpu: trivialStatic.cpuPointsOverFloor});
+  if (trivialProfile) add('profile, trivial: points over the floor', TARGETS.profileTrivialPointsOverFloor, {wall: trivialProfile.wallPointsOverFloor, cpu: trivialProfile.cpuPointsOverFloor});
+  if (suite('realistic', 'profile')) add('profile, realistic: x plain Jest', TARGETS.profileRealisticVsPlain, {wall: suite('realistic', 'profile').wallVsPlain, cpu: suite('realistic', 'profile').cpuVsPlain});
+  if (suite('failing', 'trace')) add('trace, 10% failing: x plain Jest', TARGETS.traceFailingVsPlain, {wall: suite('failing', 'trace').wallVsPlain, cpu: suite('failing', 'trace').cpuVsPlain});
+  if (results.micro) {
+    add('extraction per failure, profile (ms)', TARGETS.extractionMsPerFailure, {measured: results.micro.failures.profileMsPerFailure});
+    add(`ingest and write ${results.micro.reporter.tests} tests (ms)`, TARGETS.ingestAndWriteMs, {measured: results.micro.reporter.totalMs});
+    add('retained per test (bytes)', TARGETS.retainedBytesPerTest, {measured: results.micro.reporter.retainedBytesPerTest});
+  }
+  return judged;
 }
-if (result.ratios.traceVsPlain !== undefined) process.stdout.write(row('traceVsPlain', [`${result.ratios.traceVsPlain.toFixed(3)}x`]));
-process.stdout.write(row('points over floor', [result.pointsOverFloor, ...(hasCpu ? [result.cpuPointsOverFloor] : [])]));
-process.stdout.write(
-  `own time the plugin measured (environment + reporter): ${result.ownSeconds.toFixed(3)} s` +
-    (result.ownShareOfPluginCpu === null ? '\n' : `, ${result.ownShareOfPluginCpu} % of the plugin run's CPU\n`),
-);
-process.stdout.write(`(ratios are medians of the per-round ratios; targets: plugin at most 3 points over the floor${suiteKind === 'failing' ? ', trace at most 1.3x plain' : ''})\nWrote bench/${resultsFile}\n`);
+results.targets = judgeTargets();
+fs.mkdirSync(path.dirname(outputFile), {recursive: true});
+fs.writeFileSync(outputFile, `${JSON.stringify(results, null, 2)}\n`);
+
+if (results.micro) {
+  const {reporter, failures, environment} = results.micro;
+  process.stdout.write(
+    `\nreporter, ${reporter.tests} tests: read ${reporter.ingestMs} ms + finish and write ${reporter.completeMs} ms = ${reporter.totalMs} ms; ` +
+      `retained ${reporter.retainedBytesPerTest} B/test, peak RSS ${reporter.peakRssBytesPerTest} B/test\n` +
+      `failure extraction: profile ${failures.profileMsPerFailure} ms/failure, trace +${failures.traceExtraMsPerFailure} ms/failure\n` +
+      `environment: ${environment.nsPerEvent} ns/event, ${environment.usPerTest} µs/test (${environment.eventsPerTest} events per test)\n`,
+  );
+}
+if (results.targets.length > 0) {
+  process.stdout.write('\ntargets\n');
+  for (const target of results.targets) {
+    const figures = Object.entries(target.figures).map(([basis, {value, met}]) => `${basis} ${value} (${met ? 'met' : 'MISSED'})`);
+    process.stdout.write(`  ${target.what} <= ${target.target}: ${figures.join(', ')}\n`);
+  }
+}
+process.stdout.write(`\nWrote ${path.relative(process.cwd(), outputFile) || outputFile}\n`);

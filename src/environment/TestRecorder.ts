@@ -444,12 +444,14 @@ export class TestRecorder {
       // and the two end points are what we know.
       const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       const sampledBytes = this.sampler ? this.sampler.peakBytes() : 0;
-      const durationMs = endMs - attempt.startMs;
-      const fnStartMs = attempt.fnStartMs < 0 ? endMs : attempt.fnStartMs;
+      // Whole microseconds, the precision of the report: the phases then add up to the duration, and the numbers
+      // are short to write and to read back (a 17-digit double costs several times more to print).
+      const fnStartUs = Math.round(((attempt.fnStartMs < 0 ? endMs : attempt.fnStartMs) - attempt.startMs) * 1000);
       // No fn end: a beforeEach failed and the body never ran; everything after the fn start is teardown.
-      const fnEndMs = attempt.fnEndMs < 0 ? fnStartMs : attempt.fnEndMs;
-      const cpuUserMs = (usage.userCPUTime - attempt.cpuUserStartUs) / 1000;
-      const cpuSystemMs = (usage.systemCPUTime - attempt.cpuSystemStartUs) / 1000;
+      const fnEndUs = attempt.fnEndMs < 0 ? fnStartUs : Math.round((attempt.fnEndMs - attempt.startMs) * 1000);
+      const durationUs = Math.round((endMs - attempt.startMs) * 1000);
+      const durationMs = durationUs / 1000;
+      const cpuUs = usage.userCPUTime - attempt.cpuUserStartUs + (usage.systemCPUTime - attempt.cpuSystemStartUs);
       const failed = test.errors.length > 0 || exitMessage !== undefined;
       const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
       record = {
@@ -457,17 +459,17 @@ export class TestRecorder {
         status: failed ? 'failed' : 'passed',
         startedAtMs: attempt.startedAtMs,
         durationMs,
-        setupMs: fnStartMs - attempt.startMs,
-        callMs: fnEndMs - fnStartMs,
-        teardownMs: endMs - fnEndMs,
+        setupMs: fnStartUs / 1000,
+        callMs: (fnEndUs - fnStartUs) / 1000,
+        teardownMs: (durationUs - fnEndUs) / 1000,
         rssStartBytes: attempt.rssStartBytes,
         rssPeakBytes: Math.max(attempt.rssStartBytes, rssEndBytes, highWaterBytes, sampledBytes),
         rssEndBytes,
         heapStartBytes: attempt.heapStartBytes,
         heapEndBytes,
-        cpuUserMs,
-        cpuSystemMs,
-        cpuPercent: durationMs > 0 ? ((cpuUserMs + cpuSystemMs) / durationMs) * 100 : null,
+        cpuUserMs: (usage.userCPUTime - attempt.cpuUserStartUs) / 1000,
+        cpuSystemMs: (usage.systemCPUTime - attempt.cpuSystemStartUs) / 1000,
+        cpuPercent: durationUs > 0 ? Math.round((cpuUs / durationUs) * 10000) / 100 : null,
         concurrent: attempt.concurrent,
         spans: attempt.spans,
         failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,

@@ -1,4 +1,4 @@
-import {fileEntry, schemaHead, schemaTail, testEntry} from '../model/toSchema';
+import {fileEntry, schemaHead, schemaTail, testEntryJson} from '../model/toSchema';
 import type {RunMetrics} from '../model/types';
 
 /**
@@ -15,7 +15,8 @@ export function* renderJson(run: RunMetrics): Generator<string> {
     Object.entries(values)
       .map(([key, value]) => `  ${JSON.stringify(key)}: ${block(value)},\n`)
       .join('');
-  function* perLine<T>(key: string, items: readonly T[], line: (item: T) => [string, unknown]): Generator<string> {
+  /** One member per line; `line` gives each item's key and its value already as JSON. */
+  function* perLine<T>(key: string, items: readonly T[], line: (item: T) => [string, string]): Generator<string> {
     if (items.length === 0) {
       yield `  ${JSON.stringify(key)}: {},\n`;
       return;
@@ -23,12 +24,12 @@ export function* renderJson(run: RunMetrics): Generator<string> {
     yield `  ${JSON.stringify(key)}: {\n`;
     for (let index = 0; index < items.length; index++) {
       const [name, value] = line(items[index]);
-      yield `    ${JSON.stringify(name)}: ${JSON.stringify(value)}${index < items.length - 1 ? ',' : ''}\n`;
+      yield `    ${JSON.stringify(name)}: ${value}${index < items.length - 1 ? ',' : ''}\n`;
     }
     yield '  },\n';
   }
   yield `{\n${blocks(schemaHead(run))}`;
-  yield* perLine('tests', run.tests, entry => [entry.id, testEntry(entry)]);
-  yield* perLine('files', run.files, file => [file.file, fileEntry(file)]);
+  yield* perLine('tests', run.tests, entry => [entry.id, testEntryJson(entry)]);
+  yield* perLine('files', run.files, file => [file.file, JSON.stringify(fileEntry(file))]);
   yield `${blocks(schemaTail(run)).replace(/,\n$/, '\n')}}\n`;
 }

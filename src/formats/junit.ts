@@ -1,6 +1,14 @@
 import * as path from 'path';
-import {js2xml} from 'xml-js';
+import type * as XmlJs from 'xml-js';
 import type {Element} from 'xml-js';
+
+// Loaded on first use, like every format's library: most runs write JSON only.
+let xmlJs: typeof XmlJs | null = null;
+function js2xml(...args: Parameters<typeof XmlJs.js2xml>): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (above)
+  xmlJs ??= require('xml-js') as typeof XmlJs;
+  return xmlJs.js2xml(...args);
+}
 import {testEntry} from '../model/toSchema';
 import type {FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
 import type {JunitOptions} from '../options/types';

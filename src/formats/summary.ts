@@ -1,6 +1,6 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {findingLines} from './findings';
-import {cpuKey, table, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests} from './common';
+import {cpuKey, table, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests, topBy} from './common';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -85,9 +85,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
     );
   }
 
-  const hungry = [...executed]
-    .sort((a, b) => memoryDeltaKey(b) - memoryDeltaKey(a))
-    .slice(0, top);
+  const hungry = topBy(executed, top, memoryDeltaKey);
   if (hungry.length > 0) {
     lines.push(
       ...table('Biggest memory growth (RSS)', [
@@ -100,10 +98,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
     );
   }
 
-  const cpuHeavy = executed
-    .filter(entry => finalAttempt(entry).cpuPercent !== null && finalAttempt(entry).durationMs >= minCpuDurationMs)
-    .sort((a, b) => cpuKey(b) - cpuKey(a))
-    .slice(0, top);
+  const cpuHeavy = topBy(executed, top, cpuKey, entry => finalAttempt(entry).cpuPercent !== null && finalAttempt(entry).durationMs >= minCpuDurationMs);
   if (cpuHeavy.length > 0) {
     lines.push(
       ...table(`CPU-heaviest tests (at least ${minCpuDurationMs} ms)`, [

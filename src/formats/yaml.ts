@@ -1,4 +1,13 @@
-import {stringify} from 'yaml';
+import type * as Yaml from 'yaml';
+
+// Loaded on first use: the library takes ~100 ms to load, and most runs never write YAML (the reporter's main
+// entry imports every format).
+let yaml: typeof Yaml | null = null;
+function stringify(value: unknown, options: Yaml.CreateNodeOptions & Yaml.ToStringOptions): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (above)
+  yaml ??= require('yaml') as typeof Yaml;
+  return yaml.stringify(value, options);
+}
 import {fileEntry, schemaHead, schemaTail, testEntry} from '../model/toSchema';
 import type {RunMetrics} from '../model/types';
 

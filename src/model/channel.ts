@@ -140,6 +140,24 @@ export interface DecodedChannelFile {
   foreignVersion: number | null;
 }
 
+/** Shared by every attempt that recorded no span. */
+const NO_SPANS: AttemptRecord['spans'] = [];
+
+/**
+ * The reporter holds every test of the run, so what each decoded line retains counts (the bench holds it to 1 KB
+ * per test). JSON.parse gives every line its own copy of the describe titles and an empty spans array: the file's
+ * tests share one of each instead.
+ */
+function shareStrings(line: AttemptLine, describeTitles: Map<string, string>): void {
+  const titles = line.titlePath;
+  for (let index = 0; index < titles.length - 1; index++) {
+    const known = describeTitles.get(titles[index]);
+    if (known === undefined) describeTitles.set(titles[index], titles[index]);
+    else titles[index] = known;
+  }
+  if (line.a.spans.length === 0) line.a.spans = NO_SPANS;
+}
+
 /**
  * Decodes a channel file. Keeps the last session only: jest-worker re-runs a file whose worker died, and each
  * run appends a new session after the previous one.
@@ -151,6 +169,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
   let end: FileEndLine | null = null;
   let attempts: AttemptLine[] = [];
   let attemptBytes: number[] = [];
+  const describeTitles = new Map<string, string>();
 
   for (const raw of text.split('\n')) {
     if (raw.length === 0) continue;
@@ -173,6 +192,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
       attemptBytes = [];
     } else if (start && line.session === start.session) {
       if (line.k === 'attempt') {
+        shareStrings(line, describeTitles);
         attempts.push(line);
         attemptBytes.push(raw.length);
       } else {
@@ -183,25 +203,31 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
 
   if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion};
 
-  const byIndex = new Map<number, TestRecord>();
-  const bytesByIndex = new Map<number, number>();
-  attempts.forEach((line, position) => {
-    bytesByIndex.set(line.index, (bytesByIndex.get(line.index) ?? 0) + attemptBytes[position]);
-    let test = byIndex.get(line.index);
-    if (!test) {
-      test = {
-        testPath: start.testPath,
-        titlePath: line.titlePath,
-        index: line.index,
-        workerId: start.workerId,
-        attempts: [],
-      };
-      byIndex.set(line.index, test);
-    }
-    test.attempts.push(line.a);
+  const newTest = (line: AttemptLine): TestRecord => ({
+    testPath: start.testPath,
+    titlePath: line.titlePath,
+    index: line.index,
+    workerId: start.workerId,
+    attempts: [line.a],
   });
-  const tests = [...byIndex.values()].sort((a, b) => a.index - b.index);
-  const testBytes = tests.map(test => bytesByIndex.get(test.index) ?? 0);
+  let tests: TestRecord[];
+  let testBytes: number[];
+  if (attempts.every((line, position) => position === 0 || line.index > attempts[position - 1].index)) {
+    // The common case, one attempt per test in order (no retries, no concurrency): no grouping needed.
+    tests = attempts.map(newTest);
+    testBytes = attemptBytes;
+  } else {
+    const byIndex = new Map<number, TestRecord>();
+    const bytesByIndex = new Map<number, number>();
+    attempts.forEach((line, position) => {
+      bytesByIndex.set(line.index, (bytesByIndex.get(line.index) ?? 0) + attemptBytes[position]);
+      const test = byIndex.get(line.index);
+      if (test) test.attempts.push(line.a);
+      else byIndex.set(line.index, newTest(line));
+    });
+    tests = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    testBytes = tests.map(test => bytesByIndex.get(test.index) ?? 0);
+  }
 
   const file: FileRecord = {
     testPath: start.testPath,

@@ -42,3 +42,31 @@ export function titlePathFromId(id: string, file: string): string[] {
   const titles = id.startsWith(`${file}::`) ? id.slice(file.length + 2) : id.slice(id.indexOf('::') + 2);
   return titles.replace(/ \[\d+\]$/, '').split(' > ');
 }
+
+/**
+ * Whether `titlePathFromId(id, file)` gives `titlePath` back: the same answer, without building the list. It is
+ * asked for every test each time a report is written, so the common case (no title holds " > ") allocates nothing.
+ */
+export function idGivesTitles(id: string, file: string, titlePath: readonly string[]): boolean {
+  const same = (titles: readonly string[]): boolean => titles.length === titlePath.length && titles.every((title, index) => title === titlePath[index]);
+  if (titlePath.some(title => title.includes(' > '))) return same(titlePathFromId(id, file));
+  const start = id.startsWith(file) && id.startsWith('::', file.length) ? file.length + 2 : id.indexOf('::') + 2;
+  let end = id.length;
+  if (id.endsWith(']')) {
+    const suffix = / \[\d+\]$/.exec(id);
+    if (suffix !== null) {
+      if (suffix.index < start) return same(titlePathFromId(id, file));
+      end = suffix.index;
+    }
+  }
+  let position = start;
+  for (let index = 0; index < titlePath.length; index++) {
+    if (index > 0) {
+      if (!id.startsWith(' > ', position)) return false;
+      position += 3;
+    }
+    if (!id.startsWith(titlePath[index], position)) return false;
+    position += titlePath[index].length;
+  }
+  return position === end;
+}

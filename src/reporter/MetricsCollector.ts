@@ -42,9 +42,11 @@ export class MetricsCollector {
   /** Passed tests; trimmed to the slowest `maxPassed` whenever it doubles past the limit. */
   private passed: HeldEntry[] = [];
   private readonly files: GatheredFile[] = [];
-  /** How many tests had each plain id, and every id given out (a title may itself end in " [2]"). */
-  private readonly idCounts = new Map<string, number>();
-  private readonly issuedIds = new Set<string>();
+  /**
+   * Every id given out (a title may itself end in " [2]"), with how many tests had it as their plain id (0 for an
+   * id only given out with a suffix). One map, not a map and a set: it holds an entry per test of the run.
+   */
+  private readonly ids = new Map<string, number>();
   private readonly summary = new SummaryAccumulator();
   /** Failure records with full detail, oldest first (a queue: `failureHead` is its start). */
   private readonly fullFailures: FailureRecord[] = [];
@@ -77,21 +79,30 @@ export class MetricsCollector {
   /** Adds one test file's records; returns its tests with their ids (for checks that must see every test). */
   addFile(decoded: DecodedChannelFile): TestEntry[] {
     const added: TestEntry[] = [];
+    let testPath: string | null = null;
+    let file = '';
     if (decoded.file !== null) {
-      this.files.push({...decoded.file, file: this.relativePath(decoded.file.testPath)});
+      testPath = decoded.file.testPath;
+      file = this.relativePath(testPath);
+      this.files.push({...decoded.file, file});
       for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
     }
+    // A file's tests share one path: made relative once, and held once.
     decoded.tests.forEach((record, position) => {
-      const file = this.relativePath(record.testPath);
+      if (record.testPath !== testPath) {
+        testPath = record.testPath;
+        file = this.relativePath(testPath);
+      }
       const baseId = baseTestId(file, record.titlePath);
-      let seen = this.idCounts.get(baseId) ?? 0;
+      let seen = this.ids.get(baseId) ?? 0;
       let id: string;
       do {
         seen++;
         id = seen === 1 ? baseId : `${baseId} [${seen}]`;
-      } while (this.issuedIds.has(id));
-      this.idCounts.set(baseId, seen);
-      this.issuedIds.add(id);
+      } while (this.ids.has(id));
+      // The plain id is in the map by now (given out to this test or an earlier one): record its count.
+      this.ids.set(baseId, seen);
+      if (id !== baseId) this.ids.set(id, 0);
       const entry = {id, file, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
       added.push(entry);
       this.addTest(entry);
@@ -161,9 +172,7 @@ export class MetricsCollector {
   /** The finished run, with the summary computed over every executed test. */
   build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
     this.trimPassed();
-    const tests: TestEntry[] = [...this.others, ...this.passed]
-      .sort((a, b) => a.seq - b.seq)
-      .map(({id, file, record}) => ({id, file, record}));
+    const tests: TestEntry[] = mergeBySeq(this.others, this.passed).map(({id, file, record}) => ({id, file, record}));
     return {
       schemaVersion: SCHEMA_VERSION,
       startedAtMs: run.startedAtMs,
@@ -183,6 +192,18 @@ export class MetricsCollector {
       },
     };
   }
+}
+
+/** Both lists in arrival order, as one: a merge, as `others` is in order and `passed` is unless it was trimmed. */
+function mergeBySeq(others: HeldEntry[], passed: HeldEntry[]): HeldEntry[] {
+  const sortedPassed = passed.every((entry, index) => index === 0 || passed[index - 1].seq < entry.seq) ? passed : [...passed].sort((a, b) => a.seq - b.seq);
+  const merged: HeldEntry[] = new Array(others.length + sortedPassed.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) {
+    merged[k] = j >= sortedPassed.length || (i < others.length && others[i].seq < sortedPassed[j].seq) ? others[i++] : sortedPassed[j++];
+  }
+  return merged;
 }
 
 function detailBytes(failure: FailureRecord): number {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:failures`: what extracting one failure costs, in profile and in trace mode.
+ * Micro-benchmark: what extracting one failure costs, in profile and in trace mode.
  *
  * Two generated files of 200 tests each, identical except that every test of one fails (in a helper, with
  * locals and a describe fixture). Jest runs each in band, several rounds per mode.
@@ -8,18 +8,22 @@
  *            per failure: describing the error, reading the source for the code frame, filtering the stack.
  *   trace:   the median duration of a failing test in trace mode minus the same in profile mode: the debugger
  *            pauses (two or three per failure) and reading the variables.
- * BENCH_RUNS sets the rounds (default 5). Writes bench/results-failures.json.
+ * Options: --runs=N rounds (default 5), --count=N tests per file (default 200). Prints one JSON object with --json.
  */
-const {spawnSync, execFileSync} = require('child_process');
+const {spawnSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const {repo, work: benchWork, median, round, cleanEnv} = require('../lib');
 
-const repo = path.resolve(__dirname, '..');
-const work = path.join(__dirname, '.work', 'failure-cost');
-const runs = Number(process.env.BENCH_RUNS ?? 5);
-const COUNT = 200;
+const argument = name => process.argv.find(arg => arg.startsWith(`--${name}=`))?.split('=')[1];
+const work = path.join(benchWork, 'failure-cost');
+const runs = Number(argument('runs') ?? 5);
+const COUNT = Number(argument('count') ?? 200);
+const asJson = process.argv.includes('--json');
+const log = text => (asJson ? process.stderr : process.stdout).write(text);
 
-execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
+// Run after `npm run build` and scripts/prepareJestInstalls.js (npm run bench does both): Jest loads the package
+// from node_modules, as users have it.
 fs.rmSync(work, {recursive: true, force: true});
 fs.mkdirSync(work, {recursive: true});
 for (const kind of ['fail', 'pass']) {
@@ -49,44 +53,38 @@ function run(kind, mode) {
   };
   const configFile = path.join(work, `jest.${kind}.${mode}.config.js`);
   fs.writeFileSync(configFile, `module.exports = ${JSON.stringify(config)};\n`);
-  const env = {...process.env, CI: 'true'};
-  for (const key of Object.keys(env)) if (key.startsWith('JEST_PERF_')) delete env[key];
-  const result = spawnSync(process.execPath, [jestBin, '--config', configFile, '--runInBand', '--silent'], {cwd: work, env, encoding: 'utf8'});
+  const result = spawnSync(process.execPath, [jestBin, '--config', configFile, '--runInBand', '--silent'], {cwd: work, env: cleanEnv(), encoding: 'utf8'});
   if (result.status !== (kind === 'fail' ? 1 : 0)) throw new Error(`${kind}/${mode} exited ${result.status}\n${result.stderr}`);
   return JSON.parse(fs.readFileSync(output, 'utf8'));
 }
 
-const median = values => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const testDurations = doc => Object.values(doc.tests).map(test => test.duration);
 
 const profileCost = [];
 const traceCost = [];
 let captured = 0;
 run('fail', 'profile'); // warm-up: transform cache
-for (let round = 0; round < runs; round++) {
+for (let r = 0; r < runs; r++) {
   const failProfile = run('fail', 'profile');
   const passProfile = run('pass', 'profile');
   const failTrace = run('fail', 'trace');
   profileCost.push(((failProfile.overhead.environment_time - passProfile.overhead.environment_time) / COUNT) * 1000);
   traceCost.push((median(testDurations(failTrace)) - median(testDurations(failProfile))) * 1000);
   captured = Object.values(failTrace.tests).filter(test => test.failure?.locals).length;
-  process.stdout.write(`  round ${round + 1}/${runs}: profile ${profileCost[round].toFixed(3)} ms/failure, trace +${traceCost[round].toFixed(3)} ms/failure\n`);
+  log(`  round ${r + 1}/${runs}: profile ${profileCost[r].toFixed(3)} ms/failure, trace +${traceCost[r].toFixed(3)} ms/failure\n`);
 }
 const result = {
-  date: new Date().toISOString(),
-  node: process.versions.node,
   failuresPerRun: COUNT,
   runs,
-  profileMsPerFailure: Number(median(profileCost).toFixed(3)),
-  traceExtraMsPerFailure: Number(median(traceCost).toFixed(3)),
+  profileMsPerFailure: round(median(profileCost)),
+  traceExtraMsPerFailure: round(median(traceCost)),
   traceFailuresWithLocals: captured,
 };
-fs.writeFileSync(path.join(__dirname, 'results-failures.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(
-  `\nprofile mode: ${result.profileMsPerFailure} ms per failure (target: at most 1 ms)\n` +
-    `trace mode: +${result.traceExtraMsPerFailure} ms per failure on top of profile (${captured}/${COUNT} failures with locals)\nWrote bench/results-failures.json\n`,
-);
+if (asJson) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  process.stdout.write(
+    `\nprofile mode: ${result.profileMsPerFailure} ms per failure (target: at most 1 ms)\n` +
+      `trace mode: +${result.traceExtraMsPerFailure} ms per failure on top of profile (${captured}/${COUNT} failures with locals)\n`,
+  );
+}
