@@ -8,7 +8,7 @@ import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
 import {fromSchema, SchemaError} from '../src/model/fromSchema';
 import {limitFailureDetail} from '../src/model/limitFailureDetail';
 import {idGivesTitles, titlePathFromId} from '../src/model/testId';
-import {testEntry, testEntryJson, toSchema} from '../src/model/toSchema';
+import {fixedJson, isoTime, testEntry, testEntryJson, toSchema} from '../src/model/toSchema';
 import {RECOMMENDED_BUDGETS} from '../src/options/types';
 import type {MetricsDocument} from '../src/model/toSchema';
 import type {AttemptRecord, TestEntry} from '../src/model/types';
@@ -198,6 +198,26 @@ describe('model', () => {
       {...entry('weird "file"', {status: 'skipped'}), file: 'dir/we"ird\\file.test.js', id: 'dir/we"ird\\file.test.js::weird "file"'},
     ];
     for (const variant of variants) expect(testEntryJson(variant)).toBe(JSON.stringify(testEntry(variant)));
+  });
+
+  test('isoTime formats as toISOString does', () => {
+    const times = [0, 1, 999, 1000, 1001.7, 1763733823781, 1763733823999, 1763733824000, 1763733823781.4, 253402300799999, 253402300800000, -1, -1500.5];
+    for (let step = 0; step < 2000; step++) times.push(1763733800000 + step * 37);
+    for (const ms of times) expect([ms, isoTime(ms)]).toEqual([ms, new Date(ms).toISOString()]);
+    expect(() => isoTime(Number.NaN)).toThrow(RangeError);
+  });
+
+  test('numbers built from integers print as JSON.stringify prints the division', () => {
+    const values = [0, -0, 1, -1, 5, 10, 100, 999999, 1000000, 1000001, 123456789, -123456, 1e15 - 1, 1e15, 2 ** 53, 2 ** 53 + 2, 0.5, Number.NaN, Number.POSITIVE_INFINITY];
+    // A fixed pseudo-random walk over the magnitudes a report holds, so a failure is reproducible.
+    let seed = 42;
+    for (let index = 0; index < 3000; index++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      values.push(Math.round((seed / 2 ** 31) * 10 ** (index % 13)) * (index % 7 === 0 ? -1 : 1));
+    }
+    for (const decimals of [1, 3, 6] as const) {
+      for (const units of values) expect([units, decimals, fixedJson(units, decimals)]).toEqual([units, decimals, JSON.stringify(units / 10 ** decimals)]);
+    }
   });
 });
 

@@ -18,6 +18,28 @@ export const mebibytes = (bytes: number): number => Math.round((bytes / MIB) * 1
 export const percent = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
 const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
 
+/** The second last formatted by `isoTime`, and its text up to the milliseconds. */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+/** Epoch milliseconds of year 10000, where `toISOString` switches to six-digit years. */
+const ISO_LIMIT_MS = 253402300800000;
+
+/**
+ * `new Date(ms).toISOString()`, reusing the text of the second before: formatting a date costs V8 over a
+ * microsecond on the bench machine, and a run's tests start many to a second.
+ */
+export function isoTime(ms: number): string {
+  const whole = Math.trunc(ms);
+  if (!(whole >= 0 && whole < ISO_LIMIT_MS)) return new Date(ms).toISOString();
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    isoSecond = second;
+  }
+  const millisecond = whole - second * 1000;
+  return `${isoPrefix}${millisecond < 10 ? '00' : millisecond < 100 ? '0' : ''}${millisecond}Z`;
+}
+
 export interface SchemaMemory {
   start_mb: number;
   peak_mb: number;
@@ -198,7 +220,7 @@ function failure(record: FailureRecord, test: string, file: string): SchemaFailu
     closure: record.closure,
     captured: record.captured,
     error_count: record.errorCount,
-    timestamp: new Date(record.timestampMs).toISOString(),
+    timestamp: isoTime(record.timestampMs),
   };
 }
 
@@ -206,7 +228,7 @@ function attemptEntry(attempt: AttemptRecord, id: string, file: string): SchemaA
   const entry: SchemaAttempt = {
     attempt: attempt.attempt,
     status: attempt.status,
-    started_at: new Date(attempt.startedAtMs).toISOString(),
+    started_at: isoTime(attempt.startedAtMs),
     duration: seconds(attempt.durationMs),
     setup_time: seconds(attempt.setupMs),
     call_time: seconds(attempt.callMs),
@@ -240,7 +262,7 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
     cpu_system_ms: millis(last.cpuSystemMs),
     worker: record.workerId,
     concurrent: last.concurrent,
-    started_at: new Date(last.startedAtMs).toISOString(),
+    started_at: isoTime(last.startedAtMs),
   };
   if (!idGivesTitles(id, file, record.titlePath)) entry.titles = [...record.titlePath];
   if (record.attempts.length > 1) entry.attempts = record.attempts.map(attempt => attemptEntry(attempt, id, file));
@@ -251,8 +273,40 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
   return entry;
 }
 
-/** A number as JSON writes it (a non-finite one is null). */
-const json = (value: number | null): string => (value === null || !Number.isFinite(value) ? 'null' : String(value));
+/**
+ * `JSON.stringify(units / 10 ** decimals)` for a whole number of units (microseconds of a second, thousandths of a
+ * MiB), built from integers. Printing a double with several decimals costs V8 ~400 ns on the bench machine,
+ * printing an integer a fifth of that, and a report of 100,000 tests prints 1.4 million of them. The text is the
+ * same: `units / 10 ** decimals` is the double nearest the decimal, and for up to 15 significant digits the
+ * shortest text that reads back as that double is the decimal itself (a unit test compares the two).
+ */
+export function fixedJson(units: number, decimals: 1 | 3 | 6): string {
+  const scale = decimals === 6 ? 1e6 : decimals === 3 ? 1e3 : 10;
+  // Out of the exact range (or not finite): what JSON.stringify prints, the slow way.
+  if (!Number.isSafeInteger(units) || Math.abs(units) >= 1e15) return Number.isFinite(units) ? String(units / scale) : 'null';
+  const negative = units < 0;
+  const magnitude = negative ? -units : units;
+  const whole = Math.floor(magnitude / scale);
+  let fraction = magnitude - whole * scale;
+  // -0 prints as 0, as JSON.stringify does.
+  if (fraction === 0) return negative && whole !== 0 ? `-${whole}` : `${whole}`;
+  let digits: number = decimals;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  const text = `${fraction}`;
+  // 1e-7 and smaller print in exponent form; six decimals never get there.
+  return `${negative ? '-' : ''}${whole}.${'00000'.slice(0, digits - text.length)}${text}`;
+}
+
+const secondsJson = (ms: number): string => (Number.isFinite(ms) ? fixedJson(Math.round(ms * 1000), 6) : 'null');
+const mebibytesJson = (bytes: number): string => (Number.isFinite(bytes) ? fixedJson(Math.round((bytes / MIB) * 1000), 3) : 'null');
+const millisJson = (ms: number): string => (Number.isFinite(ms) ? fixedJson(Math.round(ms * 1000), 3) : 'null');
+const percentJson = (value: number | null): string => (value !== null && Number.isFinite(value) ? fixedJson(Math.round(value * 10), 1) : 'null');
+
+/** The last file's name as JSON: a run's tests come file by file, so this is quoted once per file. */
+let quotedFile = {file: '', json: '""'};
 
 /**
  * `JSON.stringify(testEntry(entry))`, written out by hand for the common entry (one attempt, no spans, no
@@ -266,16 +320,17 @@ export function testEntryJson(entry: TestEntry): string {
   if (record.attempts.length > 1 || last.spans.length > 0 || last.failure !== null || !idGivesTitles(id, file, record.titlePath)) {
     return JSON.stringify(testEntry(entry));
   }
+  if (quotedFile.file !== file) quotedFile = {file, json: JSON.stringify(file)};
   return (
-    `{"duration":${json(seconds(last.durationMs))},"setup_time":${json(seconds(last.setupMs))},"call_time":${json(seconds(last.callMs))},` +
-    `"teardown_time":${json(seconds(last.teardownMs))},"memory":{"start_mb":${json(mebibytes(last.rssStartBytes))},` +
-    `"peak_mb":${json(mebibytes(last.rssPeakBytes))},"end_mb":${json(mebibytes(last.rssEndBytes))},` +
-    `"delta_mb":${json(mebibytes(last.rssEndBytes - last.rssStartBytes))}},"cpu_percent":${json(percent(last.cpuPercent))},` +
-    `"status":${JSON.stringify(last.status)},"file":${JSON.stringify(file)},"heap":{"start_mb":${json(mebibytes(last.heapStartBytes))},` +
-    `"end_mb":${json(mebibytes(last.heapEndBytes))},"delta_mb":${json(mebibytes(last.heapEndBytes - last.heapStartBytes))}` +
-    `${last.retainedHeapBytes !== null ? `,"retained_mb":${json(mebibytes(last.retainedHeapBytes))}` : ''}},` +
-    `"cpu_user_ms":${json(millis(last.cpuUserMs))},"cpu_system_ms":${json(millis(last.cpuSystemMs))},"worker":${json(record.workerId)},` +
-    `"concurrent":${last.concurrent},"started_at":"${new Date(last.startedAtMs).toISOString()}"}`
+    `{"duration":${secondsJson(last.durationMs)},"setup_time":${secondsJson(last.setupMs)},"call_time":${secondsJson(last.callMs)},` +
+    `"teardown_time":${secondsJson(last.teardownMs)},"memory":{"start_mb":${mebibytesJson(last.rssStartBytes)},` +
+    `"peak_mb":${mebibytesJson(last.rssPeakBytes)},"end_mb":${mebibytesJson(last.rssEndBytes)},` +
+    `"delta_mb":${mebibytesJson(last.rssEndBytes - last.rssStartBytes)}},"cpu_percent":${percentJson(last.cpuPercent)},` +
+    `"status":"${last.status}","file":${quotedFile.json},"heap":{"start_mb":${mebibytesJson(last.heapStartBytes)},` +
+    `"end_mb":${mebibytesJson(last.heapEndBytes)},"delta_mb":${mebibytesJson(last.heapEndBytes - last.heapStartBytes)}` +
+    `${last.retainedHeapBytes !== null ? `,"retained_mb":${mebibytesJson(last.retainedHeapBytes)}` : ''}},` +
+    `"cpu_user_ms":${millisJson(last.cpuUserMs)},"cpu_system_ms":${millisJson(last.cpuSystemMs)},"worker":${Number.isFinite(record.workerId) ? record.workerId : 'null'},` +
+    `"concurrent":${last.concurrent},"started_at":"${isoTime(last.startedAtMs)}"}`
   );
 }
 
