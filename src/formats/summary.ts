@@ -105,7 +105,8 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
         ['test', 'cpu', 'user', 'system'],
         ...cpuHeavy.map(entry => {
           const a = finalAttempt(entry);
-          return [clip(entry.id, ID_WIDTH), `${(a.cpuPercent ?? 0).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
+          // At the JSON file's precision (cpuKey), so the CLI's summary of the file prints the same figure.
+          return [clip(entry.id, ID_WIDTH), `${cpuKey(entry).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
         }),
       ]),
     );
