@@ -6,7 +6,8 @@ const os = require('os');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..');
-const work = path.join(__dirname, '.work');
+// Generated suites, configs and scratch files; BENCH_WORK moves them (the test suite's smoke run does).
+const work = path.resolve(process.env.BENCH_WORK ?? path.join(__dirname, '.work'));
 /**
  * The build the micro-benchmarks load: the installed copy Jest runs in the matrix (scripts/prepareJestInstalls.js
  * puts it there), or BENCH_DIST (`BENCH_DIST=dist` measures a fresh `npm run build` without reinstalling).
@@ -74,4 +75,15 @@ function cleanEnv(extra = {}) {
   return env;
 }
 
-module.exports = {repo, work, dist, median, round, childrenCpuSeconds, describeMachine, cleanEnv};
+/**
+ * A package as the repo's node_modules has it, as an absolute path: Jest resolves a config's environment and
+ * reporters from the suite's directory, which BENCH_WORK may put outside the repo. This package is the installed
+ * copy (node resolution from inside the repo would find the repo's own dist by its name).
+ */
+const INSTALLED = {
+  'jest-perf-monitor': path.join(repo, 'node_modules', 'jest-perf-monitor', 'dist', 'index.js'),
+  'jest-perf-monitor/environment': path.join(repo, 'node_modules', 'jest-perf-monitor', 'dist', 'environment.js'),
+};
+const fromRepo = id => INSTALLED[id] ?? require.resolve(id, {paths: [repo]});
+
+module.exports = {repo, work, dist, fromRepo, median, round, childrenCpuSeconds, describeMachine, cleanEnv};

@@ -25,13 +25,16 @@
  *   BENCH_VARIANTS      comma list of variants (default: all six)
  *   BENCH_MICRO         0 skips the micro-benchmarks
  *   BENCH_MAX_WORKERS   Jest's --maxWorkers (default: Jest's own choice, cores - 1, as users get)
- *   BENCH_QUICK         1 shrinks every suite and the micro-benchmarks: a smoke run that checks the bench works
+ *   BENCH_QUICK         1 shrinks every suite and the micro-benchmarks, one round, no warm-up: a smoke run that
+ *                       checks the bench works (the test suite runs it)
+ *   BENCH_WORK          where suites and scratch files go (default bench/.work)
+ *   BENCH_SKIP_PREPARE  1 skips installing the built package into node_modules (already done)
  *   BENCH_OUTPUT        where to write the results (default bench/results.json)
  */
 const {spawnSync, execFileSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const {repo, work, median, round, childrenCpuSeconds, describeMachine, cleanEnv} = require('./lib');
+const {repo, work, fromRepo, median, round, childrenCpuSeconds, describeMachine, cleanEnv} = require('./lib');
 const {SUITES} = require('./suites');
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -57,19 +60,22 @@ const TARGETS = {
   retainedBytesPerTest: 1024,
 };
 
-// The installed package, as users get it: node_modules/jest-perf-monitor is the built dist.
-execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
+// The installed package, as users get it: node_modules/jest-perf-monitor is the built dist. (The test suite has
+// installed it already, and its other files use it while the smoke run goes: BENCH_SKIP_PREPARE=1.)
+if (process.env.BENCH_SKIP_PREPARE !== '1') {
+  execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
+}
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
 
 function variantConfig(name, suiteDir) {
   const plugin = options => ({
-    testEnvironment: 'jest-perf-monitor/environment',
-    reporters: ['default', ['jest-perf-monitor', {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]],
+    testEnvironment: fromRepo('jest-perf-monitor/environment'),
+    reporters: ['default', [fromRepo('jest-perf-monitor'), {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]],
   });
   const configs = {
     plain: {testEnvironment: 'node', reporters: ['default']},
     floor: {testEnvironment: path.join(__dirname, 'noopEnvironment.js'), reporters: ['default']},
-    junit: {testEnvironment: 'node', reporters: ['default', ['jest-junit', {outputDirectory: work, outputName: 'junit.xml'}]]},
+    junit: {testEnvironment: 'node', reporters: ['default', [fromRepo('jest-junit'), {outputDirectory: work, outputName: 'junit.xml'}]]},
     static: plugin({mode: 'static'}),
     profile: plugin({mode: 'profile'}),
     trace: plugin({mode: 'trace', includeClosure: true}),
@@ -102,14 +108,18 @@ function runSuite(suiteName) {
     configs[name] = path.join(work, `jest.${suiteName}.${name}.config.js`);
     fs.writeFileSync(configs[name], `module.exports = ${JSON.stringify(variantConfig(name, suiteDir), null, 2)};\n`);
   }
-  process.stdout.write(`\n${suiteName}: ${quick ? `${shape.tests} tests (quick)` : suite.describe}; ${runs} rounds after a warm-up\n`);
-  for (const name of variantNames) runOnce(configs[name], shape.exitCode); // warm-up: transform and disk caches
+  process.stdout.write(`\n${suiteName}: ${quick ? `${shape.tests} tests (quick)` : suite.describe}; ${runs} round${runs === 1 ? '' : 's'}${quick ? '' : ' after a warm-up'}\n`);
+  // Warm-up: transform and disk caches. A quick run is a smoke test of the bench, not a measurement: none.
+  if (!quick) for (const name of variantNames) runOnce(configs[name], shape.exitCode);
   const wall = Object.fromEntries(variantNames.map(name => [name, []]));
   const cpu = Object.fromEntries(variantNames.map(name => [name, []]));
   /** The plugin's own time (environment + reporter), as it measured itself in its report. */
   const own = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
   for (let round = 0; round < runs; round++) {
-    for (const name of variantNames) {
+    // Each round starts one variant later, so none always runs right after another: a disturbance that recurs
+    // with the order (a cache, a neighbour's periodic job) does not always land on the same variant.
+    const order = variantNames.map((_, index) => variantNames[(index + round) % variantNames.length]);
+    for (const name of order) {
       const measured = runOnce(configs[name], shape.exitCode);
       wall[name].push(measured.wall);
       cpu[name].push(measured.cpu);
@@ -198,9 +208,9 @@ for (const suiteName of suiteNames) {
 if (process.env.BENCH_MICRO !== '0') {
   process.stdout.write('\nmicro-benchmarks\n');
   results.micro = {
-    reporter: runMicro('reporterIngest.js', quick ? ['--tests=5000'] : []),
-    failures: runMicro('failureCost.js', quick ? ['--runs=1', '--count=20'] : []),
-    environment: runMicro('environmentEvents.js', quick ? ['--tests=2000'] : []),
+    reporter: runMicro('reporterIngest.js', quick ? ['--tests=2000'] : []),
+    failures: runMicro('failureCost.js', quick ? ['--runs=1', '--count=10'] : []),
+    environment: runMicro('environmentEvents.js', quick ? ['--tests=1000', '--runs=2'] : []),
   };
 }
 

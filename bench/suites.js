@@ -147,9 +147,9 @@ function failing(dir, {files = 50, testsPerFile = 10} = {}) {
 
 /** The suites by name, with what `BENCH_QUICK` shrinks them to (a smoke run of the whole matrix). */
 const SUITES = {
-  trivial: {generate: trivial, quick: {files: 4, testsPerFile: 25}, describe: '5,000 trivial tests in 50 files (beforeEach/afterEach)'},
-  realistic: {generate: realistic, quick: {files: 3, testsPerFile: 10}, describe: '502 tests in 25 files: async I/O, timers, allocation, CPU work'},
-  failing: {generate: failing, quick: {files: 4, testsPerFile: 10}, describe: '500 tests in 50 files, 10% failing in a helper'},
+  trivial: {generate: trivial, quick: {files: 2, testsPerFile: 20}, describe: '5,000 trivial tests in 50 files (beforeEach/afterEach)'},
+  realistic: {generate: realistic, quick: {files: 2, testsPerFile: 5}, describe: '502 tests in 25 files: async I/O, timers, allocation, CPU work'},
+  failing: {generate: failing, quick: {files: 2, testsPerFile: 10}, describe: '500 tests in 50 files, 10% failing in a helper'},
 };
 
 module.exports = {SUITES};

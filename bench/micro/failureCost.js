@@ -13,7 +13,7 @@
 const {spawnSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const {repo, work: benchWork, median, round, cleanEnv} = require('../lib');
+const {repo, work: benchWork, fromRepo, median, round, cleanEnv} = require('../lib');
 
 const argument = name => process.argv.find(arg => arg.startsWith(`--${name}=`))?.split('=')[1];
 const work = path.join(benchWork, 'failure-cost');
@@ -48,8 +48,8 @@ function run(kind, mode) {
   const output = path.join(work, `${kind}-${mode}.json`);
   const config = {
     rootDir: path.join(work, kind),
-    testEnvironment: 'jest-perf-monitor/environment',
-    reporters: [['jest-perf-monitor', {printSummary: false, preset: 'development', mode, output}]],
+    testEnvironment: fromRepo('jest-perf-monitor/environment'),
+    reporters: [[fromRepo('jest-perf-monitor'), {printSummary: false, preset: 'development', mode, output}]],
   };
   const configFile = path.join(work, `jest.${kind}.${mode}.config.js`);
   fs.writeFileSync(configFile, `module.exports = ${JSON.stringify(config)};\n`);
