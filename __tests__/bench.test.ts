@@ -85,5 +85,6 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }
-  });
+    // About 35 s alone; more beside the other test files.
+  }, 300_000);
 });

@@ -53,7 +53,7 @@ function run(kind, mode) {
   };
   const configFile = path.join(work, `jest.${kind}.${mode}.config.js`);
   fs.writeFileSync(configFile, `module.exports = ${JSON.stringify(config)};\n`);
-  const result = spawnSync(process.execPath, [jestBin, '--config', configFile, '--runInBand', '--silent'], {cwd: work, env: cleanEnv(), encoding: 'utf8'});
+  const result = spawnSync(process.execPath, [jestBin, '--config', configFile, '--runInBand', '--silent'], {cwd: repo, env: cleanEnv(), encoding: 'utf8'});
   if (result.status !== (kind === 'fail' ? 1 : 0)) throw new Error(`${kind}/${mode} exited ${result.status}\n${result.stderr}`);
   return JSON.parse(fs.readFileSync(output, 'utf8'));
 }
