@@ -9,8 +9,8 @@
  *   junit    plain Jest plus jest-junit, a reporter that measures nothing: the reference for a reporter's cost;
  *   static, profile, trace   this package's environment and reporter in each mode (the `ci` preset otherwise;
  *            trace also captures closures, as the `development` preset does).
- * Within a suite the runs alternate (plain floor junit static profile trace, plain floor …) after one warm-up
- * round, so the machine's drift hits every variant alike. Ratios are taken within each round and their median
+ * Within a suite the runs alternate after one warm-up round (plain floor junit static profile trace, then floor
+ * junit … plain: each round starts one variant later), so the machine's drift hits every variant alike. Ratios are taken within each round and their median
  * reported, for wall time and for CPU time (user + system of Jest and its workers). On a shared machine CPU time
  * is the steadier of the two.
  *
