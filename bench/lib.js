@@ -12,7 +12,8 @@ const work = path.resolve(process.env.BENCH_WORK ?? path.join(__dirname, '.work'
  * The build the micro-benchmarks load: the installed copy Jest runs in the matrix (scripts/prepareJestInstalls.js
  * puts it there), or BENCH_DIST (`BENCH_DIST=dist` measures a fresh `npm run build` without reinstalling).
  */
-const dist = path.resolve(repo, process.env.BENCH_DIST ?? path.join('node_modules', 'jest-perf-monitor', 'dist'));
+const installed = path.join(repo, 'node_modules', 'jest-perf-monitor');
+const dist = process.env.BENCH_DIST ? path.resolve(repo, process.env.BENCH_DIST) : path.join(installed, 'dist');
 
 function median(values) {
   const sorted = values.filter(value => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
@@ -81,8 +82,8 @@ function cleanEnv(extra = {}) {
  * copy (node resolution from inside the repo would find the repo's own dist by its name).
  */
 const INSTALLED = {
-  'jest-perf-monitor': path.join(repo, 'node_modules', 'jest-perf-monitor', 'dist', 'index.js'),
-  'jest-perf-monitor/environment': path.join(repo, 'node_modules', 'jest-perf-monitor', 'dist', 'environment.js'),
+  'jest-perf-monitor': path.join(installed, 'dist', 'index.js'),
+  'jest-perf-monitor/environment': path.join(installed, 'dist', 'environment.js'),
 };
 const fromRepo = id => INSTALLED[id] ?? require.resolve(id, {paths: [repo]});
 

@@ -451,7 +451,8 @@ export class TestRecorder {
       const fnEndUs = attempt.fnEndMs < 0 ? fnStartUs : Math.round((attempt.fnEndMs - attempt.startMs) * 1000);
       const durationUs = Math.round((endMs - attempt.startMs) * 1000);
       const durationMs = durationUs / 1000;
-      const cpuUs = usage.userCPUTime - attempt.cpuUserStartUs + (usage.systemCPUTime - attempt.cpuSystemStartUs);
+      const cpuUserUs = usage.userCPUTime - attempt.cpuUserStartUs;
+      const cpuSystemUs = usage.systemCPUTime - attempt.cpuSystemStartUs;
       const failed = test.errors.length > 0 || exitMessage !== undefined;
       const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
       record = {
@@ -467,9 +468,9 @@ export class TestRecorder {
         rssEndBytes,
         heapStartBytes: attempt.heapStartBytes,
         heapEndBytes,
-        cpuUserMs: (usage.userCPUTime - attempt.cpuUserStartUs) / 1000,
-        cpuSystemMs: (usage.systemCPUTime - attempt.cpuSystemStartUs) / 1000,
-        cpuPercent: durationUs > 0 ? Math.round((cpuUs / durationUs) * 10000) / 100 : null,
+        cpuUserMs: cpuUserUs / 1000,
+        cpuSystemMs: cpuSystemUs / 1000,
+        cpuPercent: durationUs > 0 ? Math.round(((cpuUserUs + cpuSystemUs) / durationUs) * 10000) / 100 : null,
         concurrent: attempt.concurrent,
         spans: attempt.spans,
         failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,

@@ -1,4 +1,6 @@
 import type * as CsvStringify from 'csv-stringify/sync';
+import {testEntry} from '../model/toSchema';
+import type {RunMetrics, TestEntry} from '../model/types';
 
 // Loaded on first use, like every format's library: most runs write JSON only.
 let csv: typeof CsvStringify | null = null;
@@ -7,8 +9,6 @@ function stringify(...args: Parameters<typeof CsvStringify.stringify>): string {
   csv ??= require('csv-stringify/sync') as typeof CsvStringify;
   return csv.stringify(...args);
 }
-import {testEntry} from '../model/toSchema';
-import type {RunMetrics, TestEntry} from '../model/types';
 
 /** The columns, in the JSON file's units (seconds, MiB); the unit is in each name. */
 export const CSV_COLUMNS = [

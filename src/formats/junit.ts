@@ -1,6 +1,10 @@
 import * as path from 'path';
 import type * as XmlJs from 'xml-js';
 import type {Element} from 'xml-js';
+import {testEntry} from '../model/toSchema';
+import type {FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
+import type {JunitOptions} from '../options/types';
+import {failureWhere, finalAttempt} from './common';
 
 // Loaded on first use, like every format's library: most runs write JSON only.
 let xmlJs: typeof XmlJs | null = null;
@@ -9,10 +13,6 @@ function js2xml(...args: Parameters<typeof XmlJs.js2xml>): string {
   xmlJs ??= require('xml-js') as typeof XmlJs;
   return xmlJs.js2xml(...args);
 }
-import {testEntry} from '../model/toSchema';
-import type {FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
-import type {JunitOptions} from '../options/types';
-import {failureWhere, finalAttempt} from './common';
 
 /**
  * JUnit XML, built with xml-js, valid against the common JUnit XSD (Jenkins xUnit's junit-10.xsd) plus per-test

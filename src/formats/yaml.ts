@@ -1,4 +1,6 @@
 import type * as Yaml from 'yaml';
+import {fileEntry, schemaHead, schemaTail, testEntry} from '../model/toSchema';
+import type {RunMetrics} from '../model/types';
 
 // Loaded on first use: the library takes ~100 ms to load, and most runs never write YAML (the reporter's main
 // entry imports every format).
@@ -8,8 +10,6 @@ function stringify(value: unknown, options: Yaml.CreateNodeOptions & Yaml.ToStri
   yaml ??= require('yaml') as typeof Yaml;
   return yaml.stringify(value, options);
 }
-import {fileEntry, schemaHead, schemaTail, testEntry} from '../model/toSchema';
-import type {RunMetrics} from '../model/types';
 
 /** Tests handed to the YAML library at a time. */
 const BATCH = 200;

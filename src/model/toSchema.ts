@@ -10,13 +10,19 @@ export const SCHEMA_VERSION = 1;
 
 const MIB = 1024 * 1024;
 
+// The schema's precisions, as whole numbers of units: `seconds` and `millis` keep microseconds, `mebibytes`
+// thousandths of a MiB, `percent` tenths. The numbers below divide them; `testEntryJson` prints them (`fixedJson`).
+const microseconds = (ms: number): number => Math.round(ms * 1000);
+const mibThousandths = (bytes: number): number => Math.round((bytes / MIB) * 1000);
+const tenths = (value: number): number => Math.round(value * 10);
+
 /** Seconds, to the microsecond. */
-export const seconds = (ms: number): number => Math.round(ms * 1000) / 1e6;
+export const seconds = (ms: number): number => microseconds(ms) / 1e6;
 /** MiB, to the KiB-ish (3 decimals). */
-export const mebibytes = (bytes: number): number => Math.round((bytes / MIB) * 1000) / 1000;
+export const mebibytes = (bytes: number): number => mibThousandths(bytes) / 1000;
 /** Percent, to 0.1. */
-export const percent = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
-const millis = (ms: number): number => Math.round(ms * 1000) / 1000;
+export const percent = (value: number | null): number | null => (value === null ? null : tenths(value) / 10);
+const millis = (ms: number): number => microseconds(ms) / 1000;
 
 /** The second last formatted by `isoTime`, and its text up to the milliseconds. */
 let isoSecond = Number.NaN;
@@ -300,10 +306,11 @@ export function fixedJson(units: number, decimals: 1 | 3 | 6): string {
   return `${negative ? '-' : ''}${whole}.${'00000'.slice(0, digits - text.length)}${text}`;
 }
 
-const secondsJson = (ms: number): string => (Number.isFinite(ms) ? fixedJson(Math.round(ms * 1000), 6) : 'null');
-const mebibytesJson = (bytes: number): string => (Number.isFinite(bytes) ? fixedJson(Math.round((bytes / MIB) * 1000), 3) : 'null');
-const millisJson = (ms: number): string => (Number.isFinite(ms) ? fixedJson(Math.round(ms * 1000), 3) : 'null');
-const percentJson = (value: number | null): string => (value !== null && Number.isFinite(value) ? fixedJson(Math.round(value * 10), 1) : 'null');
+// `JSON.stringify` of `seconds`, `mebibytes`, `millis` and `percent` (a non-finite figure prints as null in fixedJson).
+const secondsJson = (ms: number): string => fixedJson(microseconds(ms), 6);
+const mebibytesJson = (bytes: number): string => fixedJson(mibThousandths(bytes), 3);
+const millisJson = (ms: number): string => fixedJson(microseconds(ms), 3);
+const percentJson = (value: number | null): string => (value === null ? 'null' : fixedJson(tenths(value), 1));
 
 /** The last file's name as JSON: a run's tests come file by file, so this is quoted once per file. */
 let quotedFile = {file: '', json: '""'};
