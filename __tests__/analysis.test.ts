@@ -26,7 +26,7 @@ function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
 
 const entry = (id: string, overrides: Partial<AttemptRecord> = {}, attempts?: AttemptRecord[]): TestEntry => {
   const file = id.slice(0, id.indexOf('::'));
-  return {id, file, record: {testPath: `/p/${file}`, titlePath: [id.slice(id.indexOf('::') + 2)], index: 0, workerId: 1, attempts: attempts ?? [attempt(overrides)]}};
+  return {id, file, project: null, record: {testPath: `/p/${file}`, titlePath: [id.slice(id.indexOf('::') + 2)], index: 0, workerId: 1, attempts: attempts ?? [attempt(overrides)]}};
 };
 
 describe('budgets', () => {
@@ -137,7 +137,7 @@ describe('merging shards', () => {
     schemaVersion: 1, startedAtMs: 1000, durationMs: 500, system: null, tests, files: [],
     summary: {totalDurationMs: 0, avgDurationMs: 0, maxDurationMs: 0, minDurationMs: 0, avgMemoryDeltaBytes: 0, maxMemoryDeltaBytes: 0},
     stats: {failuresCount: 0, passedCount: tests.length, totalCount: tests.length, failuresAtLimit: false, passedAtLimit: false, passedDropped: 0, failuresDropped: 0, retainedBytes: 0},
-    budgets: null, regressions: null, leaks: null, overhead: {environmentMs: 1, reporterMs: 2}, ...overrides,
+    budgets: null, regressions: null, leaks: null, interrupted: false, unmeasured: null, overhead: {environmentMs: 1, reporterMs: 2}, ...overrides,
   });
 
   test('a duplicate id keeps the later run; the summary is recomputed from the tests', () => {

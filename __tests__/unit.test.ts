@@ -148,7 +148,7 @@ describe('channel', () => {
 });
 
 describe('model', () => {
-  const entry = (id: string, a: Partial<AttemptRecord>): TestEntry => ({id, file: 'a.test.js', record: {testPath: '/project/a.test.js', titlePath: [id], index: 0, workerId: 1, attempts: [attempt(a)]}});
+  const entry = (id: string, a: Partial<AttemptRecord>): TestEntry => ({id, file: 'a.test.js', project: null, record: {testPath: '/project/a.test.js', titlePath: [id], index: 0, workerId: 1, attempts: [attempt(a)]}});
 
   test('the summary leaves skipped and todo tests out', () => {
     const summary = summarise([entry('a', {durationMs: 10}), entry('b', {durationMs: 30, rssEndBytes: 104 * 1048576}), entry('c', {status: 'skipped', durationMs: 0})]);

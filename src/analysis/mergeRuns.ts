@@ -74,6 +74,8 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     system: inputs.find(input => input.system !== null)?.system ?? null,
     tests: merged,
     files: [...files.values()],
+    interrupted: inputs.some(input => input.interrupted),
+    unmeasured: null,
     summary: complete ? summarise(merged) : combineSummaries(inputs),
     stats: complete
       ? {

@@ -241,6 +241,9 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     hookFailures: end ? end.hookFailures : [],
     selfMs: end ? end.selfMs : 0,
     tracePauses: end?.tracePauses ?? 0,
+    // Set by the reporter, which knows Jest's result for the file and the run's projects.
+    loadError: null,
+    project: null,
   };
   return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion};
 }

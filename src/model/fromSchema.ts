@@ -131,6 +131,7 @@ function testEntry(id: string, value: unknown, index: number): TestEntry {
   return {
     id,
     file,
+    project: typeof test.project === 'string' ? test.project : null,
     record: {
       // The file keeps paths relative to rootDir only; formats use `file`, never `testPath`.
       testPath: file,
@@ -142,12 +143,16 @@ function testEntry(id: string, value: unknown, index: number): TestEntry {
   };
 }
 
-function fileRecord(name: string, value: unknown): FileRecord & {file: string} {
+function fileRecord(name: string, value: unknown): FileRecord & {file: string; key: string} {
   const where = `files[${JSON.stringify(name)}]`;
   const file = obj(value, where) as unknown as SchemaFile;
+  const path = typeof file.file === 'string' ? file.file : name;
   return {
-    file: name,
-    testPath: name,
+    file: path,
+    key: name,
+    testPath: path,
+    loadError: file.load_error ? failureRecord(file.load_error, `${where}.load_error`) : null,
+    project: typeof file.project === 'string' ? file.project : null,
     workerId: typeof file.worker === 'number' ? file.worker : 0,
     loadMs: ms(file.load_time, `${where}.load_time`),
     beforeAllMs: ms(file.before_all_time, `${where}.before_all_time`),
@@ -257,8 +262,15 @@ export function fromSchema(value: unknown): RunMetrics {
   const stats = isObject(document.stats) ? document.stats : null;
   const system = isObject(document.system) ? document.system : null;
   const overhead = isObject(document.overhead) ? document.overhead : null;
+  const unmeasured = isObject(document.unmeasured) ? document.unmeasured : null;
   return {
     schemaVersion: version,
+    interrupted: document.interrupted === true,
+    unmeasured: unmeasured && {
+      files: need<unknown[]>(unmeasured.files, Array.isArray, 'unmeasured.files', 'a list').map((file, i) => str(file, `unmeasured.files[${i}]`)),
+      testCount: num(unmeasured.tests, 'unmeasured.tests'),
+      failedCount: num(unmeasured.failed, 'unmeasured.failed'),
+    },
     startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
     durationMs: ms(session.duration, 'session.duration'),
     system: system && {

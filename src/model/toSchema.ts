@@ -101,6 +101,8 @@ export interface SchemaTest {
   started_at: string;
   /** The describe titles and title, present only when the id alone cannot give them back (see `titlePathFromId`). */
   titles?: string[];
+  /** The Jest project that ran the test, in a run with more than one project. */
+  project?: string;
   spans?: Array<{name: string; offset: number; duration: number}>;
   failure?: SchemaFailure;
 }
@@ -117,6 +119,12 @@ export interface SchemaFile {
   hook_failures: SchemaFailure[];
   /** Trace mode: debugger pauses on exceptions during the file. */
   trace_pauses: number;
+  /** The path relative to rootDir, present when the key is not the path alone (a `[project] ` prefix). */
+  file?: string;
+  /** The Jest project that ran the file, in a run with more than one project. */
+  project?: string;
+  /** The file could not run (a missing module, a syntax error, a throw at its top level). */
+  load_error?: SchemaFailure;
 }
 
 /** A budget breach. `value` and `limit` are in the unit the metric's name gives: seconds, or MiB for `_mb`. */
@@ -177,6 +185,10 @@ export interface MetricsDocument extends SchemaFindings {
   };
   tests: Record<string, SchemaTest>;
   files: Record<string, SchemaFile>;
+  /** Present and true when the run stopped before its end; the file holds the tests finished until then. */
+  interrupted?: boolean;
+  /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
+  unmeasured?: {files: string[]; tests: number; failed: number};
   /** Counts over every test, and whether the memory limits dropped records (SPEC section 4). */
   stats: {
     failures_count: number;

@@ -56,8 +56,8 @@ export interface FailureRecord {
    * reporter dropped its detail to stay within `maxFailures`.
    */
   captured: boolean;
-  /** Which phase failed: a hook or the test body. */
-  phase: 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
+  /** Which phase failed: a hook, the test body, or `load` for a test file that could not run at all. */
+  phase: 'load' | 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
   /** How many errors the attempt collected (the first is described here). */
   errorCount: number;
   /** Epoch milliseconds when the attempt ended. */
@@ -146,6 +146,17 @@ export interface FileRecord {
   selfMs: number;
   /** Trace mode: debugger pauses on exceptions during the file (each costs ~1 ms; at most 10 per test). */
   tracePauses: number;
+  /**
+   * The file could not run (a missing module, a syntax error, a throw at its top level): Jest's error for it, with
+   * phase `load`. Null for a file that ran. Such a file has no tests; formats that count tests add one failed entry
+   * for it, so a dashboard is red exactly when Jest failed.
+   */
+  loadError: FailureRecord | null;
+  /**
+   * The Jest project that ran the file (its `displayName`, else `project <n>` by its 1-based position in
+   * `projects`); null in a single-project run.
+   */
+  project: string | null;
 }
 
 /** Facts about the machine and tool versions. */
@@ -173,6 +184,8 @@ export interface TestEntry {
   id: string;
   /** Path of the file relative to rootDir, with `/` separators. */
   file: string;
+  /** The Jest project that ran it (see `FileRecord.project`); null in a single-project run. */
+  project: string | null;
   record: TestRecord;
 }
 
@@ -276,6 +289,16 @@ export interface LeakReport {
   flagged: FileLeak[];
 }
 
+/** Files Jest ran without this package measuring them, with Jest's own counts. */
+export interface UnmeasuredFiles {
+  /** Paths relative to rootDir. */
+  files: string[];
+  /** Tests Jest ran in them (all outcomes). */
+  testCount: number;
+  /** Of those, the ones Jest reported failed. */
+  failedCount: number;
+}
+
 /** The whole run, ready to be rendered by any format. */
 export interface RunMetrics {
   /** Version of the JSON schema extensions written by this package. */
@@ -287,7 +310,12 @@ export interface RunMetrics {
   /** Absent when `systemInfo` is off. */
   system: SystemInfo | null;
   tests: TestEntry[];
-  files: Array<FileRecord & {file: string}>;
+  /**
+   * `file`: the path relative to rootDir. `key`: the file's key under `files` in the JSON: the path, or
+   * `[<project>] <path>` when the run's projects overlap (one file may run in several projects), the same prefix
+   * its test ids carry.
+   */
+  files: Array<FileRecord & {file: string; key: string}>;
   summary: SummaryFigures;
   stats: RunStats;
   /** Present when budgets are configured. */
@@ -296,6 +324,17 @@ export interface RunMetrics {
   regressions: RegressionReport | null;
   /** Present when leak detection ran. */
   leaks: LeakReport | null;
+  /**
+   * True when the run stopped before its end (watch mode re-run, Ctrl-C, a process exit): the report holds the
+   * tests finished until then.
+   */
+  interrupted: boolean;
+  /**
+   * Test files Jest ran that sent no records (a `@jest-environment` docblock replaced the measured environment, or
+   * a runner other than jest-circus), with Jest's own counts for them, so no report claims fewer tests or failures
+   * than Jest did.
+   */
+  unmeasured: UnmeasuredFiles | null;
   /** What this package itself cost the run. */
   overhead: {
     /** Summed over every test file's environment (in workers, or in Jest's process when in band). */

@@ -8,6 +8,8 @@ import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, Sys
 export interface GatheredFile extends FileRecord {
   /** Path relative to rootDir, `/`-separated. */
   file: string;
+  /** The key under `files` in the JSON (see `RunMetrics.files`). */
+  key: string;
 }
 
 /** The memory limits (SPEC section 4). `Infinity` means unlimited. */
@@ -84,7 +86,7 @@ export class MetricsCollector {
     if (decoded.file !== null) {
       testPath = decoded.file.testPath;
       file = this.relativePath(testPath);
-      this.files.push({...decoded.file, file});
+      this.files.push({...decoded.file, file, key: file});
       for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
     }
     // A file's tests share one path: made relative once, and held once.
@@ -103,7 +105,7 @@ export class MetricsCollector {
       // The plain id is in the map by now (given out to this test or an earlier one): record its count.
       this.ids.set(baseId, seen);
       if (id !== baseId) this.ids.set(id, 0);
-      const entry = {id, file, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
+      const entry = {id, file, project: null, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
       added.push(entry);
       this.addTest(entry);
     });
@@ -172,7 +174,7 @@ export class MetricsCollector {
   /** The finished run, with the summary computed over every executed test. */
   build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
     this.trimPassed();
-    const tests: TestEntry[] = mergeBySeq(this.others, this.passed).map(({id, file, record}) => ({id, file, record}));
+    const tests: TestEntry[] = mergeBySeq(this.others, this.passed).map(({id, file, project, record}) => ({id, file, project, record}));
     return {
       schemaVersion: SCHEMA_VERSION,
       startedAtMs: run.startedAtMs,
@@ -186,6 +188,8 @@ export class MetricsCollector {
       budgets: null,
       regressions: null,
       leaks: null,
+      interrupted: false,
+      unmeasured: null,
       overhead: {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
         reporterMs: run.reporterMs ?? 0,
