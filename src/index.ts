@@ -7,6 +7,8 @@ import PerfMonitorReporter from './reporter/PerfMonitorReporter';
 export default PerfMonitorReporter;
 export {PerfMonitorReporter};
 export {withPerfMonitor} from './environment/withPerfMonitor';
+export {withPerfMonitorConfig, PERF_MONITOR_RUNNER} from './config/withPerfMonitorConfig';
+export type {JestConfigExport} from './config/withPerfMonitorConfig';
 export type {EnvironmentConstructor} from './environment/withPerfMonitor';
 export {perf} from './perf';
 export type {Perf} from './perf';

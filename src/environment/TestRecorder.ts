@@ -4,7 +4,7 @@ import {getHeapStatistics} from 'v8';
 import {CHANNEL_VERSION} from '../model/channel';
 import type {EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
-import type {AttemptRecord, FailureRecord, SpanRecord, TestStatus} from '../model/types';
+import type {AttemptRecord, FailureMode, FailureRecord, SpanRecord, TestStatus} from '../model/types';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
@@ -97,6 +97,18 @@ export function reportInternalError(where: string, error: unknown): void {
   }
 }
 
+/**
+ * Every event of every test passes here, from the environment entries and from the runner alike: the recorder's
+ * own time is measured, and nothing throws into circus.
+ */
+export function recordEvent(recorder: TestRecorder, event: unknown, state: unknown): void {
+  try {
+    recorder.handleTimed(event as CircusEventLike, state as CircusStateLike);
+  } catch (error) {
+    reportInternalError('environment', error);
+  }
+}
+
 /** Everything a recorder needs for one test file. */
 export interface RecorderOptions {
   channelPath: string;
@@ -108,9 +120,12 @@ export interface RecorderOptions {
   sampler: LazyRssSampler | null;
   /** Under `workerThreads: true` several files share one process, so every figure is shared. */
   alwaysConcurrent: boolean;
-  settings: EnvironmentSettings;
+  /** The run's settings, with this file's mode (`auto` already decided). */
+  settings: EnvironmentSettings & {mode: FailureMode};
   /** Trace mode's debugger-based capture, when it could start. */
   trace: TraceCapture | null;
+  /** Turn the debugger off when the file ends (mode `auto`, which traces only some files). */
+  detachTrace?: boolean;
   /** Leak detection: a full GC to force after each test, or null when it is off. */
   gc: (() => void) | null;
   /** Said once by the reporter (trace mode falling back, for one). */
@@ -151,6 +166,7 @@ export class TestRecorder {
   /** The test file relative to rootDir, for ids. */
   private readonly relativeFile: string;
   private readonly trace: TraceCapture | null;
+  private readonly detachTrace: boolean;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
@@ -163,6 +179,7 @@ export class TestRecorder {
     this.sampler = options.sampler;
     this.alwaysConcurrent = options.alwaysConcurrent;
     this.trace = options.trace;
+    this.detachTrace = options.detachTrace === true;
     this.notices = options.notices;
     this.gc = options.gc;
     this.captureRate = options.settings.captureRate;
@@ -269,7 +286,7 @@ export class TestRecorder {
 
   close(): void {
     process.removeListener('exit', this.onProcessExit);
-    this.trace?.close();
+    this.trace?.close(this.detachTrace);
     if (this.fd !== null) {
       closeSync(this.fd);
       this.fd = null;

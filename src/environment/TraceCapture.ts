@@ -163,11 +163,19 @@ export class TraceCapture {
   }
 
   /** The file ended: stop pausing, and let go of this file's sandbox. */
-  close(): void {
+  /**
+   * Ends this file's capture. `detach` also turns the debugger off for the process: while it is on, V8 compiles
+   * every script of every later file afresh (no compilation cache), which mode `auto` spares the files it does not trace.
+   */
+  close(detach = false): void {
     this.setPausing(false);
     this.session.removeListener('Debugger.paused', this.onPaused);
     for (const target of [this.sandboxGlobal, globalThis]) {
       if ((target as Record<symbol, unknown>)[TRACE_SYMBOL] === this.hooks) delete (target as Record<symbol, unknown>)[TRACE_SYMBOL];
+    }
+    if (detach && shared !== null && shared.session === this.session) {
+      shared = null;
+      this.session.disconnect();
     }
   }
 

@@ -27,8 +27,11 @@ export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
 export interface EnvironmentSettings {
   /** Seconds between RSS samples taken off the JS thread; 0 disables the sampler. */
   cpuIntervalS: number;
-  /** How much context a failure gets; the reporter already fell back from trace where it knew trace cannot work. */
-  mode: FailureMode;
+  /**
+   * How much context a failure gets; the reporter already fell back from trace where it knew trace cannot work.
+   * `auto`: trace for the files that failed in the previous run (see `model/failedFiles`), profile for the others.
+   */
+  mode: FailureMode | 'auto';
   /** Keep `node_modules` and `node:` frames in stacks when false. */
   skipInternalFrames: boolean;
   /** Trace mode: read the failing frames' local variables. */

@@ -19,7 +19,7 @@ type PresetValues = Pick<
 
 /** SPEC section 2, after FailExtract's environments. */
 export const PRESET_VALUES: Record<Exclude<PresetName, 'auto'>, PresetValues> = {
-  development: {mode: 'trace', includeLocals: true, includeClosure: true, maxDepth: 6, extractClasses: true, skipInternalFrames: false, maxFailures: 2000, maxPassed: Infinity},
+  development: {mode: 'auto', includeLocals: true, includeClosure: true, maxDepth: 6, extractClasses: true, skipInternalFrames: false, maxFailures: 2000, maxPassed: Infinity},
   ci: {mode: 'profile', includeLocals: true, includeClosure: false, maxDepth: 4, extractClasses: true, skipInternalFrames: true, maxFailures: 500, maxPassed: Infinity},
   production: {mode: 'static', includeLocals: false, includeClosure: false, maxDepth: 2, extractClasses: false, skipInternalFrames: true, maxFailures: 100, maxPassed: 50},
 };
@@ -224,7 +224,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   const presetChoice = pick('preset', 'auto' as PresetName);
   const preset = presetChoice === 'auto' ? (context.isCI ? 'ci' : 'development') : presetChoice;
   const fromPreset = PRESET_VALUES[preset];
-  const absolute = (file: string): string => path.resolve(context.rootDir, file);
+  const absolute = (file: string): string => expandRootDir(file, context.rootDir);
   const output = absolute(pick('output', 'performance_metrics.json'));
   const failOn = pick('failOn', [] as FailOn[]);
   const baselineValue = given.baseline as string | undefined;
@@ -262,6 +262,17 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
   };
 }
+
+/**
+ * A path option as Jest reads its own: `<rootDir>` at the start stands for the rootDir, and a relative path is
+ * resolved against the rootDir.
+ */
+export function expandRootDir(file: string, rootDir: string): string {
+  if (file.startsWith(ROOT_DIR_TOKEN)) return path.resolve(rootDir, `./${file.slice(ROOT_DIR_TOKEN.length)}`);
+  return path.resolve(rootDir, file);
+}
+
+const ROOT_DIR_TOKEN = '<rootDir>';
 
 /** `history` and `history:<branch>` are references into the history database; anything else is a file path. */
 function resolveBaseline(value: string | undefined, absolute: (file: string) => string): string | null {

@@ -7,8 +7,12 @@ export type FormatName = (typeof FORMATS)[number];
 export const PRESETS = ['auto', 'development', 'ci', 'production'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-export const MODES: readonly FailureMode[] = ['static', 'profile', 'trace'];
-export type Mode = FailureMode;
+/**
+ * `static`, `profile` and `trace` as SPEC section 4 says; `auto` is profile for every file plus trace for the
+ * files that failed in the previous run on this machine (remembered in Jest's `cacheDirectory`).
+ */
+export type Mode = FailureMode | 'auto';
+export const MODES: readonly Mode[] = ['static', 'profile', 'trace', 'auto'];
 
 export const FAIL_ON = ['budget', 'regression', 'leak'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -147,8 +151,9 @@ export interface PerfMonitorOptions {
    */
   preset?: PresetName;
   /**
-   * Failure extraction depth (SPEC section 4). Env: `JEST_PERF_MODE`.
-   * @default from the preset
+   * Failure extraction depth (SPEC section 4): `static`, `profile`, `trace`, or `auto` (profile, plus trace for the
+   * files that failed in the previous run). Env: `JEST_PERF_MODE`.
+   * @default from the preset: `auto` in development, `profile` in ci, `static` in production
    */
   mode?: Mode;
   /** @default from the preset */

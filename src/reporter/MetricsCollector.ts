@@ -2,7 +2,10 @@ import type {DecodedChannelFile} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
 import {SummaryAccumulator} from '../model/SummaryAccumulator';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry} from '../model/types';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry, UnmeasuredFiles} from '../model/types';
+import type {ProjectLabel} from './ProjectNames';
+
+const NO_PROJECT: ProjectLabel = {name: null, inIds: false};
 
 /** A file as gathered: what the environment recorded, plus what Jest said of it. */
 export interface GatheredFile extends FileRecord {
@@ -66,6 +69,7 @@ export class MetricsCollector {
     retainedBytes: 0,
   };
   private readonly limits: CollectorLimits;
+  private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0};
 
   constructor(
     private readonly rootDir: string,
@@ -78,15 +82,21 @@ export class MetricsCollector {
     return relativeToRoot(this.rootDir, testPath);
   }
 
-  /** Adds one test file's records; returns its tests with their ids (for checks that must see every test). */
-  addFile(decoded: DecodedChannelFile): TestEntry[] {
+  /**
+   * Adds one test file's records; returns the file as gathered and its tests with their ids (for checks that must
+   * see every test).
+   */
+  addFile(decoded: DecodedChannelFile, project: ProjectLabel = NO_PROJECT): {file: GatheredFile | null; tests: TestEntry[]} {
     const added: TestEntry[] = [];
     let testPath: string | null = null;
     let file = '';
+    let gathered: GatheredFile | null = null;
+    const prefix = project.inIds && project.name !== null ? `[${project.name}] ` : '';
     if (decoded.file !== null) {
       testPath = decoded.file.testPath;
       file = this.relativePath(testPath);
-      this.files.push({...decoded.file, file, key: file});
+      gathered = {...decoded.file, file, key: prefix + file, project: project.name};
+      this.files.push(gathered);
       for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
     }
     // A file's tests share one path: made relative once, and held once.
@@ -95,7 +105,7 @@ export class MetricsCollector {
         testPath = record.testPath;
         file = this.relativePath(testPath);
       }
-      const baseId = baseTestId(file, record.titlePath);
+      const baseId = baseTestId(prefix + file, record.titlePath);
       let seen = this.ids.get(baseId) ?? 0;
       let id: string;
       do {
@@ -105,11 +115,43 @@ export class MetricsCollector {
       // The plain id is in the map by now (given out to this test or an earlier one): record its count.
       this.ids.set(baseId, seen);
       if (id !== baseId) this.ids.set(id, 0);
-      const entry = {id, file, project: null, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
+      const entry = {id, file, project: project.name, record, seq: this.seq++, bytes: decoded.testBytes[position] ?? 0};
       added.push(entry);
       this.addTest(entry);
     });
-    return added;
+    return {file: gathered, tests: added};
+  }
+
+  /** A test file that could not run: it is listed under `files` with Jest's error, and has no tests. */
+  addLoadError(testPath: string, failure: FailureRecord, project: ProjectLabel = NO_PROJECT): GatheredFile {
+    const file = this.relativePath(testPath);
+    const gathered: GatheredFile = {
+      testPath,
+      file,
+      key: project.inIds && project.name !== null ? `[${project.name}] ${file}` : file,
+      project: project.name,
+      workerId: 0,
+      loadMs: 0,
+      beforeAllMs: 0,
+      afterAllMs: 0,
+      heapStartBytes: 0,
+      heapEndBytes: 0,
+      completed: false,
+      hookFailures: [],
+      selfMs: 0,
+      tracePauses: 0,
+      loadError: failure,
+    };
+    this.files.push(gathered);
+    this.holdFailure(failure, JSON.stringify(failure).length);
+    return gathered;
+  }
+
+  /** A test file Jest ran that sent no records (not measured): counted by Jest's own figures. */
+  addUnmeasured(testPath: string, testCount: number, failedCount: number): void {
+    this.unmeasured.files.push(this.relativePath(testPath));
+    this.unmeasured.testCount += testCount;
+    this.unmeasured.failedCount += failedCount;
   }
 
   private addTest(entry: HeldEntry): void {
@@ -172,7 +214,7 @@ export class MetricsCollector {
   }
 
   /** The finished run, with the summary computed over every executed test. */
-  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number}): RunMetrics {
+  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number; interrupted?: boolean}): RunMetrics {
     this.trimPassed();
     const tests: TestEntry[] = mergeBySeq(this.others, this.passed).map(({id, file, project, record}) => ({id, file, project, record}));
     return {
@@ -188,8 +230,8 @@ export class MetricsCollector {
       budgets: null,
       regressions: null,
       leaks: null,
-      interrupted: false,
-      unmeasured: null,
+      interrupted: run.interrupted === true,
+      unmeasured: this.unmeasured.files.length > 0 ? {...this.unmeasured, files: [...this.unmeasured.files]} : null,
       overhead: {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
         reporterMs: run.reporterMs ?? 0,

@@ -16,9 +16,18 @@ import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
 import {OptionsError, resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
+import {describeLoadError} from './describeLoadError';
+import {FailedFilesMemory} from './FailedFilesMemory';
 import {MetricsCollector} from './MetricsCollector';
+import type {GatheredFile} from './MetricsCollector';
+import {ProjectNames} from './ProjectNames';
+import type {ProjectLabel} from './ProjectNames';
+import {watchedByJest} from './watchedByJest';
 import {RunChecks} from './RunChecks';
 import {collectSystemInfo} from './systemInfo';
+
+/** Report files a watch session was told we leave alone (module state: watch mode keeps this process). */
+const watchNoticesShown = new Set<string>();
 
 /** A job summary holds at most 1 MiB; ours stays well inside it, whatever the number of failures. */
 const GITHUB_SUMMARY_BYTES = 512 * 1024;
@@ -43,6 +52,13 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly jestAnnotatesFailures: boolean;
   private readonly checks: RunChecks;
   private lastError: Error | undefined;
+  private readonly projects: ProjectNames;
+  /** `--watch` or `--watchAll`: a report file that Jest watches would start the next run. */
+  private readonly watching: boolean;
+  /** Mode `auto` only: which files failed, for the next run to trace. */
+  private readonly failedFiles: FailedFilesMemory | null;
+  /** Mode `auto`: failed files that ran untraced this run (they will be traced next time). */
+  private untracedFailures = 0;
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -51,6 +67,9 @@ export default class PerfMonitorReporter implements Reporter {
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
     this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
     this.checks = new RunChecks(this.options, {rootDir: this.rootDir, ciProvider: isCI ? ciName : null, notice: message => this.notice(message)});
+    this.projects = new ProjectNames(globalConfig);
+    this.watching = globalConfig.watch || globalConfig.watchAll;
+    this.failedFiles = this.options.mode === 'auto' ? new FailedFilesMemory() : null;
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
       delete process.env[CHANNEL_ENV_VAR];
@@ -80,7 +99,7 @@ export default class PerfMonitorReporter implements Reporter {
   private environmentSettings(globalConfig: Config.GlobalConfig): EnvironmentSettings {
     const options = this.options;
     let mode = options.mode;
-    if (mode === 'trace') {
+    if (mode === 'trace' || mode === 'auto') {
       const reason = globalConfig.detectLeaks ? '--detectLeaks is on' : inspector.url() !== undefined ? 'a debugger is attached to Jest' : null;
       if (reason !== null) {
         mode = 'profile';
@@ -106,21 +125,51 @@ export default class PerfMonitorReporter implements Reporter {
     this.lastError = undefined;
   }
 
-  onTestFileResult(test: Test, _testResult: TestResult): void {
+  onTestFileResult(test: Test, testResult: TestResult): void {
     if (this.runDir === null) return;
     const startMs = performance.now();
     try {
-      this.ingest(channelFilePath(this.runDir, test.context.config.id, test.path));
+      const config = test.context.config;
+      const project = this.projects.of(config);
+      const file = this.ingest(channelFilePath(this.runDir, config.id, test.path), project);
+      this.addJestOnly(test.path, testResult, file, project);
+      if (this.failedFiles !== null) {
+        const failed = testResult.numFailingTests > 0 || testResult.testExecError != null;
+        const traced = this.failedFiles.note(config.cacheDirectory, test.path, failed);
+        if (failed && !traced && this.options.includeLocals) this.untracedFailures++;
+      }
     } catch (error) {
       this.internalError('reading test results', error);
     }
     this.selfMs += performance.now() - startMs;
   }
 
-  onRunComplete(_testContexts?: Set<TestContext>, _results?: AggregatedResult): void {
+  /**
+   * What only Jest's result says of a file: that it could not run (no test results, an exec error: the error is
+   * kept as the file's load error), or that it ran without a recorder (a `@jest-environment` docblock replaced
+   * ours, or a runner other than circus), whose tests then count by Jest's figures.
+   */
+  private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel): void {
+    const execError = testResult.testExecError;
+    if (testResult.testResults.length === 0 && execError != null) {
+      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames});
+      if (file === null) this.collector.addLoadError(testPath, failure, project);
+      else file.loadError = failure;
+    } else if (file === null && testResult.testResults.length > 0) {
+      this.collector.addUnmeasured(testPath, testResult.testResults.length, testResult.numFailingTests);
+    }
+  }
+
+  onRunComplete(testContexts?: Set<TestContext>, results?: AggregatedResult): void {
     if (this.runDir === null) return;
     process.removeListener('exit', this.onEarlyExit);
-    this.complete('');
+    if (this.watching && results !== undefined && results.numTotalTestSuites === 0) {
+      // `--watch` with nothing related to the change: keep the previous run's report rather than an empty one.
+      this.discardChannel();
+      return;
+    }
+    const configs = [...(testContexts ?? [])].map(context => context.config);
+    this.complete('', {interrupted: results?.wasInterrupted === true, watchedBy: this.watching ? configs : null});
   }
 
   /**
@@ -143,22 +192,29 @@ export default class PerfMonitorReporter implements Reporter {
         this.internalError('reading test results', error);
       }
     }
-    this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n');
+    this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n', {interrupted: true, watchedBy: null});
   };
 
-  private ingest(file: string): void {
-    if (!existsSync(file)) return;
+  private ingest(file: string, project?: ProjectLabel): GatheredFile | null {
+    if (!existsSync(file)) return null;
     const decoded = decodeChannelFile(readFileSync(file, 'utf8'));
     rmSync(file, {force: true});
     if (decoded.foreignVersion !== null) {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
     }
     for (const notice of decoded.notices) this.notice(notice);
-    const tests = this.collector.addFile(decoded);
-    this.checks.addFile(decoded.file && {...decoded.file, file: this.collector.relativePath(decoded.file.testPath)}, tests);
+    const added = this.collector.addFile(decoded, project);
+    this.checks.addFile(added.file, added.tests);
+    return added.file;
   }
 
-  private complete(preface: string): void {
+  private discardChannel(): void {
+    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
+    this.runDir = null;
+    delete process.env[CHANNEL_ENV_VAR];
+  }
+
+  private complete(preface: string, end: {interrupted: boolean; watchedBy: Config.ProjectConfig[] | null}): void {
     if (this.runDir === null) return;
     try {
       const buildStartMs = performance.now();
@@ -168,7 +224,22 @@ export default class PerfMonitorReporter implements Reporter {
         durationMs: Date.now() - this.startedAtMs,
         system,
         reporterMs: this.selfMs + (performance.now() - buildStartMs),
+        interrupted: end.interrupted,
       });
+      if (run.unmeasured !== null) {
+        const count = run.unmeasured.files.length;
+        this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (a @jest-environment docblock?): use testRunner 'jest-perf-monitor/runner'`);
+      }
+      if (this.untracedFailures > 0) {
+        this.notice(
+          `${this.untracedFailures} failed test file${this.untracedFailures === 1 ? '' : 's'} ran without local variables: mode 'auto' traces a file in the run after it fails, so run ${this.untracedFailures === 1 ? 'it' : 'them'} again to see them`,
+        );
+      }
+      try {
+        this.failedFiles?.save();
+      } catch (error) {
+        this.internalError('remembering the failed files for mode auto', error);
+      }
       let failures: string[] = [];
       try {
         this.checks.finish(run);
@@ -177,7 +248,7 @@ export default class PerfMonitorReporter implements Reporter {
         // A check that breaks must not cost the user the report.
         this.internalError('running the budget, baseline, leak and history checks', error);
       }
-      const written = this.writeOutputs(run);
+      const written = this.writeOutputs(run, end.watchedBy);
       if (this.options.printSummary) {
         const shown = (file: string): string => path.relative(process.cwd(), file) || file;
         process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown)})}`);
@@ -207,13 +278,25 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   /** Writes every format asked for; returns the files written. A format that fails is reported once. */
-  private writeOutputs(run: RunMetrics): string[] {
+  private writeOutputs(run: RunMetrics, watchedBy: Config.ProjectConfig[] | null): string[] {
     const {output, outputDir, formats, junit} = this.options;
-    const outcomes = writeReports(
-      run,
-      formats.map(format => ({format, file: reportPath(format, output, outputDir)})),
-      {junit},
-    );
+    let targets = formats.map(format => ({format, file: reportPath(format, output, outputDir)}));
+    if (watchedBy !== null) {
+      // In watch mode, writing a file Jest watches starts the next run, forever. Such files are left alone.
+      const watched = targets.filter(target => watchedByJest(target.file, watchedBy));
+      for (const {file} of watched) {
+        // Said once per watch session, not once per run: each run builds a new reporter.
+        if (watchNoticesShown.has(file)) continue;
+        watchNoticesShown.add(file);
+        const shown = path.relative(this.rootDir, file);
+        this.notice(
+          `watch mode: ${shown} is not written, because Jest watches it and writing it would start another run; ` +
+            `add watchPathIgnorePatterns: ['<rootDir>/${escapeRegExp(shown.split(path.sep).join('/')).replace(/\\/g, '\\\\')}$'] to the Jest config, or use withPerfMonitorConfig()`,
+        );
+      }
+      targets = targets.filter(target => !watched.includes(target));
+    }
+    const outcomes = writeReports(run, targets, {junit});
     for (const outcome of outcomes) {
       if (outcome.error) this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${outcome.error.message}`);
     }
@@ -266,4 +349,8 @@ function assertWritableDirectory(dir: string, option: string): void {
   if (problem !== null) {
     throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${problem}); allowed: a path in a writable directory`);
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,92 @@
+import type {JestEnvironment} from '@jest/environment';
+import type {Config} from '@jest/types';
+import {isMainThread} from 'worker_threads';
+import {BRIDGE_KEY} from '../model/bridge';
+import type {PerfBridge} from '../model/bridge';
+import {channelFilePath} from '../model/channel';
+import type {ChannelDescriptor} from '../model/channel';
+import type {FailureMode} from '../model/types';
+import {acquireGc} from './forceGc';
+import {tracedFiles} from './readTracedFiles';
+import {RssSampler} from './RssSampler';
+import {reportInternalError, TestRecorder} from './TestRecorder';
+import {TraceCapture} from './TraceCapture';
+
+/** What a recorder needs to know of the file Jest is about to run. */
+export interface RecordedFile {
+  globalConfig: Config.GlobalConfig;
+  projectConfig: Config.ProjectConfig;
+  testPath: string;
+}
+
+const workerId = Number(process.env.JEST_WORKER_ID ?? '1') || 1;
+
+/**
+ * The one place a recorder is made, for the environment entries and for the runner alike: it reads the file's
+ * mode, starts what that mode needs (the RSS sampler, trace mode's debugger, leak detection's GC) and puts the
+ * `perf.span()` bridge on the sandbox global. Returns null, after one notice on stderr, when any of that fails:
+ * the file then runs unmeasured, never broken.
+ */
+export function createRecorder(env: JestEnvironment, file: RecordedFile, channel: ChannelDescriptor): TestRecorder | null {
+  try {
+    const {projectConfig, globalConfig, testPath} = file;
+    const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
+    // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
+    const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
+    const rootDir = globalConfig.rootDir ?? projectConfig.rootDir;
+    const notices: string[] = [];
+    const mode = fileMode(channel, projectConfig, testPath);
+    const settings = {...channel.settings, mode};
+    let trace: TraceCapture | null = null;
+    if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
+      // --detectLeaks reports any file whose worker enabled the debugger as leaking.
+      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir}, env.global);
+      if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
+      else trace = started;
+    }
+    let gc: (() => void) | null = null;
+    if (settings.leaks && !isMainThread) {
+      notices.push('leak detection is off under workerThreads: files share one heap, so no file\'s retained heap can be told apart');
+    } else if (settings.leaks) {
+      gc = acquireGc();
+      if (gc === null) notices.push('leak detection is off: V8 did not give a garbage collector to force (try node --expose-gc)');
+    }
+    const recorder = new TestRecorder({
+      channelPath: channelFilePath(channel.dir, projectConfig.id, testPath),
+      testPath,
+      rootDir,
+      workerId,
+      sampler,
+      alwaysConcurrent: !isMainThread,
+      settings,
+      trace,
+      // `auto` traces a few files: the debugger goes off after each, so the files after it keep V8's compile cache.
+      detachTrace: channel.settings.mode === 'auto',
+      gc,
+      notices,
+    });
+    const bridge: PerfBridge = {
+      recordSpan: (name, startMs, durationMs, testName) => {
+        try {
+          recorder.recordSpan(name, startMs, durationMs, testName);
+        } catch (error) {
+          reportInternalError('perf.span', error);
+        }
+      },
+    };
+    // Non-enumerable and under a registered symbol: invisible to the test's own globals, reachable by
+    // `jest-perf-monitor/perf` inside the sandbox.
+    Object.defineProperty(env.global, BRIDGE_KEY, {value: bridge, enumerable: false, configurable: true});
+    return recorder;
+  } catch (error) {
+    reportInternalError('environment setup', error);
+    return null;
+  }
+}
+
+/** `auto`: trace for a file that failed in the previous run on this machine, profile for every other file. */
+function fileMode(channel: ChannelDescriptor, projectConfig: Config.ProjectConfig, testPath: string): FailureMode {
+  const mode = channel.settings.mode;
+  if (mode !== 'auto') return mode;
+  return tracedFiles(projectConfig.cacheDirectory, channel.dir).has(testPath) ? 'trace' : 'profile';
+}

@@ -1,0 +1,70 @@
+import type {JestEnvironment} from '@jest/environment';
+import type {TestFileEvent, TestResult} from '@jest/test-result';
+import type {Circus, Config} from '@jest/types';
+import {createRecorder} from '../environment/createRecorder';
+import {recordEvent, reportInternalError} from '../environment/TestRecorder';
+import type {TestRecorder} from '../environment/TestRecorder';
+import {readChannelDescriptor} from '../model/channel';
+import {loadCircusRunner} from './loadCircusRunner';
+
+type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise<void>;
+
+/**
+ * `testRunner: 'jest-perf-monitor/runner'`: jest-circus's runner, with the recorder installed on whatever environment
+ * Jest built for the file (the project's `testEnvironment`, a `@jest-environment` docblock's, a third party's).
+ *
+ * jest-runner constructs the environment and awaits its `setup()`, then calls the runner; circus reads
+ * `environment.handleTestEvent` once, when it initialises (jestAdapterInit, in Jest 29 and 30). So an own property
+ * set on the instance here, before circus starts, is the handler circus binds. Ours runs first, then the
+ * environment's own handler, whose result (and timing: circus awaits it) is passed through unchanged.
+ */
+export function runWithPerfMonitor(
+  globalConfig: Config.GlobalConfig,
+  config: Config.ProjectConfig,
+  environment: JestEnvironment,
+  runtime: unknown,
+  testPath: string,
+  sendMessageToJest?: TestFileEvent,
+): Promise<TestResult> {
+  const circus = loadCircusRunner(config.rootDir);
+  const recorder = installRecorder(environment, globalConfig, config, testPath);
+  if (recorder === null) return circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+  const close = (): void => {
+    try {
+      recorder.close();
+    } catch (error) {
+      reportInternalError('runner teardown', error);
+    }
+  };
+  // No `async`/`await` here: an awaiting frame of ours would show in the async stack of every failing test that Jest prints.
+  let result: Promise<TestResult>;
+  try {
+    result = circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return result.finally(close);
+}
+
+function installRecorder(environment: JestEnvironment, globalConfig: Config.GlobalConfig, config: Config.ProjectConfig, testPath: string): TestRecorder | null {
+  // One of our environment entries records already: a second recorder would write every test twice.
+  if ((environment as {perfRecorder?: unknown}).perfRecorder !== undefined) return null;
+  const channel = readChannelDescriptor();
+  if (channel === null) return null;
+  const recorder = createRecorder(environment, {globalConfig, projectConfig: config, testPath}, channel);
+  if (recorder === null) return null;
+  // The environment's setup() has just resolved: loading the test file starts now.
+  recorder.markSetupDone();
+  const own = environment.handleTestEvent as EventHandler | undefined;
+  const handler: EventHandler = own === undefined
+    ? (event, state) => {
+        recordEvent(recorder, event, state);
+      }
+    : (event, state) => {
+        recordEvent(recorder, event, state);
+        return own.call(environment, event, state);
+      };
+  environment.handleTestEvent = handler as JestEnvironment['handleTestEvent'];
+  return recorder;
+}
