@@ -1,5 +1,5 @@
 import {expect} from '@jest/globals';
-import {spawn} from 'child_process';
+import {execFileSync, spawn} from 'child_process';
 import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import type {MetricsDocument, SchemaTest} from '../../src/model/toSchema';
@@ -54,6 +54,8 @@ export interface RunOptions {
   /** Also write Jest's own results with --json. */
   jestJson?: boolean;
   timeoutMs?: number;
+  /** Run again where an earlier run ran (its `dir`), instead of in a fresh copy of the fixture. */
+  inDir?: string;
 }
 
 let runCounter = 0;
@@ -61,9 +63,9 @@ let runCounter = 0;
 /** Copies a fixture project and runs real Jest on it, as a user would: `node node_modules/jest/bin/jest.js`. */
 export function runJest(fixture: string, options: RunOptions): Promise<JestRun> {
   const runsDir = path.join(installRoot(options.major), 'runs');
-  const dir = path.join(runsDir, `${fixture}-${process.pid}-${++runCounter}`);
+  const dir = options.inDir ?? path.join(runsDir, `${fixture}-${process.pid}-${++runCounter}`);
   mkdirSync(runsDir, {recursive: true});
-  cpSync(path.join(FIXTURES, fixture), dir, {recursive: true});
+  if (options.inDir === undefined) cpSync(path.join(FIXTURES, fixture), dir, {recursive: true});
   for (const [file, content] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
     writeFileSync(path.join(dir, file), content);
@@ -146,4 +148,99 @@ export function runCli(args: string[], options: {cwd: string}): Promise<CliRun> 
     child.on('error', reject);
     child.on('close', exitCode => resolve({exitCode, stdout, stderr}));
   });
+}
+
+/** A Jest run in watch mode, driven as a person at a terminal would. */
+export interface WatchSession {
+  dir: string;
+  /** Everything the terminal showed so far (both streams, through the pseudo-terminal). */
+  output(): string;
+  /** How many runs finished so far (Jest closes each run that ran tests with "Ran all test suites…"). */
+  runs(): number;
+  /** Resolves once `predicate` holds on the output, or rejects after `timeoutMs`. */
+  waitFor(predicate: (output: string) => boolean, timeoutMs?: number): Promise<void>;
+  /** Types keys at the terminal. */
+  type(keys: string): void;
+  /** Resolves with the exit code once Jest exits, or rejects after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<number | null>;
+  kill(): void;
+}
+
+/**
+ * Starts `jest <args>` (with `--watch` or `--watchAll` among them) on a copy of a fixture, in a pseudo-terminal
+ * made by util-linux's `script`, so Jest sees an interactive terminal and reads keys. `git` is initialised in the
+ * copy (with everything committed) because `--watch` asks git what changed.
+ */
+export function startJestWatch(fixture: string, options: RunOptions): WatchSession {
+  const runsDir = path.join(installRoot(options.major), 'runs');
+  const dir = path.join(runsDir, `${fixture}-${process.pid}-${++runCounter}`);
+  mkdirSync(runsDir, {recursive: true});
+  cpSync(path.join(FIXTURES, fixture), dir, {recursive: true});
+  for (const [file, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
+    writeFileSync(path.join(dir, file), content);
+  }
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {cwd: dir, stdio: 'ignore'});
+  };
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'fixture');
+
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('JEST_') || key === 'NODE_OPTIONS' || key === 'GITHUB_ACTIONS' || key === 'CI') continue;
+    env[key] = value;
+  }
+  Object.assign(env, {FORCE_COLOR: '0', TERM: 'xterm', COLUMNS: '200', LINES: '50'});
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const command = [process.execPath, jestBin(options.major), ...(options.args ?? [])].map(shellQuote).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe']});
+  let output = '';
+  child.stdout.on('data', chunk => (output += chunk));
+  child.stderr.on('data', chunk => (output += chunk));
+  let exitCode: number | null | undefined;
+  const exitWaiters: Array<() => void> = [];
+  child.on('close', code => {
+    exitCode = code;
+    for (const wake of exitWaiters) wake();
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
+  child.on('close', () => clearTimeout(killer));
+
+  const waitFor = (predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const started = Date.now();
+      const poll = (): void => {
+        if (predicate(output)) return resolve();
+        if (exitCode !== undefined) return reject(new Error(`Jest exited (${exitCode}) before the awaited output.\n--- output\n${output}`));
+        if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting on the watch output.\n--- output\n${output}`));
+        setTimeout(poll, 100);
+      };
+      poll();
+    });
+  return {
+    dir,
+    output: () => output,
+    runs: () => (output.match(/Ran all test suites/g) ?? []).length,
+    waitFor,
+    type: keys => child.stdin.write(keys),
+    exited: (timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        if (exitCode !== undefined) return resolve(exitCode);
+        const timer = setTimeout(() => reject(new Error(`Jest did not exit within ${timeoutMs} ms.\n--- output\n${output}`)), timeoutMs);
+        exitWaiters.push(() => {
+          clearTimeout(timer);
+          resolve(exitCode ?? null);
+        });
+      }),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
