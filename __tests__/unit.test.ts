@@ -32,7 +32,7 @@ describe('resolveOptions', () => {
       cpuIntervalS: 0.1,
       printSummary: true,
       preset: 'development',
-      mode: 'trace',
+      mode: 'auto',
       captureRate: 1,
       regressionThresholdPercent: 20,
       failOn: [],
@@ -44,7 +44,7 @@ describe('resolveOptions', () => {
     expect(resolve({}, {}, true)).toMatchObject({preset: 'ci', ...PRESET_VALUES.ci});
     expect(resolve({preset: 'production'}, {}, true)).toMatchObject({preset: 'production', mode: 'static', maxPassed: 50});
     expect(resolve({preset: 'production', mode: 'trace'})).toMatchObject({mode: 'trace', maxDepth: 2});
-    expect(resolve({preset: 'production'}, {JEST_PERF_PRESET: 'development'})).toMatchObject({preset: 'development', mode: 'trace'});
+    expect(resolve({preset: 'production'}, {JEST_PERF_PRESET: 'development'})).toMatchObject({preset: 'development', mode: 'auto'});
     expect(resolve({mode: 'static'}, {JEST_PERF_MODE: 'profile'}).mode).toBe('profile');
     expect(resolve({}).maxPassed).toBe(Infinity);
   });
