@@ -52,13 +52,13 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
       expect(results.machine).toMatchObject({cpus: os.cpus().length, node: process.versions.node, jest: expect.stringMatching(/^30\./)});
       expect(Object.keys(results.suites)).toEqual(['trivial', 'realistic', 'failing']);
       for (const suite of Object.values(results.suites)) {
-        expect(Object.keys(suite.variants)).toEqual(['plain', 'floor', 'junit', 'static', 'profile', 'trace']);
+        expect(Object.keys(suite.variants)).toEqual(['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto']);
         expect(suite.variants.plain.wallVsPlain).toBe(1);
         for (const [name, figures] of Object.entries(suite.variants)) {
           expect([name, figures.wallSeconds > 0, Number.isFinite(figures.wallVsFloor), Number.isFinite(figures.wallPointsOverFloor)]).toEqual([name, true, true, true]);
           if (process.platform === 'linux') expect([name, (figures.cpuSeconds ?? 0) > 0]).toEqual([name, true]);
           // The plugin's variants read their own cost back from the report they wrote.
-          if (['static', 'profile', 'trace'].includes(name)) expect([name, (figures.ownSeconds ?? -1) > 0]).toEqual([name, true]);
+          if (['static', 'profile', 'trace', 'runner', 'auto'].includes(name)) expect([name, (figures.ownSeconds ?? -1) > 0]).toEqual([name, true]);
         }
       }
       expect(results.micro.reporter).toMatchObject({tests: 2000});
@@ -72,6 +72,8 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
         'static, trivial: points over the floor',
         'profile, trivial: points over the floor',
         'profile, realistic: x plain Jest',
+        'runner vs environment entry (profile), realistic: x',
+        'auto vs profile (both through the runner), all-passing realistic: x',
         'trace, 10% failing: x plain Jest',
         'extraction per failure, profile (ms)',
         'ingest and write 2000 tests (ms)',

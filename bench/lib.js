@@ -84,6 +84,7 @@ function cleanEnv(extra = {}) {
 const INSTALLED = {
   'jest-perf-monitor': path.join(installed, 'dist', 'index.js'),
   'jest-perf-monitor/environment': path.join(installed, 'dist', 'environment.js'),
+  'jest-perf-monitor/runner': path.join(installed, 'dist', 'runner.js'),
 };
 const fromRepo = id => INSTALLED[id] ?? require.resolve(id, {paths: [repo]});
 

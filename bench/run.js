@@ -8,7 +8,11 @@
  *   floor    an environment whose handleTestEvent does nothing: what any environment-based tool pays;
  *   junit    plain Jest plus jest-junit, a reporter that measures nothing: the reference for a reporter's cost;
  *   static, profile, trace   this package's environment and reporter in each mode (the `ci` preset otherwise;
- *            trace also captures closures, as the `development` preset does).
+ *            trace also captures closures, as the `development` preset does);
+ *   runner   profile mode through `testRunner: 'jest-perf-monitor/runner'` on jest-environment-node (the recommended
+ *            setup; it must cost what the environment entry costs);
+ *   auto     the runner in mode `auto` (the development preset's): profile, plus trace for the files that failed
+ *            in the previous run. On an all-passing suite it must cost no more than profile.
  * Within a suite the runs alternate after one warm-up round (plain floor junit static profile trace, then floor
  * junit … plain: each round starts one variant later), so the machine's drift hits every variant alike. Ratios are taken within each round and their median
  * reported, for wall time and for CPU time (user + system of Jest and its workers). On a shared machine CPU time
@@ -42,7 +46,7 @@ const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
 const maxWorkers = process.env.BENCH_MAX_WORKERS ?? null;
 const list = (value, all) => (value === undefined ? all : value.split(',').map(item => item.trim()).filter(Boolean));
 const suiteNames = list(process.env.BENCH_SUITES, Object.keys(SUITES));
-const ALL_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace'];
+const ALL_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto'];
 const variantNames = list(process.env.BENCH_VARIANTS, ALL_VARIANTS);
 const outputFile = path.resolve(process.env.BENCH_OUTPUT ?? path.join(__dirname, 'results.json'));
 for (const name of suiteNames) if (!SUITES[name]) throw new Error(`BENCH_SUITES: unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
@@ -58,6 +62,8 @@ const TARGETS = {
   extractionMsPerFailure: 1,
   ingestAndWriteMs: 1000,
   retainedBytesPerTest: 1024,
+  runnerVsEnvironment: 1.02,
+  autoVsProfile: 1.02,
 };
 
 // The installed package, as users get it: node_modules/jest-perf-monitor is the built dist. (The test suite has
@@ -68,10 +74,9 @@ if (process.env.BENCH_SKIP_PREPARE !== '1') {
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
 
 function variantConfig(name, suiteDir) {
-  const plugin = options => ({
-    testEnvironment: fromRepo('jest-perf-monitor/environment'),
-    reporters: ['default', [fromRepo('jest-perf-monitor'), {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]],
-  });
+  const reporters = options => ['default', [fromRepo('jest-perf-monitor'), {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]];
+  const plugin = options => ({testEnvironment: fromRepo('jest-perf-monitor/environment'), reporters: reporters(options)});
+  const runner = options => ({testEnvironment: 'node', testRunner: fromRepo('jest-perf-monitor/runner'), reporters: reporters(options)});
   const configs = {
     plain: {testEnvironment: 'node', reporters: ['default']},
     floor: {testEnvironment: path.join(__dirname, 'noopEnvironment.js'), reporters: ['default']},
@@ -79,6 +84,8 @@ function variantConfig(name, suiteDir) {
     static: plugin({mode: 'static'}),
     profile: plugin({mode: 'profile'}),
     trace: plugin({mode: 'trace', includeClosure: true}),
+    runner: runner({mode: 'profile'}),
+    auto: runner({mode: 'auto', includeClosure: true}),
   };
   return {rootDir: suiteDir, ...configs[name]};
 }
@@ -98,7 +105,7 @@ function runOnce(configFile, exitCode) {
   return {wall, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
 }
 
-const isPlugin = name => name === 'static' || name === 'profile' || name === 'trace';
+const isPlugin = name => ['static', 'profile', 'trace', 'runner', 'auto'].includes(name);
 
 function runSuite(suiteName) {
   const suite = SUITES[suiteName];
@@ -232,6 +239,19 @@ function judgeTargets() {
   if (trivialStatic) add('static, trivial: points over the floor', TARGETS.staticTrivialPointsOverFloor, {wall: trivialStatic.wallPointsOverFloor, cpu: trivialStatic.cpuPointsOverFloor});
   if (trivialProfile) add('profile, trivial: points over the floor', TARGETS.profileTrivialPointsOverFloor, {wall: trivialProfile.wallPointsOverFloor, cpu: trivialProfile.cpuPointsOverFloor});
   if (suite('realistic', 'profile')) add('profile, realistic: x plain Jest', TARGETS.profileRealisticVsPlain, {wall: suite('realistic', 'profile').wallVsPlain, cpu: suite('realistic', 'profile').cpuVsPlain});
+  const ratioOf = (suiteName, a, b, key) => (suite(suiteName, a) && suite(suiteName, b) ? round(suite(suiteName, a)[key] / suite(suiteName, b)[key]) : null);
+  if (suite('realistic', 'runner') && suite('realistic', 'profile')) {
+    add('runner vs environment entry (profile), realistic: x', TARGETS.runnerVsEnvironment, {
+      cpu: ratioOf('realistic', 'runner', 'profile', 'cpuVsPlain'),
+      own: ratioOf('realistic', 'runner', 'profile', 'ownSeconds'),
+    });
+  }
+  if (suite('realistic', 'auto') && suite('realistic', 'runner')) {
+    add('auto vs profile (both through the runner), all-passing realistic: x', TARGETS.autoVsProfile, {
+      cpu: ratioOf('realistic', 'auto', 'runner', 'cpuVsPlain'),
+      own: ratioOf('realistic', 'auto', 'runner', 'ownSeconds'),
+    });
+  }
   if (suite('failing', 'trace')) add('trace, 10% failing: x plain Jest', TARGETS.traceFailingVsPlain, {wall: suite('failing', 'trace').wallVsPlain, cpu: suite('failing', 'trace').cpuVsPlain});
   if (results.micro) {
     add('extraction per failure, profile (ms)', TARGETS.extractionMsPerFailure, {measured: results.micro.failures.profileMsPerFailure});
