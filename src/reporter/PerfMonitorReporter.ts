@@ -136,7 +136,8 @@ export default class PerfMonitorReporter implements Reporter {
       if (this.failedFiles !== null) {
         const failed = testResult.numFailingTests > 0 || testResult.testExecError != null;
         const traced = this.failedFiles.note(config.cacheDirectory, test.path, failed);
-        if (failed && !traced && this.options.includeLocals) this.untracedFailures++;
+        // Failed tests only: a file that could not load has no frames to read, traced or not.
+        if (testResult.numFailingTests > 0 && !traced && (this.options.includeLocals || this.options.includeClosure)) this.untracedFailures++;
       }
     } catch (error) {
       this.internalError('reading test results', error);
