@@ -7,14 +7,18 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {parse as parseCsv} from 'csv-parse/sync';
 import {chromium} from 'playwright-core';
-import {existsSync, mkdirSync, readFileSync} from 'fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import {xml2js} from 'xml-js';
 import type {Element} from 'xml-js';
 import {validateXML} from 'xmllint-wasm';
 import {parse as parseYaml} from 'yaml';
+import {renderToString} from '../src/formats';
+import {renderHtml} from '../src/formats/html';
 import type {MetricsDocument} from '../src/model/toSchema';
 import {expectSameOutcomesAsJest, MAJORS, runJest} from './harness/runJest';
+import {failure, fileOf, runOf, testOf} from './harness/syntheticRun';
 import type {JestRun} from './harness/runJest';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -208,10 +212,29 @@ describe('the HTML report in headless Chromium', () => {
         expect(painted).toBeGreaterThan(500);
       }
 
+      // The slowest tests' chart: each label is the test's title, and its tooltip names the test in full.
+      const slowest = await page.evaluate(() => {
+        // No DOM types in this project: the Chart.js API used here, spelled out.
+        const chart = (globalThis as unknown as {Chart: {getChart(id: string): {data: {labels: string[][]}; options: {plugins: {tooltip: {callbacks: {title(items: Array<{dataIndex: number}>): string}}}}}}}).Chart.getChart('chart-slowest');
+        return {label: chart.data.labels[0], tooltip: chart.options.plugins.tooltip.callbacks.title([{dataIndex: 0}])};
+      });
+      // Which test was slowest is the machine's business: the file says.
+      const tests = run.metrics().tests;
+      const slowestId = Object.keys(tests)
+        .filter(id => tests[id].status === 'passed' || tests[id].status === 'failed')
+        .reduce((a, b) => (tests[b].duration > tests[a].duration ? b : a));
+      const slowestTitle = slowestId.slice(tests[slowestId].file.length + 2);
+      expect(slowest.tooltip).toBe(slowestId);
+      expect(slowestTitle.startsWith(slowest.label.join(' ').replace(/ …$/, ''))).toBe(true);
+
       const rows = page.locator('#tests tbody tr');
+      const firstTest = async (): Promise<[string | null, string | null]> => [
+        await rows.first().locator('td .t-title').textContent(),
+        await rows.first().locator('td .t-file').textContent(),
+      ];
       expect(await rows.count()).toBe(15);
-      // Sorted by duration, slowest first, by default.
-      expect(await rows.first().locator('td').first().textContent()).toBe('outcomes.test.js::takes a while');
+      // Sorted by duration, slowest first, by default; the title on its line, the file under it.
+      expect(await firstTest()).toEqual([slowestTitle, tests[slowestId].file]);
       await page.fill('#filter', 'retried');
       expect(await rows.count()).toBe(2);
       await page.fill('#filter', '');
@@ -219,9 +242,14 @@ describe('the HTML report in headless Chromium', () => {
       expect(await rows.count()).toBe(3);
       await page.selectOption('#status', '');
       await page.click('#tests th:first-child');
-      expect(await rows.first().locator('td').first().textContent()).toBe('hooks.test.js::with a failing afterAll > passes before the hook fails');
+      expect(await firstTest()).toEqual(['with a failing afterAll > passes before the hook fails', 'hooks.test.js']);
       await page.click('#tests th:first-child');
-      expect(await rows.first().locator('td').first().textContent()).toBe('retries.test.js::retried > flaky: passes on the second attempt');
+      expect(await firstTest()).toEqual(['retried > flaky: passes on the second attempt', 'retries.test.js']);
+      // Names wrap between words; only a token too long for the column is broken.
+      expect(await rows.first().locator('td').first().evaluate(cell => {
+        const style = (globalThis as unknown as {getComputedStyle(element: unknown): {wordBreak: string; overflowWrap: string}}).getComputedStyle(cell);
+        return [style.wordBreak, style.overflowWrap];
+      })).toEqual(['normal', 'anywhere']);
 
       const frame = page.locator('.failure', {hasText: 'cart > applies the discount'}).locator('.code-frame');
       await frame.scrollIntoViewIfNeeded();
@@ -233,6 +261,56 @@ describe('the HTML report in headless Chromium', () => {
       const artifacts = path.join(__dirname, '.artifacts');
       mkdirSync(artifacts, {recursive: true});
       await page.screenshot({path: path.join(artifacts, 'html-report.png'), fullPage: true});
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('shows the run\'s notes, a file that could not run, budgets, regressions and leaks', async () => {
+    const cannotRun = failure('load', "Cannot find module './missing' from 'src/broken.test.js'", {errorType: null, location: {file: 'src/broken.test.js', line: 1, column: 1}, codeFrame: "> 1 | require('./missing');"});
+    const slow = testOf('src/__tests__/to-have-accessible-errormessage.js', ['.toHaveAccessibleErrorMessage', 'passes when the aria-errormessage points at a visible element'], {durationMs: 150, callMs: 147});
+    const run = runOf([slow, testOf('src/a.test.js', ['adds'])], [fileOf('src/a.test.js'), fileOf('src/broken.test.js', {loadError: cannotRun, completed: false})], {
+      interrupted: true,
+      unmeasured: {files: ['src/docblock.test.js'], testCount: 4, failedCount: 1},
+      budgets: {testsChecked: 2, breaches: [{scope: 'test', test: slow.id, rule: '**', metric: 'duration', actualMs: 150, limitMs: 100}]},
+      regressions: {baseline: 'baseline.json', thresholdPercent: 20, minChangeMs: 10, compared: 2, regressions: [{id: slow.id, baselineMs: 50, currentMs: 150, changePercent: 200, noiseMs: 10}], improvements: [], added: [], removed: []},
+      leaks: {filesChecked: 1, flagged: [{file: 'src/a.test.js', tests: 8, retainedFirstBytes: 40 * 1048576, retainedLastBytes: 44 * 1048576, growthPerTestBytes: 512 * 1024, growingShare: 1}]},
+    });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'html-findings-')), 'report.html');
+    writeFileSync(file, renderToString(renderHtml(run, {chartLibrary: readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8')})));
+    const browser = await chromium.launch({executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    try {
+      const page = await browser.newPage({viewport: {width: 1300, height: 1000}});
+      const errors: string[] = [];
+      page.on('pageerror', error => errors.push(String(error)));
+      await page.goto(`file://${file}`);
+      expect(errors).toEqual([]);
+      expect(await page.getAttribute('body', 'data-charts-rendered')).toBe('3');
+      expect(await page.textContent('header .counts')).toMatch(/^6 tests: 2 passed, 1 failed; 4 of them \(1 failed\) in unmeasured files/);
+      const notes = await page.locator('#notes p').allTextContents();
+      expect(notes).toEqual([
+        '1 test file could not run: src/broken.test.js (see Failures).',
+        'The run was interrupted: this report holds the tests that finished before it stopped.',
+        "1 test file ran without the perf monitor (4 tests, 1 failed, counted by Jest): use testRunner 'jest-perf-monitor/runner' to measure every file.",
+      ]);
+      for (const section of ['#budgets', '#regressions', '#leaks']) expect(await page.locator(section).isVisible()).toBe(true);
+      expect(await page.locator('#budgets').textContent()).toContain('Budgets: 1 breach (2 tests checked)');
+      expect(await page.locator('#budgets td').allTextContents()).toEqual([`${slow.id} (**)`, 'duration 150.0 ms > 100.0 ms']);
+      expect(await page.locator('#regressions td').allTextContents()).toEqual([slow.id, 'slower', '50.0 ms → 150.0 ms (+200 %)']);
+      expect(await page.locator('#leaks td').allTextContents()).toEqual(['src/a.test.js', '+512.0 KiB per test over 8 tests (retained heap 40.0 MiB → 44.0 MiB)']);
+      const broken = page.locator('.failure', {hasText: 'src/broken.test.js (could not run)'});
+      await broken.scrollIntoViewIfNeeded();
+      expect(await broken.isVisible()).toBe(true);
+      expect(await broken.locator('.message').textContent()).toBe("Cannot find module './missing' from 'src/broken.test.js'");
+      expect(await broken.locator('.where').textContent()).toBe('at src/broken.test.js:1:1 (while loading the test file)');
+      expect(await page.locator('#failures h2').textContent()).toBe('Failures (1 file that could not run)');
+      // The long title is shown whole (wrapped between words), the file under it.
+      const title = page.locator('#tests tbody tr').first().locator('.t-title');
+      expect(await title.textContent()).toBe('.toHaveAccessibleErrorMessage > passes when the aria-errormessage points at a visible element');
+      expect(await title.isVisible()).toBe(true);
+      const artifacts = path.join(__dirname, '.artifacts');
+      mkdirSync(artifacts, {recursive: true});
+      await page.screenshot({path: path.join(artifacts, 'html-report-findings.png'), fullPage: true});
     } finally {
       await browser.close();
     }

@@ -365,7 +365,7 @@ describe('reading a metrics file back (fromSchema)', () => {
     // Text that reports show must be what the reporter writes: no markup smuggled in through a phase.
     const badPhase = document() as unknown as {tests: Record<string, {failure: Record<string, unknown>}>};
     badPhase.tests['src/a.test.js::a > b > c'].failure.phase = '<img src=x onerror=alert(1)>';
-    expect(bad(badPhase)).toBe('tests["src/a.test.js::a > b > c"].failure.phase is not one of beforeAll, beforeEach, test, afterEach, afterAll');
+    expect(bad(badPhase)).toBe('tests["src/a.test.js::a > b > c"].failure.phase is not one of load, beforeAll, beforeEach, test, afterEach, afterAll');
     const badAttempts = document() as unknown as {tests: Record<string, Record<string, unknown>>};
     badAttempts.tests['src/a.test.js::a > b > c'].attempts = {};
     expect(bad(badAttempts)).toBe('tests["src/a.test.js::a > b > c"].attempts is not a non-empty list');

@@ -15,9 +15,12 @@ const lastAttempt = (entry: TestEntry) => entry.record.attempts[entry.record.att
 /**
  * Combines the files of `jest --shard=i/n` runs into one run (SPEC section 5).
  *
- * - Tests and files are the union. Jest gives each test file to exactly one shard, so an id seen twice means a
- *   file ran twice (overlapping shard settings, or a re-run job): the entry whose final attempt started later is
- *   kept (on a tie, the one from the later input), as a re-run replaces the run before it.
+ * - Tests and files are the union (files by their key, so a file run in two projects stays two entries). Jest
+ *   gives each test file to exactly one shard, so an id seen twice means a file ran twice (overlapping shard
+ *   settings, or a re-run job): the entry whose final attempt started later is kept (on a tie, the one from the
+ *   later input), as a re-run replaces the run before it.
+ * - Unmeasured files are the union of the inputs' and their counts the sum (each shard ran its own files); the
+ *   merged run is interrupted when any input was.
  * - The session spans from the first start to the last end; the summary, counts and overhead are recomputed.
  *   When an input's `maxPassed` left passed tests out, the summary is instead combined from the inputs'
  *   summaries, weighted by their executed-test counts (duplicates cannot be told apart there).
@@ -38,8 +41,10 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
       tests.set(entry.id, {entry, input});
     }
   });
+  // By key, as in the JSON: a file that ran in two projects is two entries.
   const files = new Map<string, RunMetrics['files'][number]>();
-  for (const run of inputs) for (const file of run.files) files.set(file.file, file);
+  for (const run of inputs) for (const file of run.files) files.set(file.key, file);
+  const unmeasuredInputs = inputs.filter(run => run.unmeasured !== null);
 
   const merged = [...tests.values()].map(held => held.entry);
   const complete = inputs.every(run => run.stats.passedDropped === 0);
@@ -75,7 +80,14 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     tests: merged,
     files: [...files.values()],
     interrupted: inputs.some(input => input.interrupted),
-    unmeasured: null,
+    unmeasured:
+      unmeasuredInputs.length === 0
+        ? null
+        : {
+            files: [...new Set(unmeasuredInputs.flatMap(input => input.unmeasured!.files))],
+            testCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.testCount, 0),
+            failedCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.failedCount, 0),
+          },
     summary: complete ? summarise(merged) : combineSummaries(inputs),
     stats: complete
       ? {

@@ -1,5 +1,6 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
+import {printable} from '../formats/common';
 import {comparisonLines} from '../formats/findings';
 import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
 import {readHistorySpread} from '../history/readHistoryBaseline';
@@ -55,7 +56,8 @@ export function compareCommand(): Command {
       } finally {
         db?.close();
       }
-      process.stdout.write(`${comparisonLines(report, Math.floor(flags.top)).join('\n')}\n`);
+      // Ids as a terminal can show them: a title's control characters escaped, not acted on.
+      process.stdout.write(`${comparisonLines(report, Math.floor(flags.top), printable).map(printable).join('\n')}\n`);
       if (flags.fail && report.regressions.length > 0) process.exitCode = 1;
     });
 }

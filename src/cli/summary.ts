@@ -1,5 +1,5 @@
 import {Command} from 'commander';
-import {renderSummary} from '../formats/summary';
+import {renderSummary, terminalColumns} from '../formats/summary';
 import {readMetricsFile} from '../io/readMetricsFile';
 
 /** `jest-perf-monitor summary [file]`: the summary the reporter prints after a run, from a metrics file. */
@@ -8,6 +8,6 @@ export function summaryCommand(): Command {
     .description('print the summary of a metrics file, as the reporter prints it after a run')
     .argument('[file]', 'a performance_metrics.json', 'performance_metrics.json')
     .action((file: string) => {
-      process.stdout.write(renderSummary(readMetricsFile(file)));
+      process.stdout.write(renderSummary(readMetricsFile(file), {columns: terminalColumns(process.stdout)}));
     });
 }

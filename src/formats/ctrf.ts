@@ -1,7 +1,8 @@
 import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry, TestStatus} from '../model/types';
 import {schemaTail, testEntry} from '../model/toSchema';
 import type {SchemaTest} from '../model/toSchema';
-import {finalAttempt, isFlaky} from './common';
+import {fileFailures, finalAttempt, isFlaky} from './common';
+import type {FileFailure} from './common';
 
 /** CTRF spec version written (https://ctrf.io; the schema the tests validate against is in `__tests__/schemas`). */
 export const CTRF_SPEC_VERSION = '0.0.0';
@@ -64,18 +65,29 @@ function test(entry: TestEntry): Record<string, unknown> {
   };
 }
 
-/** A beforeAll/afterAll failure, which Jest reports against the file: a failed entry of its own, as in JUnit. */
-function hookTest(file: string, failure: FailureRecord, workerId: number): Record<string, unknown> {
+/**
+ * A failure no test carries (a file that could not run, a failed afterAll), which Jest reports against the file:
+ * a failed entry of its own, as in JUnit, named `<file key>::(<phase>)` like the failure in the JSON file.
+ */
+function fileFailureTest({file, failure}: FileFailure): Record<string, unknown> {
   return {
-    name: `${file}::(${failure.phase})`,
+    name: `${file.key}::(${failure.phase})`,
     status: 'failed',
     duration: 0,
-    ...failureFields(failure, file),
-    filePath: file,
+    ...failureFields(failure, file.file),
+    filePath: file.file,
     rawStatus: 'failed',
-    threadId: String(workerId),
+    threadId: String(file.workerId),
     flaky: false,
-    extra: {[EXTRA_KEY]: {hook: failure.phase, location: failure.location, captured: failure.captured}},
+    extra: {
+      [EXTRA_KEY]: {
+        ...(failure.phase === 'load' ? {load_error: true} : {hook: failure.phase}),
+        ...(file.project !== null && {project: file.project}),
+        error_type: failure.errorType,
+        location: failure.location,
+        captured: failure.captured,
+      },
+    },
   };
 }
 
@@ -83,10 +95,16 @@ function hookTest(file: string, failure: FailureRecord, workerId: number): Recor
 export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Generator<string> {
   const counts = {passed: 0, failed: 0, skipped: 0, pending: 0, other: 0};
   for (const entry of run.tests) counts[CTRF_STATUS[finalAttempt(entry).status] as keyof typeof counts]++;
-  const hooks = run.files.flatMap(file => file.hookFailures.map(failure => hookTest(file.file, failure, file.workerId)));
+  const hooks = fileFailures(run).map(fileFailureTest);
   counts.failed += hooks.length;
   // Tests that `maxPassed` left out of the file are still counted, as they are in our own summary.
   counts.passed += run.stats.passedDropped;
+  // So are the tests of files the monitor did not measure, with Jest's counts: their failures as failed, the rest
+  // (passed, skipped or todo: the run does not know which) as other.
+  if (run.unmeasured) {
+    counts.failed += run.unmeasured.failedCount;
+    counts.other += Math.max(0, run.unmeasured.testCount - run.unmeasured.failedCount);
+  }
   const flaky = run.tests.filter(isFlaky).length;
   const summary = {
     tests: counts.passed + counts.failed + counts.skipped + counts.pending + counts.other,

@@ -1,8 +1,8 @@
 /**
- * Budgets, regressions and leaks in words (SPEC section 5): the lines the summary, the Markdown report, the
- * GitHub annotations and `jest-perf-monitor compare` share.
+ * Budgets, regressions and leaks in words (SPEC section 5): the lines the summary, the Markdown and HTML reports,
+ * the GitHub annotations and `jest-perf-monitor compare` share.
  */
-import type {BudgetBreach, DurationChange, FileLeak, RegressionReport, RunMetrics} from '../model/types';
+import type {BudgetBreach, BudgetReport, DurationChange, FileLeak, LeakReport, RegressionReport, RunMetrics} from '../model/types';
 import {formatMib, formatMs, plural} from './common';
 
 const METRIC_NAMES: Record<BudgetBreach['metric'], string> = {
@@ -41,12 +41,31 @@ export function describeLeak(leak: FileLeak): string {
   return `+${formatGrowth(leak.growthPerTestBytes)} per test over ${plural(leak.tests, 'test')} (retained heap ${formatMib(leak.retainedFirstBytes)} → ${formatMib(leak.retainedLastBytes)})`;
 }
 
+/** `Budgets: 2 breaches (40 tests checked)`. */
+export function budgetHeadline(report: BudgetReport): string {
+  return report.breaches.length === 0
+    ? `Budgets: all ${plural(report.testsChecked, 'test')} and the suite within budget`
+    : `Budgets: ${plural(report.breaches.length, 'breach', 'breaches')} (${plural(report.testsChecked, 'test')} checked)`;
+}
+
+/** `Compared with baseline.json: 1 regression, …`. */
+export function comparisonHeadline(report: RegressionReport): string {
+  return (
+    `Compared with ${report.baseline}: ${plural(report.regressions.length, 'regression')}, ${plural(report.improvements.length, 'improvement')}, ` +
+    `${report.added.length} new, ${report.removed.length} gone (${plural(report.compared, 'test')} compared; a change must exceed ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)})`
+  );
+}
+
+/** `Leaks: 1 file whose retained heap keeps growing (8 files checked)`. */
+export function leakHeadline(report: LeakReport): string {
+  return report.flagged.length === 0
+    ? `Leaks: none (${plural(report.filesChecked, 'file')} checked)`
+    : `Leaks: ${plural(report.flagged.length, 'file')} whose retained heap keeps growing (${plural(report.filesChecked, 'file')} checked)`;
+}
+
 /** The comparison's headline and its lists, `top` entries each. */
 export function comparisonLines(report: RegressionReport, top: number, clip: (text: string) => string = text => text): string[] {
-  const lines = [
-    `Compared with ${report.baseline}: ${plural(report.regressions.length, 'regression')}, ${plural(report.improvements.length, 'improvement')}, ` +
-      `${report.added.length} new, ${report.removed.length} gone (${plural(report.compared, 'test')} compared; a change must exceed ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)})`,
-  ];
+  const lines = [comparisonHeadline(report)];
   const list = (title: string, changes: DurationChange[]): void => {
     if (changes.length === 0) return;
     lines.push(`  ${title}`);
@@ -69,22 +88,14 @@ export function findingLines(run: RunMetrics, top: number, clip: (text: string) 
   const lines: string[] = [];
   if (run.budgets) {
     const breaches = run.budgets.breaches;
-    lines.push(
-      breaches.length === 0
-        ? `Budgets: all ${plural(run.budgets.testsChecked, 'test')} and the suite within budget`
-        : `Budgets: ${plural(breaches.length, 'breach', 'breaches')} (${plural(run.budgets.testsChecked, 'test')} checked)`,
-    );
+    lines.push(budgetHeadline(run.budgets));
     for (const breach of breaches.slice(0, top)) lines.push(`  ${clip(breachSubject(breach))}: ${describeBreach(breach)}`);
     if (breaches.length > top) lines.push(`  … and ${breaches.length - top} more (see "budgets" in the JSON file)`);
   }
   if (run.regressions) lines.push(...comparisonLines(run.regressions, top, clip));
   if (run.leaks) {
     const flagged = run.leaks.flagged;
-    lines.push(
-      flagged.length === 0
-        ? `Leaks: none (${plural(run.leaks.filesChecked, 'file')} checked)`
-        : `Leaks: ${plural(flagged.length, 'file')} whose retained heap keeps growing (${plural(run.leaks.filesChecked, 'file')} checked)`,
-    );
+    lines.push(leakHeadline(run.leaks));
     for (const leak of flagged.slice(0, top)) lines.push(`  ${leak.file}: ${describeLeak(leak)}`);
     if (flagged.length > top) lines.push(`  … and ${flagged.length - top} more`);
   }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
-import {listFailures, plural} from './common';
+import {fileFailures, listedFileFailure, listFailures, plural} from './common';
 import {breachSubject, describeBreach, describeChange, describeLeak} from './findings';
 
 /**
@@ -15,7 +15,11 @@ export interface AnnotationOptions {
   workspace: string;
   /** Error annotations written. @default 10 */
   maxErrors?: number;
-  /** Leave failures out (Jest's own `github-actions` reporter already annotates them). @default false */
+  /**
+   * Leave out the failures Jest's own `github-actions` reporter already annotates (those of tests). Failures no
+   * test carries (a file that could not run, a failed afterAll) are still annotated: Jest's reporter annotates
+   * test results only. @default false
+   */
   skipFailures?: boolean;
   /** Warning annotations written for budget breaches, regressions and leaks. @default 10 */
   maxWarnings?: number;
@@ -54,12 +58,15 @@ function annotation(title: string, failure: FailureRecord | null, testFile: stri
   return command('error', properties, lines.join('\n'));
 }
 
-/** The file part of a test id (`file::titles`). */
-const fileOfId = (id: string): string => id.slice(0, Math.max(0, id.indexOf('::'))) || id;
-
 /** Budget breaches, regressions and leaking files: warnings, since they need not fail the run. */
 function warnings(run: RunMetrics, options: AnnotationOptions): string[] {
   const fromWorkspace = (file: string): string => path.relative(options.workspace, path.resolve(options.rootDir, file)).split(path.sep).join('/');
+  // The test's file: from its entry (an id may start with a `[project] ` prefix), else the id's part before `::`.
+  let files: Map<string, string> | null = null;
+  const fileOfId = (id: string): string => {
+    files ??= new Map(run.tests.map(entry => [entry.id, entry.file]));
+    return files.get(id) ?? (id.slice(0, Math.max(0, id.indexOf('::'))).replace(/^\[[^\]]*\] /, '') || id);
+  };
   const found: Array<[Record<string, string | number>, string]> = [];
   for (const breach of run.budgets?.breaches ?? []) {
     const where: Record<string, string> = breach.test === null ? {} : {file: fromWorkspace(fileOfId(breach.test))};
@@ -80,9 +87,8 @@ function warnings(run: RunMetrics, options: AnnotationOptions): string[] {
 }
 
 export function renderAnnotations(run: RunMetrics, options: AnnotationOptions): string[] {
-  if (options.skipFailures) return warnings(run, options);
   const maxErrors = options.maxErrors ?? 10;
-  const failures = listFailures(run);
+  const failures = options.skipFailures ? fileFailures(run).map(({file, failure}) => listedFileFailure(file, failure)) : listFailures(run);
   const lines = failures.slice(0, maxErrors).map(({title, failure, file}) => annotation(title, failure, file, options));
   if (failures.length > maxErrors) {
     lines.push(command('notice', {title: 'jest-perf-monitor'}, `${plural(failures.length - maxErrors, 'more failure')} not annotated (GitHub shows ${maxErrors} per step); the job summary lists them.`));

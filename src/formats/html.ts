@@ -1,5 +1,6 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {failureWhere, finalAttempt, formatMs, formatSignedMib, isFlaky, listFailures, plural} from './common';
+import {describeFailureCounts, failureWhere, finalAttempt, formatMs, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
+import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, leakHeadline} from './findings';
 
 export interface HtmlOptions {
   /** The chart library's browser build (Chart.js UMD), inlined so the page works offline. */
@@ -8,6 +9,8 @@ export interface HtmlOptions {
   maxFailures?: number;
   /** Page title. @default 'Test performance' */
   title?: string;
+  /** Rows of each findings table (budget breaches, changes, leaking files); the rest are counted. @default 100 */
+  maxFindings?: number;
 }
 
 const escapeHtml = (value: string): string =>
@@ -50,7 +53,7 @@ function failureHtml(heading: string, failure: FailureRecord | null, file: strin
   const parts = [`<article class="failure"><h3>✕ ${escapeHtml(heading)}</h3>`];
   if (failure) {
     parts.push(`<p class="message">${failure.errorType ? `<b>${escapeHtml(failure.errorType)}</b>: ` : ''}${escapeHtml(failure.message)}</p>`);
-    parts.push(`<p class="where">at <code>${escapeHtml(failureWhere(failure.location, file))}</code>${failure.phase === 'test' ? '' : ` (in ${escapeHtml(failure.phase)})`}</p>`);
+    parts.push(`<p class="where">at <code>${escapeHtml(failureWhere(failure.location, file))}</code>${escapeHtml(phaseNote(failure))}</p>`);
     if (failure.codeFrame) parts.push(`<pre class="code-frame">${escapeHtml(failure.codeFrame)}</pre>`);
     const variables: Record<string, unknown> = {...(failure.locals ?? {})};
     if (failure.closure && Object.keys(failure.closure).length > 0) variables['closure'] = failure.closure;
@@ -64,17 +67,61 @@ function failureHtml(heading: string, failure: FailureRecord | null, file: strin
   return parts.join('');
 }
 
+/** A table of findings: a header row, then rows of cells already escaped. */
+function findingTable(headers: string[], rows: string[][]): string {
+  const head = headers.map(header => `<th>${escapeHtml(header)}</th>`).join('');
+  return `<table class="plain"><thead><tr>${head}</tr></thead><tbody>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+/** Budgets, the comparison with the baseline and leaks, in the words the summary and Markdown use (findings.ts). */
+function findingsHtml(run: RunMetrics, top: number): string {
+  const parts: string[] = [];
+  const more = (total: number, what: string): string => (total > top ? `<p class="note">… and ${escapeHtml(`${total - top} more ${what}`)} in the JSON report.</p>` : '');
+  const id = (text: string): string => `<span class="id">${escapeHtml(text)}</span>`;
+  if (run.budgets) {
+    const {breaches} = run.budgets;
+    parts.push(`<section id="budgets"><h2>Budgets</h2><p>${escapeHtml(budgetHeadline(run.budgets))}</p>`);
+    if (breaches.length > 0) {
+      parts.push(findingTable(['where', 'breach'], breaches.slice(0, top).map(breach => [id(breachSubject(breach)), escapeHtml(describeBreach(breach))])));
+      parts.push(more(breaches.length, 'breaches'));
+    }
+    parts.push('</section>\n');
+  }
+  if (run.regressions) {
+    const report = run.regressions;
+    parts.push(`<section id="regressions"><h2>Compared with the baseline</h2><p>${escapeHtml(comparisonHeadline(report))}</p>`);
+    const changes = [...report.regressions.map(change => ['slower', change] as const), ...report.improvements.map(change => ['faster', change] as const)];
+    if (changes.length > 0) {
+      parts.push(findingTable(['test', 'change', 'before → now'], changes.slice(0, top).map(([kind, change]) => [id(change.id), kind, escapeHtml(describeChange(change))])));
+      parts.push(more(changes.length, 'changes'));
+    }
+    parts.push('</section>\n');
+  }
+  if (run.leaks) {
+    const {flagged} = run.leaks;
+    parts.push(`<section id="leaks"><h2>Leaks</h2><p>${escapeHtml(leakHeadline(run.leaks))}</p>`);
+    if (flagged.length > 0) {
+      parts.push(findingTable(['file', 'retained heap'], flagged.slice(0, top).map(leak => [id(leak.file), escapeHtml(describeLeak(leak))])));
+      parts.push(more(flagged.length, 'files'));
+    }
+    parts.push('</section>\n');
+  }
+  return parts.join('');
+}
+
 const STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--fail:#cf222e;--pass:#1a7f37;--skip:#9a6700}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:24px;max-width:1400px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}h3{font-size:14px;margin:0 0 6px;word-break:break-all}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}h3{font-size:14px;margin:0 0 6px;overflow-wrap:anywhere}
+.notes p{border:1px solid #d4a72c;background:#fff8c5;border-radius:6px;padding:8px 12px;margin:0 0 8px}.notes p.failed{border-color:var(--fail);background:#ffebe9}
 .counts{color:var(--muted);margin:0 0 16px}.cards{display:flex;flex-wrap:wrap;gap:10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:130px}.card b{display:block;font-size:17px}.card span{color:var(--muted);font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px;margin-top:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px;margin-top:16px}.charts .wide{grid-column:1/-1}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}figcaption{font-weight:600;margin-bottom:6px}.chart-box{position:relative;height:300px}
 .controls{display:flex;gap:8px;margin-bottom:8px}.controls input{flex:1;padding:6px 8px;border:1px solid var(--line);border-radius:6px;font:inherit}.controls select{padding:6px;border:1px solid var(--line);border-radius:6px;font:inherit}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:right;white-space:nowrap}
-th{background:var(--soft);cursor:pointer;user-select:none;position:sticky;top:0}th:first-child,td:first-child{text-align:left;white-space:normal;word-break:break-all}
+th{background:var(--soft);cursor:pointer;user-select:none;position:sticky;top:0}th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere}
+.t-file{font-size:11px;color:var(--muted)}table.plain th{cursor:auto;position:static;text-align:left}table.plain td{text-align:left;white-space:normal;overflow-wrap:anywhere}table.plain td+td{white-space:nowrap}.id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 .s-failed{color:var(--fail)}.s-passed{color:var(--pass)}.s-skipped,.s-todo{color:var(--skip)}.note{color:var(--muted)}
 .failure{border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;padding:10px 12px;margin-bottom:12px}
@@ -114,20 +161,42 @@ const SCRIPT = `
     new Chart(document.getElementById(id), config);
     charts++;
   }
+  // An id is \`<file>::<titles>\` (its file prefixed with \`[<project>] \` when a file ran in several projects).
+  function titleOf(r) { var at = r[0].indexOf(r[1] + '::'); return at < 0 ? r[0] : r[0].slice(at + r[1].length + 2); }
+  function fileOf(r) { var at = r[0].indexOf(r[1] + '::'); return at < 0 ? r[1] : r[0].slice(0, at + r[1].length); }
+  // A chart label in lines of at most \`width\` characters, broken between words (a longer word on its own line).
+  function wrap(text, width, maxLines) {
+    var lines = [], line = '';
+    text.split(' ').forEach(function (word) {
+      if (line && (line + ' ' + word).length > width) { lines.push(line); line = word; } else { line = line ? line + ' ' + word : word; }
+    });
+    if (line) lines.push(line);
+    if (lines.length > maxLines) { lines = lines.slice(0, maxLines); lines[maxLines - 1] += ' …'; }
+    return lines;
+  }
+
   var executed = rows.filter(function (r) { return r[2] === 'passed' || r[2] === 'failed'; });
   var slowest = executed.slice().sort(function (a, b) { return b[5] - a[5]; }).slice(0, 15);
-  var short = function (id) { return id.length > 60 ? '…' + id.slice(-59) : id; };
+  var labels = slowest.map(function (r) { return wrap(titleOf(r), 60, 3); });
+  // Room for every label's lines, so none is skipped or squeezed.
+  var labelLines = labels.reduce(function (sum, lines) { return sum + lines.length; }, 0);
+  document.getElementById('chart-slowest').parentNode.style.height = Math.max(300, 40 + labelLines * 14 + slowest.length * 8) + 'px';
   chart('chart-slowest', {
     type: 'bar',
     data: {
-      labels: slowest.map(function (r) { return short(r[0]); }),
+      labels: labels,
       datasets: [
         {label: 'setup', data: slowest.map(function (r) { return r[6]; }), backgroundColor: '#d4a72c'},
         {label: 'call', data: slowest.map(function (r) { return r[7]; }), backgroundColor: '#0969da'},
         {label: 'teardown', data: slowest.map(function (r) { return r[8]; }), backgroundColor: '#8250df'}
       ]
     },
-    options: {indexAxis: 'y', scales: {x: {stacked: true, title: {display: true, text: 'ms'}}, y: {stacked: true, ticks: {autoSkip: false, font: {size: 10}}}}}
+    options: {
+      indexAxis: 'y',
+      scales: {x: {stacked: true, title: {display: true, text: 'ms'}}, y: {stacked: true, ticks: {autoSkip: false, font: {size: 10}}}},
+      // The label is the test's title; the tooltip names the test in full, its file included.
+      plugins: {tooltip: {callbacks: {title: function (items) { return items.length ? slowest[items[0].dataIndex][0] : ''; }}}}
+    }
   });
 
   // Durations spread over orders of magnitude: log-spaced bins when they do, linear bins otherwise.
@@ -191,7 +260,18 @@ const SCRIPT = `
     matching.slice(0, LIMIT).forEach(function (r) {
       html.push('<tr class="s-' + r[2] + '">' + COLUMNS.map(function (c) {
         var cell = document.createElement('td');
-        cell.textContent = fmt(c, r[c.key]) + (c.key === 2 && r[4] === 1 ? ' (flaky)' : '');
+        if (c.key === 0) {
+          // The title on its own line, the file under it, small: the title is what tells rows apart.
+          var title = document.createElement('div'), file = document.createElement('div');
+          title.className = 't-title';
+          title.textContent = titleOf(r);
+          file.className = 't-file';
+          file.textContent = fileOf(r);
+          cell.appendChild(title);
+          cell.appendChild(file);
+        } else {
+          cell.textContent = fmt(c, r[c.key]) + (c.key === 2 && r[4] === 1 ? ' (flaky)' : '');
+        }
         return cell.outerHTML;
       }).join('') + '</tr>');
     });
@@ -209,20 +289,30 @@ const SCRIPT = `
 
 /**
  * One self-contained HTML page: no network access, the chart library and the data inlined. Summary figures,
- * three charts, a sortable and filterable test table, and the failures with code frames and captured variables.
+ * notes (an interrupted run, unmeasured files, files that could not run), three charts, a sortable and filterable
+ * test table, budgets, regressions and leaks, and the failures with code frames and captured variables.
  */
 export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<string> {
   const title = options.title ?? 'Test performance';
   const maxFailures = options.maxFailures ?? 200;
   const {stats, summary} = run;
-  const skipped = stats.totalCount - stats.passedCount - stats.failuresCount;
+  const headline = headlineCounts(run);
   const flaky = run.tests.filter(isFlaky).length;
-  const counts = [`${stats.passedCount} passed`, `${stats.failuresCount} failed`, ...(skipped > 0 ? [`${skipped} skipped or todo`] : []), ...(flaky > 0 ? [`${flaky} flaky`] : [])];
+  const counts = [`${headline.passed} passed`, `${headline.failed} failed`, ...(headline.skipped > 0 ? [`${headline.skipped} skipped or todo`] : []), ...(flaky > 0 ? [`${flaky} flaky`] : [])];
+  // Jest's counts: tests of unmeasured files are in them, and said so.
+  const unmeasured = run.unmeasured ? `; ${run.unmeasured.testCount} of them (${headline.unmeasuredFailed} failed) in unmeasured files` : '';
   const card = (label: string, value: string): string => `<div class="card"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`;
 
   yield `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`;
   yield `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n`;
-  yield `<header><h1>${escapeHtml(title)}</h1><p class="counts">${escapeHtml(`${plural(stats.totalCount, 'test')}: ${counts.join(', ')} · run ${formatMs(run.durationMs)} · ${new Date(run.startedAtMs).toISOString()}${run.system ? ` · Node ${run.system.nodeVersion}, Jest ${run.system.jestVersion ?? '?'}, ${run.system.cpuCount} CPUs` : ''}`)}</p></header>\n`;
+  yield `<header><h1>${escapeHtml(title)}</h1><p class="counts">${escapeHtml(`${plural(headline.total, 'test')}: ${counts.join(', ')}${unmeasured} · run ${formatMs(run.durationMs)} · ${new Date(run.startedAtMs).toISOString()}${run.system ? ` · Node ${run.system.nodeVersion}, Jest ${run.system.jestVersion ?? '?'}, ${run.system.cpuCount} CPUs` : ''}`)}</p></header>\n`;
+  const loadErrors = run.files.filter(file => file.loadError !== null);
+  const notes = runNotes(run).map(note => `<p>${escapeHtml(note)}</p>`);
+  if (loadErrors.length > 0) {
+    const files = loadErrors.map(file => `<span class="id">${escapeHtml(file.key)}</span>`).join(', ');
+    notes.unshift(`<p class="failed">${escapeHtml(plural(loadErrors.length, 'test file'))} could not run: ${files} (see <a href="#failures">Failures</a>).</p>`);
+  }
+  if (notes.length > 0) yield `<section class="notes" id="notes">${notes.join('')}</section>\n`;
   yield `<section class="cards">${[
     card('test time', formatMs(summary.totalDurationMs)),
     card('average test', formatMs(summary.avgDurationMs)),
@@ -232,7 +322,7 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
     card('max memory Δ', formatSignedMib(summary.maxMemoryDeltaBytes)),
   ].join('')}</section>\n`;
   yield `<section class="charts">
-<figure><figcaption>Slowest tests (ms)</figcaption><div class="chart-box"><canvas id="chart-slowest" role="img" aria-label="Slowest tests"></canvas></div></figure>
+<figure class="wide"><figcaption>Slowest tests (ms)</figcaption><div class="chart-box"><canvas id="chart-slowest" role="img" aria-label="Slowest tests"></canvas></div></figure>
 <figure><figcaption>Test durations</figcaption><div class="chart-box"><canvas id="chart-histogram" role="img" aria-label="Duration histogram"></canvas></div></figure>
 <figure><figcaption>Memory across the run, per worker</figcaption><div class="chart-box"><canvas id="chart-memory" role="img" aria-label="Memory per worker"></canvas></div></figure>
 </section>\n`;
@@ -242,10 +332,11 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
   if (stats.passedDropped > 0) yield `<p class="note">${escapeHtml(`${plural(stats.passedDropped, 'fast passed test')} left out by maxPassed.`)}</p>`;
   yield '</section>\n';
 
+  yield findingsHtml(run, options.maxFindings ?? 100);
+
   const failed = listFailures(run);
   if (failed.length > 0) {
-    const hooks = failed.filter(item => item.hook).length;
-    yield `<section id="failures"><h2>Failures (${escapeHtml(plural(failed.length - hooks, 'test'))}${hooks > 0 ? `, ${escapeHtml(plural(hooks, 'hook'))}` : ''})</h2>\n`;
+    yield `<section id="failures"><h2>Failures (${escapeHtml(describeFailureCounts(failed, 'hook'))})</h2>\n`;
     for (const item of failed.slice(0, maxFailures)) yield failureHtml(item.title, item.failure, item.file);
     const hidden = failed.length - maxFailures;
     if (hidden > 0) yield `<p class="note">… and ${escapeHtml(plural(hidden, 'more failure'))}; the JSON report has them all.</p>`;

@@ -30,6 +30,6 @@ export function* renderJson(run: RunMetrics): Generator<string> {
   }
   yield `{\n${blocks(schemaHead(run))}`;
   yield* perLine('tests', run.tests, entry => [entry.id, testEntryJson(entry)]);
-  yield* perLine('files', run.files, file => [file.file, JSON.stringify(fileEntry(file))]);
+  yield* perLine('files', run.files, file => [file.key, JSON.stringify(fileEntry(file))]);
   yield `${blocks(schemaTail(run)).replace(/,\n$/, '\n')}}\n`;
 }

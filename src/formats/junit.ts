@@ -2,9 +2,10 @@ import * as path from 'path';
 import type * as XmlJs from 'xml-js';
 import type {Element} from 'xml-js';
 import {testEntry} from '../model/toSchema';
-import type {FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
+import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import type {JunitOptions} from '../options/types';
-import {failureWhere, finalAttempt} from './common';
+import {failureWhere, fileFailures, fileKeyOf, finalAttempt} from './common';
+import type {FileEntry, FileFailure} from './common';
 
 // Loaded on first use, like every format's library: most runs write JSON only.
 let xmlJs: typeof XmlJs | null = null;
@@ -16,8 +17,10 @@ function js2xml(...args: Parameters<typeof XmlJs.js2xml>): string {
 
 /**
  * JUnit XML, built with xml-js, valid against the common JUnit XSD (Jenkins xUnit's junit-10.xsd) plus per-test
- * `<properties>` (see `__tests__/schemas`). One `<testsuite>` per test file, one `<testcase>` per test. Rendered
- * one suite at a time.
+ * `<properties>` (see `__tests__/schemas`). One `<testsuite>` per test file (per file and project, when a file ran
+ * in several projects), one `<testcase>` per test, and an `<error>` test case for each failure that no test
+ * carries (a file that could not run, a failed afterAll), so the counts are Jest's plus those. Rendered one suite
+ * at a time.
  */
 
 /**
@@ -134,20 +137,33 @@ function testcase(entry: TestEntry, options: Required<JunitOptions>, names: Reco
   );
 }
 
-function hookTestcase(file: FileRecord & {file: string}, failure: FailureRecord, suite: string): Element {
-  return element('testcase', {classname: suite, name: `(${failure.phase})`, time: '0.000'}, [failureElement('error', failure, file.file)]);
+/**
+ * A failure no test carries. A file that could not run is named as jest-junit names it (classname `Test suite
+ * failed to run`, name the file), a hook by its phase.
+ */
+function fileFailureTestcase({file, failure}: FileFailure, suite: string): Element {
+  const names = failure.phase === 'load' ? {classname: 'Test suite failed to run', name: file.key} : {classname: suite, name: `(${failure.phase})`};
+  return element('testcase', {...names, time: '0.000'}, [failureElement('error', failure, file.file)]);
 }
 
 export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): Generator<string> {
+  // By the file's key: a file that ran in two projects is two suites, as Jest ran it twice.
   const byFile = new Map<string, TestEntry[]>();
   for (const entry of run.tests) {
-    const list = byFile.get(entry.file);
+    const key = fileKeyOf(entry);
+    const list = byFile.get(key);
     if (list) list.push(entry);
-    else byFile.set(entry.file, [entry]);
+    else byFile.set(key, [entry]);
   }
-  const files = new Map(run.files.map(file => [file.file, file]));
+  const files = new Map<string, FileEntry>(run.files.map(file => [file.key, file]));
+  const extras = new Map<string, FileFailure[]>();
+  for (const extra of fileFailures(run)) {
+    const list = extras.get(extra.file.key);
+    if (list) list.push(extra);
+    else extras.set(extra.file.key, [extra]);
+  }
   const count = (entries: readonly TestEntry[], status: string): number => entries.filter(entry => finalAttempt(entry).status === status).length;
-  const hookErrors = run.files.reduce((sum, file) => sum + file.hookFailures.length, 0);
+  const errorCount = [...extras.values()].reduce((sum, list) => sum + list.length, 0);
   const testTimeMs = run.tests.reduce((sum, entry) => sum + finalAttempt(entry).durationMs, 0);
 
   const root = js2xml(
@@ -155,9 +171,9 @@ export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): 
       elements: [
         element('testsuites', {
           name: options.suiteName,
-          tests: String(run.tests.length + hookErrors),
+          tests: String(run.tests.length + errorCount),
           failures: String(count(run.tests, 'failed')),
-          errors: String(hookErrors),
+          errors: String(errorCount),
           time: time(testTimeMs),
         }),
       ],
@@ -167,14 +183,19 @@ export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): 
   // The root is rendered empty by xml-js (so it escapes the attributes), then opened for the suites to stream in.
   yield `<?xml version="1.0" encoding="UTF-8"?>\n${root.replace(/\/>$/, '>')}\n`;
 
-  // Files whose tests were all left out (maxPassed) still get a suite when a beforeAll/afterAll hook failed.
-  for (const file of run.files) if (file.hookFailures.length > 0 && !byFile.has(file.file)) byFile.set(file.file, []);
-  for (const [file, entries] of byFile) {
-    const record = files.get(file);
+  // Files with no tests to list (they could not run, or maxPassed left them all out) still get a suite for a
+  // failure no test carries.
+  for (const key of extras.keys()) if (!byFile.has(key)) byFile.set(key, []);
+  for (const [key, entries] of byFile) {
+    const record = files.get(key);
+    const file = record?.file ?? entries[0].file;
+    const project = record?.project ?? entries[0]?.project ?? null;
     const describe = entries.find(entry => entry.record.titlePath.length > 1)?.record.titlePath[0];
-    const suite = fill(options.suiteNameTemplate, {title: describe ?? file, filepath: file, filename: path.posix.basename(file)});
+    // Two suites of one file (two projects) are told apart by the project, as their test ids are.
+    const prefix = key === file ? '' : key.slice(0, key.length - file.length);
+    const suite = `${prefix}${fill(options.suiteNameTemplate, {title: describe ?? file, filepath: file, filename: path.posix.basename(file)})}`;
     const names = {filepath: file, filename: path.posix.basename(file), suitename: suite};
-    const hooks = record?.hookFailures ?? [];
+    const hooks = extras.get(key) ?? [];
     let suiteTimeMs = record ? record.beforeAllMs + record.afterAllMs : 0;
     // A loop, not Math.min(...list): a file of 100,000+ tests would overflow the call stack.
     let started = Infinity;
@@ -183,7 +204,7 @@ export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): 
       started = Math.min(started, entry.record.attempts[0].startedAtMs);
     }
     if (started === Infinity) started = run.startedAtMs;
-    const suiteProperties: Record<string, string | number | boolean | null> = {file};
+    const suiteProperties: Record<string, string | number | boolean | null> = {file, project};
     if (record) {
       Object.assign(suiteProperties, {
         load_time: record.loadMs / 1000,
@@ -208,7 +229,7 @@ export function* renderJunit(run: RunMetrics, options: Required<JunitOptions>): 
               time: time(suiteTimeMs),
               timestamp: new Date(started).toISOString().replace(/\.\d+Z$/, ''),
             },
-            [properties(suiteProperties), ...entries.map(entry => testcase(entry, options, names)), ...hooks.map(failure => hookTestcase(record!, failure, suite))],
+            [properties(suiteProperties), ...entries.map(entry => testcase(entry, options, names)), ...hooks.map(extra => fileFailureTestcase(extra, suite))],
           ),
         ],
       },

@@ -1,6 +1,20 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {describeBreach, describeChange, describeLeak} from './findings';
-import {failureWhere, finalAttempt, formatMib, formatMs, formatSignedMib, isFlaky, listFailures, plural, slowestTests} from './common';
+import {
+  describeFailureCounts,
+  failureWhere,
+  finalAttempt,
+  formatMib,
+  formatMs,
+  formatSignedMib,
+  headlineCounts,
+  isFlaky,
+  listFailures,
+  phaseNote,
+  plural,
+  runNotes,
+  slowestTests,
+} from './common';
 
 export interface MarkdownOptions {
   /** Rows of the slowest-tests table. @default 10 */
@@ -43,7 +57,7 @@ function failureBlock(heading: string, failure: FailureRecord | null, file: stri
   const parts = [`#### ✕ ${code(heading)}\n\n`];
   if (failure === null) return parts.join('');
   parts.push(`${failure.errorType ? `**${cell(failure.errorType)}**: ` : ''}${cell(failure.message.split('\n')[0])}  \n`);
-  parts.push(`at \`${failureWhere(failure.location, file).replace(/`/g, "'")}\`${failure.phase === 'test' ? '' : ` (in ${cell(failure.phase)})`}\n\n`);
+  parts.push(`at \`${failureWhere(failure.location, file).replace(/`/g, "'")}\`${cell(phaseNote(failure))}\n\n`);
   const rest = failure.message.split('\n').slice(1).join('\n').trim();
   if (rest) parts.push(fence(rest));
   if (failure.codeFrame) parts.push(fence(failure.codeFrame));
@@ -107,15 +121,22 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
   const top = options.top ?? 10;
   const maxFailures = options.maxFailures ?? 50;
   const maxBytes = options.maxBytes ?? Infinity;
-  const {stats, summary} = run;
-  const skipped = stats.totalCount - stats.passedCount - stats.failuresCount;
+  const {summary} = run;
+  const headline = headlineCounts(run);
   const flaky = run.tests.filter(isFlaky).length;
 
   const head: string[] = [`## ${options.title ?? 'Test performance'}\n\n`];
-  const counts = [`${stats.passedCount} passed`, `${stats.failuresCount} failed`];
-  if (skipped > 0) counts.push(`${skipped} skipped or todo`);
+  const counts = [`${headline.passed} passed`, `${headline.failed} failed`];
+  if (headline.skipped > 0) counts.push(`${headline.skipped} skipped or todo`);
   if (flaky > 0) counts.push(`${flaky} flaky (passed on retry)`);
-  head.push(`**${plural(stats.totalCount, 'test')}**: ${counts.join(', ')}, in ${formatMs(run.durationMs)}.\n\n`);
+  // Jest's counts: tests of unmeasured files are in them, and said so.
+  const unmeasured = run.unmeasured ? `; ${run.unmeasured.testCount} of them (${headline.unmeasuredFailed} failed) in unmeasured files` : '';
+  const loadErrors = run.files.filter(file => file.loadError !== null).length;
+  head.push(
+    `**${plural(headline.total, 'test')}**: ${counts.join(', ')}, in ${formatMs(run.durationMs)}${unmeasured}.` +
+      `${loadErrors > 0 ? ` **${plural(loadErrors, 'test file')} could not run.**` : ''}\n\n`,
+  );
+  for (const note of runNotes(run)) head.push(`> **Note:** ${cell(note)}\n\n`);
   head.push('| test time | average | slowest | fastest | avg memory Δ | max memory Δ |\n|---:|---:|---:|---:|---:|---:|\n');
   head.push(
     `| ${formatMs(summary.totalDurationMs)} | ${formatMs(summary.avgDurationMs)} | ${formatMs(summary.maxDurationMs)} | ${formatMs(summary.minDurationMs)} ` +
@@ -142,8 +163,7 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
 
   const failed = listFailures(run);
   if (failed.length === 0) return;
-  const hooks = failed.filter(item => item.hook).length;
-  yield `### Failures (${plural(failed.length - hooks, 'test')}${hooks > 0 ? `, ${plural(hooks, 'beforeAll/afterAll hook')}` : ''})\n\n`;
+  yield `### Failures (${describeFailureCounts(failed)})\n\n`;
   let shown = 0;
   for (const item of failed) {
     if (shown >= maxFailures) break;

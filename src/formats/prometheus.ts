@@ -38,6 +38,23 @@ const PER_TEST: Family[] = [
 /** Tests per chunk of output. */
 const BATCH = 1000;
 
+/** Jest's counts for the files the monitor did not measure, when there were any: no series otherwise. */
+function unmeasuredFamilies(run: RunMetrics): Array<[string, string, Array<[Record<string, string>, number]>]> {
+  if (run.unmeasured === null) return [];
+  const {files, testCount, failedCount} = run.unmeasured;
+  return [
+    ['jest_perf_run_unmeasured_files', 'Test files Jest ran without jest-perf-monitor measuring them.', [[{}, files.length]]],
+    [
+      'jest_perf_run_unmeasured_tests',
+      "Tests of unmeasured files, by Jest's outcome (failed, or other: passed, skipped or todo).",
+      [
+        [{status: 'failed'}, failedCount],
+        [{status: 'other'}, Math.max(0, testCount - failedCount)],
+      ],
+    ],
+  ];
+}
+
 export function* renderPrometheus(run: RunMetrics): Generator<string> {
   const gauge = (name: string, help: string): string => `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} gauge\n`;
   const {stats, summary} = run;
@@ -56,6 +73,9 @@ export function* renderPrometheus(run: RunMetrics): Generator<string> {
     ],
     ['jest_perf_run_flaky_tests', 'Tests that passed only after a retry.', [[{}, run.tests.filter(isFlaky).length]]],
     ['jest_perf_run_hook_failures', 'Failed beforeAll/afterAll hooks (Jest reports them against the file).', [[{}, run.files.reduce((sum, file) => sum + file.hookFailures.length, 0)]]],
+    ['jest_perf_run_load_errors', 'Test files that could not run (a missing module, a syntax error, a throw at the top level).', [[{}, run.files.filter(file => file.loadError !== null).length]]],
+    ['jest_perf_run_interrupted', '1 when the run stopped before its end: the figures cover the tests finished until then.', [[{}, run.interrupted ? 1 : 0]]],
+    ...unmeasuredFamilies(run),
     ['jest_perf_run_test_time_seconds', 'Summed wall time of the executed tests.', [[{}, summary.totalDurationMs / 1000]]],
     ['jest_perf_run_test_duration_avg_seconds', 'Average wall time of an executed test.', [[{}, summary.avgDurationMs / 1000]]],
     ['jest_perf_run_test_duration_max_seconds', 'Longest wall time of an executed test.', [[{}, summary.maxDurationMs / 1000]]],
@@ -69,11 +89,13 @@ export function* renderPrometheus(run: RunMetrics): Generator<string> {
     out += gauge(name, help);
     for (const [pairs, value] of samples) out += `${name}${Object.keys(pairs).length > 0 ? labels(pairs) : ''} ${sample(value)}\n`;
   }
+  // A file that ran in several projects has a series per project.
+  const fileLabels = (file: RunMetrics['files'][number]): string => labels(file.project === null ? {file: file.file} : {file: file.file, project: file.project});
   out += gauge('jest_perf_file_load_seconds', 'Time to load and collect the test file.');
-  for (const file of run.files) out += `jest_perf_file_load_seconds${labels({file: file.file})} ${sample(file.loadMs / 1000)}\n`;
+  for (const file of run.files) out += `jest_perf_file_load_seconds${fileLabels(file)} ${sample(file.loadMs / 1000)}\n`;
   out += gauge('jest_perf_file_heap_growth_bytes', 'V8 used heap at the end minus at the start of the file.');
   for (const file of run.files) {
-    if (file.completed) out += `jest_perf_file_heap_growth_bytes${labels({file: file.file})} ${sample(file.heapEndBytes - file.heapStartBytes)}\n`;
+    if (file.completed) out += `jest_perf_file_heap_growth_bytes${fileLabels(file)} ${sample(file.heapEndBytes - file.heapStartBytes)}\n`;
   }
   yield out;
 

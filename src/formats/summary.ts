@@ -1,6 +1,23 @@
-import type {FailureRecord, RunMetrics} from '../model/types';
+import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {findingLines} from './findings';
-import {cpuKey, table, finalAttempt, formatMib, formatMs, formatSignedMib, memoryDeltaKey, plural, slowestTests, topBy} from './common';
+import {
+  clipId,
+  cpuKey,
+  displayWidth,
+  finalAttempt,
+  formatMib,
+  formatMs,
+  formatSignedMib,
+  headlineCounts,
+  listFailures,
+  memoryDeltaKey,
+  plural,
+  printable,
+  runNotes,
+  slowestTests,
+  table,
+  topBy,
+} from './common';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */
@@ -11,15 +28,30 @@ export interface SummaryOptions {
   minCpuDurationMs?: number;
   /** How many failures to list. @default 10 */
   maxFailures?: number;
+  /**
+   * The terminal's width: tables fit it, cutting the middle of long test ids. Pass the stream's `columns` when it
+   * is a TTY (see `terminalColumns`). @default 100
+   */
+  columns?: number;
 }
 
-/** Ids are clipped so that a table fits a 120-column CI log. */
-const ID_WIDTH = 80;
+/** The width assumed when the output is not a terminal (a CI log, a file, a pipe). */
+export const DEFAULT_COLUMNS = 100;
+/** Ids never get fewer columns than this, even in a narrow terminal (the row wraps instead). */
+const MIN_ID_WIDTH = 24;
 
+/** The width to render for on `stream`: its columns when it is a terminal, else `DEFAULT_COLUMNS`. */
+export function terminalColumns(stream: {isTTY?: boolean; columns?: number}): number {
+  return stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0 ? stream.columns : DEFAULT_COLUMNS;
+}
 
+/** One line of at most `width` columns, cut at its end (messages: their start says the most), unprintables escaped. */
 function clip(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+  const oneLine = printable(text.replace(/\s+/g, ' '));
+  if (displayWidth(oneLine) <= width) return oneLine;
+  let cut = oneLine.slice(0, width - 1);
+  while (displayWidth(cut) > width - 1) cut = Array.from(cut).slice(0, -1).join('');
+  return `${cut}…`;
 }
 
 /** Code frame lines shown per failure (the failing line and its neighbours). */
@@ -28,23 +60,23 @@ const FRAME_LINES = 5;
 const VARIABLES_WIDTH = 150;
 
 /** A failure in a few lines: message, where, the code frame and (trace mode) the variables. */
-function describeFailure(failure: FailureRecord, file: string): string[] {
+function describeFailure(failure: FailureRecord, file: string, columns: number): string[] {
   const out: string[] = [];
   const where = failure.location ? `${failure.location.file}:${failure.location.line}:${failure.location.column}` : file;
-  out.push(`    ${failure.errorType ? `${failure.errorType}: ` : ''}${clip(failure.message, 140)}`);
-  out.push(`    at ${where}`);
+  out.push(`    ${failure.errorType ? `${printable(failure.errorType)}: ` : ''}${clip(failure.message, Math.max(140, columns - 6))}`);
+  out.push(`    at ${printable(where)}`);
   if (failure.codeFrame) {
     const frame = failure.codeFrame.split('\n');
     const marker = Math.max(0, frame.findIndex(line => line.startsWith('>')));
     const from = Math.max(0, Math.min(marker - 2, frame.length - FRAME_LINES));
-    for (const line of frame.slice(from, from + FRAME_LINES)) out.push(`      ${line}`);
+    for (const line of frame.slice(from, from + FRAME_LINES)) out.push(`      ${printable(line)}`);
   }
   for (const [frame, variables] of Object.entries(failure.locals ?? {})) {
     if (Object.keys(variables).length === 0) continue;
-    out.push(`    locals of ${clip(`${frame}: ${showVariables(variables)}`, VARIABLES_WIDTH)}`);
+    out.push(`    locals of ${clip(`${frame}: ${showVariables(variables)}`, Math.max(VARIABLES_WIDTH, columns - 4))}`);
   }
   if (failure.closure && Object.keys(failure.closure).length > 0) {
-    out.push(`    closure: ${clip(showVariables(failure.closure), VARIABLES_WIDTH)}`);
+    out.push(`    closure: ${clip(showVariables(failure.closure), Math.max(VARIABLES_WIDTH, columns - 4))}`);
   }
   return out;
 }
@@ -55,87 +87,103 @@ function showVariables(variables: Record<string, unknown>): string {
     .join(' ');
 }
 
+/**
+ * A table of tests: the other cells are formatted first, and the ids get what is left of the terminal's width, cut
+ * in the middle (`clipId`), so that every row fits one line and the columns stay aligned.
+ */
+function testTable(title: string, header: string[], entries: readonly TestEntry[], cells: (entry: TestEntry) => string[], columns: number): string[] {
+  if (entries.length === 0) return [];
+  const figures = entries.map(cells);
+  const figureWidths = header.slice(1).map((label, column) => Math.max(label.length, ...figures.map(row => displayWidth(row[column]))));
+  // Two spaces of indent, then two between columns.
+  const idWidth = Math.max(MIN_ID_WIDTH, columns - 2 - figureWidths.reduce((sum, width) => sum + width + 2, 0));
+  return table(title, [header, ...entries.map((entry, index) => [clipId(entry.id, idWidth), ...figures[index]])]);
+}
+
 /** The summary printed after a run: the slowest, the most memory-hungry and the CPU-heaviest tests, and failures. */
 export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
   const top = options.top ?? 5;
   const minCpuDurationMs = options.minCpuDurationMs ?? 10;
+  const columns = Math.max(40, Math.floor(options.columns ?? DEFAULT_COLUMNS));
   const executed = run.tests.filter(entry => finalAttempt(entry).status === 'passed' || finalAttempt(entry).status === 'failed');
-  const skipped = run.stats.totalCount - run.stats.passedCount - run.stats.failuresCount;
   const retried = run.tests.filter(entry => entry.record.attempts.length > 1).length;
   const lines: string[] = [];
 
-  const counts = [`${run.stats.passedCount} passed`, `${run.stats.failuresCount} failed`];
-  if (skipped > 0) counts.push(`${skipped} skipped/todo`);
+  // Jest's own counts: failures in files the monitor did not measure are in the failed count, and said so.
+  const headline = headlineCounts(run);
+  const counts = [`${headline.passed} passed`, `${headline.failed} failed`];
+  if (headline.skipped > 0) counts.push(`${headline.skipped} skipped/todo`);
   if (retried > 0) counts.push(`${retried} retried`);
+  const unmeasured = run.unmeasured ? `; ${run.unmeasured.testCount} of them, ${headline.unmeasuredFailed} failed, in unmeasured files` : '';
+  const loadErrors = run.files.filter(file => file.loadError !== null).length;
   lines.push(
-    `jest-perf-monitor: ${plural(run.stats.totalCount, 'test')} (${counts.join(', ')}) in ${formatMs(run.durationMs)}; ` +
+    `jest-perf-monitor: ${plural(headline.total, 'test')} (${counts.join(', ')}${unmeasured})` +
+      `${loadErrors > 0 ? ` and ${plural(loadErrors, 'test file')} that could not run,` : ''} in ${formatMs(run.durationMs)}; ` +
       `test time ${formatMs(run.summary.totalDurationMs)}, avg ${formatMs(run.summary.avgDurationMs)}, max ${formatMs(run.summary.maxDurationMs)}`,
   );
+  lines.push(...runNotes(run));
 
   const slowest = slowestTests(run.tests, top);
-  if (slowest.length > 0) {
-    lines.push(
-    ...table('Slowest tests (total = setup + call + teardown)', [
-      ['test', 'total', 'setup', 'call', 'teardown'],
-      ...slowest.map(entry => {
-        const a = finalAttempt(entry);
-        return [clip(entry.id, ID_WIDTH), formatMs(a.durationMs), formatMs(a.setupMs), formatMs(a.callMs), formatMs(a.teardownMs)];
-      }),
-    ]),
-    );
-  }
+  lines.push(
+    ...testTable('Slowest tests (total = setup + call + teardown)', ['test', 'total', 'setup', 'call', 'teardown'], slowest, entry => {
+      const a = finalAttempt(entry);
+      return [formatMs(a.durationMs), formatMs(a.setupMs), formatMs(a.callMs), formatMs(a.teardownMs)];
+    }, columns),
+  );
 
   const hungry = topBy(executed, top, memoryDeltaKey);
-  if (hungry.length > 0) {
-    lines.push(
-      ...table('Biggest memory growth (RSS)', [
-        ['test', 'delta', 'peak', 'heap delta'],
-        ...hungry.map(entry => {
-          const a = finalAttempt(entry);
-          return [clip(entry.id, ID_WIDTH), formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
-        }),
-      ]),
-    );
-  }
+  lines.push(
+    ...testTable('Biggest memory growth (RSS)', ['test', 'delta', 'peak', 'heap delta'], hungry, entry => {
+      const a = finalAttempt(entry);
+      return [formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
+    }, columns),
+  );
 
   const cpuHeavy = topBy(executed, top, cpuKey, entry => finalAttempt(entry).cpuPercent !== null && finalAttempt(entry).durationMs >= minCpuDurationMs);
-  if (cpuHeavy.length > 0) {
-    lines.push(
-      ...table(`CPU-heaviest tests (at least ${minCpuDurationMs} ms)`, [
-        ['test', 'cpu', 'user', 'system'],
-        ...cpuHeavy.map(entry => {
-          const a = finalAttempt(entry);
-          // At the JSON file's precision (cpuKey), so the CLI's summary of the file prints the same figure.
-          return [clip(entry.id, ID_WIDTH), `${cpuKey(entry).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
-        }),
-      ]),
-    );
-  }
+  lines.push(
+    ...testTable(`CPU-heaviest tests (at least ${minCpuDurationMs} ms)`, ['test', 'cpu', 'user', 'system'], cpuHeavy, entry => {
+      const a = finalAttempt(entry);
+      // At the JSON file's precision (cpuKey), so the CLI's summary of the file prints the same figure.
+      return [`${cpuKey(entry).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
+    }, columns),
+  );
 
-  const failed = run.tests.filter(entry => finalAttempt(entry).status === 'failed');
-  const hookFailures = run.files.flatMap(file => file.hookFailures.map(failure => ({file: file.file, failure})));
-  if (run.stats.failuresCount > 0 || hookFailures.length > 0) {
+  // `failuresCount` covers failures whose record was not kept; the list holds the ones that were.
+  const listed = listFailures(run);
+  const loads = listed.filter(item => item.kind === 'load');
+  const failed = listed.filter(item => item.kind === 'test');
+  const hooks = listed.filter(item => item.kind === 'hook');
+  const idWidth = columns - 4;
+  if (run.stats.failuresCount > 0 || loads.length > 0 || hooks.length > 0) {
     const maxFailures = options.maxFailures ?? 10;
-    lines.push(`Failures (${plural(run.stats.failuresCount, 'test')}${hookFailures.length > 0 ? `, ${plural(hookFailures.length, 'beforeAll/afterAll hook')}` : ''})`);
-    for (const entry of failed.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${clip(entry.id, 110)}`);
-      const failure = finalAttempt(entry).failure;
-      if (failure) lines.push(...describeFailure(failure, entry.file));
+    const parts = run.stats.failuresCount > 0 ? [plural(run.stats.failuresCount, 'test')] : [];
+    if (loads.length > 0) parts.push(plural(loads.length, 'file that could not run', 'files that could not run'));
+    if (hooks.length > 0) parts.push(plural(hooks.length, 'beforeAll/afterAll hook'));
+    lines.push(`Failures (${parts.join(', ')})`);
+    for (const item of loads.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
+      if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
+    }
+    if (loads.length > maxFailures) lines.push(`  … and ${plural(loads.length - maxFailures, 'more file')} that could not run not shown`);
+    for (const item of failed.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
+      if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
     }
     const notListed = run.stats.failuresCount - Math.min(failed.length, maxFailures);
     if (notListed > 0) lines.push(`  … and ${plural(notListed, 'more failure')} not shown (see the JSON file)`);
-    for (const {file, failure} of hookFailures.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${file} (${failure.phase})`);
-      lines.push(...describeFailure(failure, file));
+    for (const item of hooks.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
+      if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
     }
-    if (hookFailures.length > maxFailures) lines.push(`  … and ${plural(hookFailures.length - maxFailures, 'more hook failure')} not shown`);
+    if (hooks.length > maxFailures) lines.push(`  … and ${plural(hooks.length - maxFailures, 'more hook failure')} not shown`);
   }
 
-  lines.push(...findingLines(run, options.maxFailures ?? 10, id => clip(id, 110)));
+  lines.push(...findingLines(run, options.maxFailures ?? 10, id => clipId(id, idWidth)).map(printable));
 
-  const incomplete = run.files.filter(file => !file.completed);
+  // A file that could not run never started; it is listed with the failures.
+  const incomplete = run.files.filter(file => !file.completed && file.loadError === null);
   if (incomplete.length > 0) {
-    lines.push(`Files that stopped before finishing (worker crash or process.exit): ${incomplete.map(file => file.file).join(', ')}`);
+    lines.push(`Files that stopped before finishing (worker crash or process.exit): ${printable(incomplete.map(file => file.key).join(', '))}`);
   }
   const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time)` : '';
   lines.push(`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`);
@@ -144,7 +192,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);
   if (limits.length > 0) lines.push(`Memory limits: ${limits.join('; ')}; the summary still covers every test`);
   const written = options.written ?? [];
-  if (written.length === 1) lines.push(`Metrics written to ${written[0]}`);
-  else if (written.length > 1) lines.push(`Reports written: ${written.join(', ')}`);
+  if (written.length === 1) lines.push(`Metrics written to ${printable(written[0])}`);
+  else if (written.length > 1) lines.push(`Reports written: ${printable(written.join(', '))}`);
   return `${lines.join('\n')}\n`;
 }

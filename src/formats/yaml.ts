@@ -24,7 +24,7 @@ const OPTIONS = {lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false}
 export function* renderYaml(run: RunMetrics): Generator<string> {
   yield stringify(schemaHead(run), OPTIONS);
   yield* keyed('tests', run.tests, entry => [entry.id, testEntry(entry)]);
-  yield* keyed('files', run.files, file => [file.file, fileEntry(file)]);
+  yield* keyed('files', run.files, file => [file.key, fileEntry(file)]);
   yield stringify(schemaTail(run), OPTIONS);
 }
 

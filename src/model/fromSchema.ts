@@ -38,7 +38,7 @@ export class SchemaError extends Error {
 
 const MIB = 1024 * 1024;
 const STATUSES: readonly TestStatus[] = ['passed', 'failed', 'skipped', 'todo'];
-const PHASES: ReadonlyArray<FailureRecord['phase']> = ['beforeAll', 'beforeEach', 'test', 'afterEach', 'afterAll'];
+const PHASES: ReadonlyArray<FailureRecord['phase']> = ['load', 'beforeAll', 'beforeEach', 'test', 'afterEach', 'afterAll'];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -37,13 +37,28 @@ export function isSampled(id: string, captureRate: number): boolean {
 const DEDUPE_SUFFIX = / \[\d+\]$/;
 
 /**
- * The describe titles and title an id was made from: the part after `<file>::`, split on ` > `, with the ` [n]`
- * de-duplication suffix removed. Ambiguous when a title itself contains ` > ` or ends in ` [n]`; the JSON then
- * carries the exact `titles` (see `toSchema`), so a file read back always gives the titles Jest had.
+ * The describe titles and title an id was made from: the part after `<file>::` (or `[<project>] <file>::`, the id
+ * of a file that ran in several projects), split on ` > `, with the ` [n]` de-duplication suffix removed.
+ * Ambiguous when a title itself contains ` > ` or ends in ` [n]`; the JSON then carries the exact `titles` (see
+ * `toSchema`), so a file read back always gives the titles Jest had.
  */
 export function titlePathFromId(id: string, file: string): string[] {
-  const titles = id.startsWith(`${file}::`) ? id.slice(file.length + 2) : id.slice(id.indexOf('::') + 2);
-  return titles.replace(DEDUPE_SUFFIX, '').split(' > ');
+  return titlesOfId(id, file).replace(DEDUPE_SUFFIX, '').split(' > ');
+}
+
+/** The part of an id after its file: `<file>::`, `[<project>] <file>::`, else the first `::`. */
+export function titlesOfId(id: string, file: string): string {
+  if (id.startsWith(`${file}::`)) return id.slice(file.length + 2);
+  // The project prefix comes first, so the first `] <file>::` ends it (unless a project's name holds one).
+  const prefixed = id.startsWith('[') ? id.indexOf(`] ${file}::`) : -1;
+  return prefixed > 0 ? id.slice(prefixed + file.length + 4) : id.slice(id.indexOf('::') + 2);
+}
+
+/** The `[<project>] <file>` (or `<file>`) an id starts with: its file's key under `files` (see `RunMetrics.files`). */
+export function fileKeyOfId(id: string, file: string): string {
+  if (id.startsWith(`${file}::`)) return file;
+  const prefixed = id.startsWith('[') ? id.indexOf(`] ${file}::`) : -1;
+  return prefixed > 0 ? id.slice(0, prefixed + file.length + 2) : file;
 }
 
 /**

@@ -259,7 +259,7 @@ function attemptEntry(attempt: AttemptRecord, id: string, file: string): SchemaA
 }
 
 /** One test's entry under `tests`: the last attempt's figures, plus every attempt when there were several. */
-export function testEntry({id, file, record}: TestEntry): SchemaTest {
+export function testEntry({id, file, project, record}: TestEntry): SchemaTest {
   const last = record.attempts[record.attempts.length - 1];
   const entry: SchemaTest = {
     duration: seconds(last.durationMs),
@@ -283,6 +283,7 @@ export function testEntry({id, file, record}: TestEntry): SchemaTest {
     started_at: isoTime(last.startedAtMs),
   };
   if (!idGivesTitles(id, file, record.titlePath)) entry.titles = [...record.titlePath];
+  if (project !== null) entry.project = project;
   if (record.attempts.length > 1) entry.attempts = record.attempts.map(attempt => attemptEntry(attempt, id, file));
   if (last.spans.length > 0) {
     entry.spans = last.spans.map(span => ({name: span.name, offset: seconds(span.offsetMs), duration: seconds(span.durationMs)}));
@@ -329,14 +330,14 @@ let quotedFile = {file: '', json: '""'};
 
 /**
  * `JSON.stringify(testEntry(entry))`, written out by hand for the common entry (one attempt, no spans, no
- * failure, titles the id gives back): the report of a 100,000-test run spends most of its time here, and a
- * template of numbers costs a fraction of building the object and serialising it. Every other entry goes through
- * `testEntry`. A unit test checks that both agree.
+ * failure, no project, titles the id gives back): the report of a 100,000-test run spends most of its time here,
+ * and a template of numbers costs a fraction of building the object and serialising it. Every other entry goes
+ * through `testEntry`. A unit test checks that both agree.
  */
 export function testEntryJson(entry: TestEntry): string {
   const {id, file, record} = entry;
   const last = record.attempts[record.attempts.length - 1];
-  if (record.attempts.length > 1 || last.spans.length > 0 || last.failure !== null || !idGivesTitles(id, file, record.titlePath)) {
+  if (record.attempts.length > 1 || last.spans.length > 0 || last.failure !== null || entry.project !== null || !idGivesTitles(id, file, record.titlePath)) {
     return JSON.stringify(testEntry(entry));
   }
   if (quotedFile.file !== file) quotedFile = {file, json: JSON.stringify(file)};
@@ -353,9 +354,12 @@ export function testEntryJson(entry: TestEntry): string {
   );
 }
 
-/** One file's entry under `files`. */
-export function fileEntry(file: FileRecord & {file: string}): SchemaFile {
-  return {
+/**
+ * One file's entry under `files` (its key is `file.key`). Failures there are named `<key>::(<phase>)`, the key
+ * standing where a test's id has its file.
+ */
+export function fileEntry(file: FileRecord & {file: string; key: string}): SchemaFile {
+  const entry: SchemaFile = {
     load_time: seconds(file.loadMs),
     before_all_time: seconds(file.beforeAllMs),
     after_all_time: seconds(file.afterAllMs),
@@ -364,9 +368,13 @@ export function fileEntry(file: FileRecord & {file: string}): SchemaFile {
     heap_growth_mb: file.completed ? mebibytes(file.heapEndBytes - file.heapStartBytes) : 0,
     worker: file.workerId,
     completed: file.completed,
-    hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.file}::(${hookFailure.phase})`, file.file)),
+    hook_failures: file.hookFailures.map(hookFailure => failure(hookFailure, `${file.key}::(${hookFailure.phase})`, file.file)),
     trace_pauses: file.tracePauses,
   };
+  if (file.key !== file.file) entry.file = file.file;
+  if (file.project !== null) entry.project = file.project;
+  if (file.loadError !== null) entry.load_error = failure(file.loadError, `${file.key}::(${file.loadError.phase})`, file.file);
+  return entry;
 }
 
 /** The blocks before `tests`, in the file's key order. */
@@ -451,9 +459,11 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
   return findings;
 }
 
-/** The blocks after `files`, in the file's key order. */
-export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
+/** The blocks after `files`, in the file's key order. `interrupted` and `unmeasured` only when they say something. */
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
   return {
+    ...(run.interrupted && {interrupted: true}),
+    ...(run.unmeasured !== null && {unmeasured: {files: [...run.unmeasured.files], tests: run.unmeasured.testCount, failed: run.unmeasured.failedCount}}),
     stats: {
       failures_count: run.stats.failuresCount,
       passed_count: run.stats.passedCount,
@@ -482,6 +492,6 @@ export function toSchema(run: RunMetrics): MetricsDocument {
   const tests: Record<string, SchemaTest> = {};
   for (const entry of run.tests) tests[entry.id] = testEntry(entry);
   const files: Record<string, SchemaFile> = {};
-  for (const file of run.files) files[file.file] = fileEntry(file);
+  for (const file of run.files) files[file.key] = fileEntry(file);
   return {...schemaHead(run), tests, files, ...schemaTail(run)};
 }
