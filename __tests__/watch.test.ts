@@ -109,8 +109,11 @@ describe.each(MAJORS)('Jest %i', major => {
       await session.waitFor(() => existsSync(path.join(session.dir, 'performance_metrics.json')));
       const interrupted = report(session);
       expect(interrupted.interrupted).toBe(true);
-      expect(Object.keys(interrupted.tests)).toContain('slow.test.js::slow');
       expect(interrupted.session.total_tests).toBeLessThan(4);
+      // Jest 30 lets the file under way finish and drops its result: we keep it. Jest 29 ends the run at once, so
+      // nothing had finished yet.
+      if (major >= 30) expect(Object.keys(interrupted.tests)).toEqual(['slow.test.js::slow']);
+      else expect(Object.keys(interrupted.tests)).toEqual([]);
       await quit(session);
     } finally {
       session.kill();

@@ -9,7 +9,7 @@ import {performance} from 'perf_hooks';
 import {renderToString} from '../formats';
 import {renderAnnotations} from '../formats/githubActions';
 import {renderMarkdown} from '../formats/markdown';
-import {renderSummary} from '../formats/summary';
+import {renderSummary, terminalColumns} from '../formats/summary';
 import {reportPath, writeReports} from '../io/writeReports';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
@@ -59,6 +59,8 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly failedFiles: FailedFilesMemory | null;
   /** Mode `auto`: failed files that ran untraced this run (they will be traced next time). */
   private untracedFailures = 0;
+  /** Channel file → project, for files started in this run. */
+  private readonly startedFiles = new Map<string, ProjectLabel>();
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -170,6 +172,7 @@ export default class PerfMonitorReporter implements Reporter {
       return;
     }
     const configs = [...(testContexts ?? [])].map(context => context.config);
+    if (results?.wasInterrupted === true) this.ingestLeftovers();
     this.complete('', {interrupted: results?.wasInterrupted === true, watchedBy: this.watching ? configs : null});
   }
 
@@ -178,6 +181,16 @@ export default class PerfMonitorReporter implements Reporter {
    * recorded so far (synchronously: this is an 'exit' listener), including the files never reported to us.
    */
   private readonly onEarlyExit = (): void => {
+    if (this.runDir === null) return;
+    this.ingestLeftovers();
+    this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n', {interrupted: true, watchedBy: null});
+  };
+
+  /**
+   * Records of files Jest never reported to us: the run was interrupted (watch mode drops the result of the file
+   * that finishes after the key press) or the process is exiting. Each is complete as far as it got.
+   */
+  private ingestLeftovers(): void {
     if (this.runDir === null) return;
     let names: string[] = [];
     try {
@@ -188,13 +201,23 @@ export default class PerfMonitorReporter implements Reporter {
     // One file per try: a file that cannot be read must not cost the others.
     for (const name of names) {
       try {
-        this.ingest(path.join(this.runDir, name));
+        const file = path.join(this.runDir, name);
+        this.ingest(file, this.startedFiles.get(file));
       } catch (error) {
         this.internalError('reading test results', error);
       }
     }
-    this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n', {interrupted: true, watchedBy: null});
-  };
+  }
+
+  /** Where each started file's records will be, with its project: for the files Jest will not report. */
+  onTestFileStart(test: Test): void {
+    if (this.runDir === null) return;
+    try {
+      this.startedFiles.set(channelFilePath(this.runDir, test.context.config.id, test.path), this.projects.of(test.context.config));
+    } catch (error) {
+      this.internalError('noting a test file start', error);
+    }
+  }
 
   private ingest(file: string, project?: ProjectLabel): GatheredFile | null {
     if (!existsSync(file)) return null;
@@ -252,7 +275,7 @@ export default class PerfMonitorReporter implements Reporter {
       const written = this.writeOutputs(run, end.watchedBy);
       if (this.options.printSummary) {
         const shown = (file: string): string => path.relative(process.cwd(), file) || file;
-        process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown)})}`);
+        process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown), columns: terminalColumns(process.stderr)})}`);
       }
       if (this.options.githubActions) this.writeGithubActions(run);
       if (failures.length > 0) {

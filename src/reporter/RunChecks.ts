@@ -38,11 +38,12 @@ export class RunChecks {
     this.rows = options.baseline !== null || options.history !== null ? [] : null;
   }
 
-  addFile(file: (FileRecord & {file: string}) | null, tests: readonly TestEntry[]): void {
+  addFile(file: (FileRecord & {file: string; key: string}) | null, tests: readonly TestEntry[]): void {
     if (this.budgets) for (const entry of tests) this.budgets.check(entry);
     let leakGrowth: number | null = null;
     if (this.options.leaks && file !== null) {
-      const leak = findLeak(file.file, tests);
+      // By key: a file run by two overlapping projects is two files here, each with its own heap.
+      const leak = findLeak(file.key, tests);
       if (leak !== null) {
         this.leakFilesChecked++;
         leakGrowth = leak.growthPerTestBytes;
