@@ -41,7 +41,7 @@ describe.each(MAJORS)('Jest %i', major => {
     ['in band', ['--runInBand']],
     ['in workers', ['--maxWorkers=2']],
   ])('trace (%s): locals of the helper and the test, describe fixtures, redaction, bounded values', async (_how, args) => {
-    const run = await runJest('failure-context', {major, jestJson: true, args, env: {JEST_PERF_PRESET: 'development'}});
+    const run = await runJest('failure-context', {major, jestJson: true, args, env: {JEST_PERF_PRESET: 'development', JEST_PERF_MODE: 'trace'}});
     expect(run.exitCode).toBe(1);
     expectSameOutcomesAsJest(run);
     expect(run.stderr).not.toContain('trace mode is off');
@@ -87,7 +87,7 @@ describe.each(MAJORS)('Jest %i', major => {
 
   test('trace: a test that catches its own exceptions keeps its outcome, and pausing stops after the stated budget', async () => {
     const common = {major, jestJson: true, args: ['catches', 'context']};
-    const trace = await runJest('failure-context', {...common, env: {JEST_PERF_PRESET: 'development'}});
+    const trace = await runJest('failure-context', {...common, env: {JEST_PERF_PRESET: 'development', JEST_PERF_MODE: 'trace'}});
     const profile = await runJest('failure-context', {...common, env: {JEST_PERF_MODE: 'profile'}});
     expectSameOutcomesAsJest(trace);
     expect(trace.test('catches a thousand of its own exceptions and passes').status).toBe('passed');
@@ -109,7 +109,7 @@ describe.each(MAJORS)('Jest %i', major => {
     const run = await runJest('failure-context', {
       major,
       args: ['context'],
-      env: {JEST_PERF_PRESET: 'development'},
+      env: {JEST_PERF_PRESET: 'development', JEST_PERF_MODE: 'trace'},
       files: {'jest.config.js': "module.exports = {testEnvironment: 'jest-perf-monitor/environment-jsdom', reporters: ['default', ['jest-perf-monitor', {}]]};\n"},
     });
     expect(run.exitCode).toBe(1);
@@ -119,7 +119,7 @@ describe.each(MAJORS)('Jest %i', major => {
   });
 
   test('trace: every failure kind keeps its outcome, message and location', async () => {
-    const run = await runJest('failures', {major, jestJson: true, env: {JEST_PERF_PRESET: 'development'}});
+    const run = await runJest('failures', {major, jestJson: true, env: {JEST_PERF_PRESET: 'development', JEST_PERF_MODE: 'trace'}});
     expect(run.exitCode).toBe(1);
     expectSameOutcomesAsJest(run);
     const failed = Object.values(run.metrics().tests).filter(t => t.status === 'failed');
@@ -185,7 +185,7 @@ describe.each(MAJORS)('Jest %i', major => {
 });
 
 test('trace mode falls back to profile with one notice under --detectLeaks', async () => {
-  const run = await runJest('failure-context', {major: MAJORS[0], args: ['geometry', '--detectLeaks'], env: {JEST_PERF_PRESET: 'development'}});
+  const run = await runJest('failure-context', {major: MAJORS[0], args: ['geometry', '--detectLeaks'], env: {JEST_PERF_PRESET: 'development', JEST_PERF_MODE: 'trace'}});
   expect(run.stderr.match(/trace mode is off \(--detectLeaks is on\)/g)).toHaveLength(1);
   const failure = run.test('geometry > a negative radius throws from the helper').failure!;
   expect(failure).toMatchObject({error_type: 'RangeError', locals: null});

@@ -271,7 +271,7 @@ describe('the HTML report in headless Chromium', () => {
     const slow = testOf('src/__tests__/to-have-accessible-errormessage.js', ['.toHaveAccessibleErrorMessage', 'passes when the aria-errormessage points at a visible element'], {durationMs: 150, callMs: 147});
     const run = runOf([slow, testOf('src/a.test.js', ['adds'])], [fileOf('src/a.test.js'), fileOf('src/broken.test.js', {loadError: cannotRun, completed: false})], {
       interrupted: true,
-      unmeasured: {files: ['src/docblock.test.js'], testCount: 4, failedCount: 1},
+      unmeasured: {files: ['src/docblock.test.js'], testCount: 4, failedCount: 1, passedCount: 3},
       budgets: {testsChecked: 2, breaches: [{scope: 'test', test: slow.id, rule: '**', metric: 'duration', actualMs: 150, limitMs: 100}]},
       regressions: {baseline: 'baseline.json', thresholdPercent: 20, minChangeMs: 10, compared: 2, regressions: [{id: slow.id, baselineMs: 50, currentMs: 150, changePercent: 200, noiseMs: 10}], improvements: [], added: [], removed: []},
       leaks: {filesChecked: 1, flagged: [{file: 'src/a.test.js', tests: 8, retainedFirstBytes: 40 * 1048576, retainedLastBytes: 44 * 1048576, growthPerTestBytes: 512 * 1024, growingShare: 1}]},
@@ -286,7 +286,7 @@ describe('the HTML report in headless Chromium', () => {
       await page.goto(`file://${file}`);
       expect(errors).toEqual([]);
       expect(await page.getAttribute('body', 'data-charts-rendered')).toBe('3');
-      expect(await page.textContent('header .counts')).toMatch(/^6 tests: 2 passed, 1 failed; 4 of them \(1 failed\) in unmeasured files/);
+      expect(await page.textContent('header .counts')).toMatch(/^6 tests: 5 passed, 1 failed; 4 of them \(1 failed\) in unmeasured files/);
       const notes = await page.locator('#notes p').allTextContents();
       expect(notes).toEqual([
         '1 test file could not run: src/broken.test.js (see Failures).',

@@ -62,7 +62,7 @@ function projectsRun(): RunMetrics {
       testOf('src/a.test.js', ['a > b', 'c'], {}, 'node'),
     ],
     [fileOf('src/a.test.js', {}, 'jsdom'), fileOf('src/a.test.js', {hookFailures: [failure('afterAll', 'teardown broke')]}, 'node'), fileOf('src/c.test.js', {loadError: cannotRun}, 'node')],
-    {interrupted: true, unmeasured: {files: ['src/x.test.js', 'src/y.test.js'], testCount: 12, failedCount: 1}},
+    {interrupted: true, unmeasured: {files: ['src/x.test.js', 'src/y.test.js'], testCount: 12, failedCount: 1, passedCount: 11}},
   );
 }
 
@@ -187,7 +187,7 @@ describe('multi-project runs', () => {
     expect(document.tests['[jsdom] src/a.test.js::renders'].titles).toBeUndefined();
     expect(document.tests['[node] src/a.test.js::a > b > c'].titles).toEqual(['a > b', 'c']);
     expect(document.interrupted).toBe(true);
-    expect(document.unmeasured).toEqual({files: ['src/x.test.js', 'src/y.test.js'], tests: 12, failed: 1});
+    expect(document.unmeasured).toEqual({files: ['src/x.test.js', 'src/y.test.js'], tests: 12, passed: 11, failed: 1});
     expect(Object.keys(document)).toEqual(['schema_version', 'session', 'tests', 'files', 'interrupted', 'unmeasured', 'stats', 'overhead', 'summary']);
 
     const back = fromSchema(JSON.parse(JSON.stringify(document)));
@@ -228,10 +228,10 @@ describe('multi-project runs', () => {
 
   test('merging keeps files by key and unions unmeasured files', () => {
     const first = projectsRun();
-    const second = runOf([testOf('src/z.test.js', ['z'])], [fileOf('src/z.test.js')], {unmeasured: {files: ['src/y.test.js', 'src/w.test.js'], testCount: 3, failedCount: 0}});
+    const second = runOf([testOf('src/z.test.js', ['z'])], [fileOf('src/z.test.js')], {unmeasured: {files: ['src/y.test.js', 'src/w.test.js'], testCount: 3, failedCount: 0, passedCount: 3}});
     const {run} = mergeRuns([first, second]);
     expect(run.files.map(file => file.key)).toEqual(['[jsdom] src/a.test.js', '[node] src/a.test.js', '[node] src/c.test.js', 'src/z.test.js']);
-    expect(run.unmeasured).toEqual({files: ['src/x.test.js', 'src/y.test.js', 'src/w.test.js'], testCount: 15, failedCount: 1});
+    expect(run.unmeasured).toEqual({files: ['src/x.test.js', 'src/y.test.js', 'src/w.test.js'], testCount: 15, failedCount: 1, passedCount: 14});
     expect(run.interrupted).toBe(true);
     expect(mergeRuns([second, afterAllRun()]).run.interrupted).toBe(false);
     expect(mergeRuns([afterAllRun()]).run.unmeasured).toBeNull();
@@ -242,14 +242,14 @@ describe('no failure left out', () => {
   test('a load error is in the summary, Markdown, HTML and GitHub annotations, with the run\'s notes', () => {
     const run = projectsRun();
     const summary = renderSummary(run);
-    expect(summary).toMatch(/^jest-perf-monitor: 15 tests \(2 passed, 2 failed; 12 of them, 1 failed, in unmeasured files\) and 1 test file that could not run, in /);
+    expect(summary).toMatch(/^jest-perf-monitor: 15 tests \(13 passed, 2 failed; 12 of them, 1 failed, in unmeasured files\) and 1 test file that could not run, in /);
     expect(summary).toContain('The run was interrupted');
     expect(summary).toContain("2 test files ran without the perf monitor (12 tests, 1 failed, counted by Jest): use testRunner 'jest-perf-monitor/runner'");
     expect(summary).toContain('Failures (1 test, 1 file that could not run, 1 beforeAll/afterAll hook)');
     expect(summary).toContain('  ✕ [node] src/c.test.js (could not run)\n    SyntaxError: SyntaxError: Unexpected token\n');
 
     const markdown = renderToString(renderMarkdown(run));
-    expect(markdown).toContain('**15 tests**: 2 passed, 2 failed, in 1.50 s; 12 of them (1 failed) in unmeasured files. **1 test file could not run.**');
+    expect(markdown).toContain('**15 tests**: 13 passed, 2 failed, in 1.50 s; 12 of them (1 failed) in unmeasured files. **1 test file could not run.**');
     expect(markdown).toContain('### Failures (1 test, 1 file that could not run, 1 beforeAll/afterAll hook)');
     expect(markdown).toContain('#### ✕ `[node] src/c.test.js (could not run)`');
     expect(markdown).toContain('(while loading the test file)');

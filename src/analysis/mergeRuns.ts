@@ -87,6 +87,7 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
             files: [...new Set(unmeasuredInputs.flatMap(input => input.unmeasured!.files))],
             testCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.testCount, 0),
             failedCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.failedCount, 0),
+            passedCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.passedCount, 0),
           },
     summary: complete ? summarise(merged) : combineSummaries(inputs),
     stats: complete

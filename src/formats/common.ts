@@ -159,9 +159,9 @@ export function headlineCounts(run: RunMetrics): {total: number; passed: number;
   const unmeasuredOther = unmeasured ? Math.max(0, unmeasured.testCount - unmeasured.failedCount) : 0;
   return {
     total: stats.totalCount + (unmeasured?.testCount ?? 0),
-    passed: stats.passedCount,
+    passed: stats.passedCount + (unmeasured?.passedCount ?? 0),
     failed: stats.failuresCount + unmeasuredFailed,
-    skipped: stats.totalCount - stats.passedCount - stats.failuresCount,
+    skipped: stats.totalCount - stats.passedCount - stats.failuresCount + (unmeasured ? Math.max(0, unmeasured.testCount - unmeasured.passedCount - unmeasured.failedCount) : 0),
     unmeasuredFailed,
     unmeasuredOther,
   };

@@ -270,6 +270,8 @@ export function fromSchema(value: unknown): RunMetrics {
       files: need<unknown[]>(unmeasured.files, Array.isArray, 'unmeasured.files', 'a list').map((file, i) => str(file, `unmeasured.files[${i}]`)),
       testCount: num(unmeasured.tests, 'unmeasured.tests'),
       failedCount: num(unmeasured.failed, 'unmeasured.failed'),
+      // Absent from files written before it was added: not known then.
+      passedCount: typeof unmeasured.passed === 'number' ? unmeasured.passed : 0,
     },
     startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
     durationMs: ms(session.duration, 'session.duration'),

@@ -297,6 +297,8 @@ export interface UnmeasuredFiles {
   testCount: number;
   /** Of those, the ones Jest reported failed. */
   failedCount: number;
+  /** Of those, the ones Jest reported passed (the rest were skipped or todo). */
+  passedCount: number;
 }
 
 /** The whole run, ready to be rendered by any format. */

@@ -69,7 +69,7 @@ export class MetricsCollector {
     retainedBytes: 0,
   };
   private readonly limits: CollectorLimits;
-  private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0};
+  private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0, passedCount: 0};
 
   constructor(
     private readonly rootDir: string,
@@ -148,10 +148,11 @@ export class MetricsCollector {
   }
 
   /** A test file Jest ran that sent no records (not measured): counted by Jest's own figures. */
-  addUnmeasured(testPath: string, testCount: number, failedCount: number): void {
+  addUnmeasured(testPath: string, counts: {tests: number; passed: number; failed: number}): void {
     this.unmeasured.files.push(this.relativePath(testPath));
-    this.unmeasured.testCount += testCount;
-    this.unmeasured.failedCount += failedCount;
+    this.unmeasured.testCount += counts.tests;
+    this.unmeasured.passedCount += counts.passed;
+    this.unmeasured.failedCount += counts.failed;
   }
 
   private addTest(entry: HeldEntry): void {

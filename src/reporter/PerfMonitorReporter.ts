@@ -55,6 +55,8 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly projects: ProjectNames;
   /** `--watch` or `--watchAll`: a report file that Jest watches would start the next run. */
   private readonly watching: boolean;
+  /** Some of `projects` are paths to configs of their own, which withPerfMonitorConfig cannot change. */
+  private readonly pathProjects: boolean;
   /** Mode `auto` only: which files failed, for the next run to trace. */
   private readonly failedFiles: FailedFilesMemory | null;
   /** Mode `auto`: failed files that ran untraced this run (they will be traced next time). */
@@ -71,6 +73,7 @@ export default class PerfMonitorReporter implements Reporter {
     this.checks = new RunChecks(this.options, {rootDir: this.rootDir, ciProvider: isCI ? ciName : null, notice: message => this.notice(message)});
     this.projects = new ProjectNames(globalConfig);
     this.watching = globalConfig.watch || globalConfig.watchAll;
+    this.pathProjects = (globalConfig.projects ?? []).some(project => typeof project === 'string');
     this.failedFiles = this.options.mode === 'auto' ? new FailedFilesMemory() : null;
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
@@ -138,8 +141,8 @@ export default class PerfMonitorReporter implements Reporter {
       if (this.failedFiles !== null) {
         const failed = testResult.numFailingTests > 0 || testResult.testExecError != null;
         const traced = this.failedFiles.note(config.cacheDirectory, test.path, failed);
-        // Failed tests only: a file that could not load has no frames to read, traced or not.
-        if (testResult.numFailingTests > 0 && !traced && (this.options.includeLocals || this.options.includeClosure)) this.untracedFailures++;
+        // Measured files with failed tests only: a file that could not load has no frames to read, traced or not.
+        if (file !== null && testResult.numFailingTests > 0 && !traced && (this.options.includeLocals || this.options.includeClosure)) this.untracedFailures++;
       }
     } catch (error) {
       this.internalError('reading test results', error);
@@ -159,7 +162,7 @@ export default class PerfMonitorReporter implements Reporter {
       if (file === null) this.collector.addLoadError(testPath, failure, project);
       else file.loadError = failure;
     } else if (file === null && testResult.testResults.length > 0) {
-      this.collector.addUnmeasured(testPath, testResult.testResults.length, testResult.numFailingTests);
+      this.collector.addUnmeasured(testPath, {tests: testResult.testResults.length, passed: testResult.numPassingTests, failed: testResult.numFailingTests});
     }
   }
 
@@ -252,7 +255,9 @@ export default class PerfMonitorReporter implements Reporter {
       });
       if (run.unmeasured !== null) {
         const count = run.unmeasured.files.length;
-        this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (a @jest-environment docblock?): use testRunner 'jest-perf-monitor/runner'`);
+        // Projects given as paths keep their own config, runner included: the likelier cause when there are any.
+        const why = this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
+        this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
       }
       if (this.untracedFailures > 0) {
         this.notice(
