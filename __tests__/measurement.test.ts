@@ -65,11 +65,12 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(run.exitCode).toBe(0);
     const busy = run.test('cpu.test.js::busy');
     const idle = run.test('cpu.test.js::idle');
-    // The busy test used 300 ms of CPU by construction; its share of a core depends on the machine's load.
+    // The busy test used 300 ms of CPU by construction. Its share of a core, and so both percentages, depend on
+    // the machine's load (two fixture runs share these two cores): the CPU time is what is asserted, the
+    // percentages only relative to each other.
     expect(busy.cpu_user_ms + busy.cpu_system_ms).toBeGreaterThanOrEqual(295);
-    expect(busy.cpu_percent).toBeGreaterThan(30);
-    expect(idle.cpu_percent).toBeLessThan(25);
-    expect(busy.cpu_percent! - idle.cpu_percent!).toBeGreaterThan(20);
+    expect(idle.cpu_user_ms + idle.cpu_system_ms).toBeLessThan(150);
+    expect(busy.cpu_percent).toBeGreaterThan(idle.cpu_percent!);
     expect(idle.cpu_percent).not.toBeNull();
   });
 

@@ -198,7 +198,15 @@ export function startJestWatch(fixture: string, options: RunOptions): WatchSessi
     else env[key] = value;
   }
   const command = [process.execPath, jestBin(options.major), ...(options.args ?? [])].map(shellQuote).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe']});
+  // Its own process group, so a kill reaches Jest and its workers under `script` too.
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+  const killGroup = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
   let output = '';
   child.stdout.on('data', chunk => (output += chunk));
   child.stderr.on('data', chunk => (output += chunk));
@@ -208,7 +216,8 @@ export function startJestWatch(fixture: string, options: RunOptions): WatchSessi
     exitCode = code;
     for (const wake of exitWaiters) wake();
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
+  const killer = setTimeout(killGroup, options.timeoutMs ?? 110_000);
+  killer.unref();
   child.on('close', () => clearTimeout(killer));
 
   const waitFor = (predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<void> =>
@@ -237,7 +246,7 @@ export function startJestWatch(fixture: string, options: RunOptions): WatchSessi
           resolve(exitCode ?? null);
         });
       }),
-    kill: () => child.kill('SIGKILL'),
+    kill: killGroup,
   };
 }
 
