@@ -1,11 +1,12 @@
 import type {JestEnvironment} from '@jest/environment';
-import type {TestFileEvent, TestResult} from '@jest/test-result';
+import type {TestResult} from '@jest/test-result';
 import type {Circus, Config} from '@jest/types';
 import {createRecorder} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
 import {loadCircusRunner} from './loadCircusRunner';
+import type {TestFramework} from './loadCircusRunner';
 
 type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise<void>;
 
@@ -18,17 +19,11 @@ type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise
  * set on the instance here, before circus starts, is the handler circus binds. Ours runs first, then the
  * environment's own handler, whose result (and timing: circus awaits it) is passed through unchanged.
  */
-export function runWithPerfMonitor(
-  globalConfig: Config.GlobalConfig,
-  config: Config.ProjectConfig,
-  environment: JestEnvironment,
-  runtime: unknown,
-  testPath: string,
-  sendMessageToJest?: TestFileEvent,
-): Promise<TestResult> {
+export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<TestResult> {
+  const [globalConfig, config, environment, , testPath] = args;
   const circus = loadCircusRunner(config.rootDir);
   const recorder = installRecorder(environment, globalConfig, config, testPath);
-  if (recorder === null) return circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+  if (recorder === null) return circus(...args);
   const close = (): void => {
     try {
       recorder.close();
@@ -39,7 +34,7 @@ export function runWithPerfMonitor(
   // No `async`/`await` here: an awaiting frame of ours would show in the async stack of every failing test that Jest prints.
   let result: Promise<TestResult>;
   try {
-    result = circus(globalConfig, config, environment, runtime, testPath, sendMessageToJest);
+    result = circus(...args);
   } catch (error) {
     close();
     throw error;
