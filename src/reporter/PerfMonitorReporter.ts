@@ -160,7 +160,9 @@ export default class PerfMonitorReporter implements Reporter {
     if (testResult.testResults.length === 0 && execError != null) {
       const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames});
       if (file === null) this.collector.addLoadError(testPath, failure, project);
-      else file.loadError = failure;
+      // A file that ran to its end with no test ("Your test suite must contain at least one test"). One that
+      // stopped midway is a crashed worker, reported as such, not as a file that could not run.
+      else if (file.completed) file.loadError = failure;
     } else if (file === null && testResult.testResults.length > 0) {
       this.collector.addUnmeasured(testPath, {tests: testResult.testResults.length, passed: testResult.numPassingTests, failed: testResult.numFailingTests});
     }
