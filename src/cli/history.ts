@@ -5,7 +5,7 @@ import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
 import type {RunWindow} from '../history/HistoryDatabase';
 import {InputError} from '../io/readMetricsFile';
 
-/** Where the reporter writes when `history` is set to the README's suggestion. */
+/** Where the reporter writes when `history` is set to the suggestion in docs/checks.md. */
 const DEFAULT_DB = '.jest-perf/history.db';
 
 function positiveInteger(value: string): number {

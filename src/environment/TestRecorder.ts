@@ -134,7 +134,7 @@ export interface RecorderOptions {
 
 /**
  * Turns the circus events of one test file into channel lines. Everything here runs on every test event of the
- * user's suite: each case does a handful of cheap reads (see the cost table in the README) and allocates little.
+ * user's suite: each case does a handful of cheap reads (see the cost table in docs/performance.md) and allocates little.
  * The window opens at `test_start` (a clock read only: skipped tests end there) and the process figures follow at
  * `test_started`; at `test_done` the clock is read first, so the end-of-test reads stay out of the window.
  */

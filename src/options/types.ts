@@ -208,7 +208,7 @@ export interface PerfMonitorOptions {
   /**
    * Leak detection: a full GC after each test (obtained without `--expose-gc`; at most 16 tests per file, spread
    * evenly) and the heap it leaves; files whose retained heap keeps growing are flagged. A GC costs tens of
-   * milliseconds (see the README), so it is opt-in; `failOn: ['leak']` turns it on too. Env: `JEST_PERF_LEAKS`.
+   * milliseconds (see docs/checks.md), so it is opt-in; `failOn: ['leak']` turns it on too. Env: `JEST_PERF_LEAKS`.
    * @default false
    */
   leaks?: boolean;
