@@ -67,9 +67,11 @@ describe.each(MAJORS)('Jest %i', major => {
     const idle = run.test('cpu.test.js::idle');
     // The busy test used 300 ms of CPU by construction. Its share of a core, and so both percentages, depend on
     // the machine's load (two fixture runs share these two cores): the CPU time is what is asserted, the
-    // percentages only relative to each other.
-    expect(busy.cpu_user_ms + busy.cpu_system_ms).toBeGreaterThanOrEqual(295);
-    expect(idle.cpu_user_ms + idle.cpu_system_ms).toBeLessThan(150);
+    // percentages only relative to each other. The idle test's process still burns some CPU: V8's background
+    // threads finish after the busy loop (Node 24 under load: up to ~130 ms in the idle 300 ms).
+    const busyMs = busy.cpu_user_ms + busy.cpu_system_ms;
+    expect(busyMs).toBeGreaterThanOrEqual(295);
+    expect(idle.cpu_user_ms + idle.cpu_system_ms).toBeLessThan(busyMs * 0.6);
     expect(busy.cpu_percent).toBeGreaterThan(idle.cpu_percent!);
     expect(idle.cpu_percent).not.toBeNull();
   });
