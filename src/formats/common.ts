@@ -196,7 +196,11 @@ export function printable(text: string): string {
   });
 }
 
-/** Columns a code point takes in a terminal: 0 for combining marks and joiners, 2 for wide (East Asian, emoji). */
+/**
+ * Columns a code point takes in a terminal: 0 for combining marks and joiners, 2 for wide (East Asian, emoji).
+ * Written here rather than taken from `string-width`: its maintained versions are ES modules only, which this
+ * CommonJS package cannot `require`, and the summary needs just these ranges.
+ */
 function codePointWidth(code: number): number {
   if (
     (code >= 0x300 && code <= 0x36f) ||
