@@ -96,6 +96,7 @@ function reportIgnorePatterns(options: PerfMonitorOptions): string[] {
   return resolved.formats.map(format => `[/\\\\]${escapeRegExp(path.basename(reportPath(format, resolved.output, resolved.outputDir)))}$`);
 }
 
-function escapeRegExp(text: string): string {
+/** A literal as a pattern, for `watchPathIgnorePatterns` (the reporter's watch-mode notice spells one too). */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

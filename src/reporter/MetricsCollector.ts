@@ -3,6 +3,7 @@ import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
 import {SummaryAccumulator} from '../model/SummaryAccumulator';
 import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry, UnmeasuredFiles} from '../model/types';
+import {keyPrefix} from './ProjectNames';
 import type {ProjectLabel} from './ProjectNames';
 
 const NO_PROJECT: ProjectLabel = {name: null, inIds: false};
@@ -91,7 +92,7 @@ export class MetricsCollector {
     let testPath: string | null = null;
     let file = '';
     let gathered: GatheredFile | null = null;
-    const prefix = project.inIds && project.name !== null ? `[${project.name}] ` : '';
+    const prefix = keyPrefix(project);
     if (decoded.file !== null) {
       testPath = decoded.file.testPath;
       file = this.relativePath(testPath);
@@ -128,7 +129,7 @@ export class MetricsCollector {
     const gathered: GatheredFile = {
       testPath,
       file,
-      key: project.inIds && project.name !== null ? `[${project.name}] ${file}` : file,
+      key: keyPrefix(project) + file,
       project: project.name,
       workerId: 0,
       loadMs: 0,

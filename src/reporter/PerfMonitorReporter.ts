@@ -23,6 +23,7 @@ import type {GatheredFile} from './MetricsCollector';
 import {ProjectNames} from './ProjectNames';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
+import {escapeRegExp} from '../config/withPerfMonitorConfig';
 import {RunChecks} from './RunChecks';
 import {collectSystemInfo} from './systemInfo';
 
@@ -380,8 +381,4 @@ function assertWritableDirectory(dir: string, option: string): void {
   if (problem !== null) {
     throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${problem}); allowed: a path in a writable directory`);
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -15,6 +15,11 @@ export interface ProjectLabel {
   inIds: boolean;
 }
 
+/** What ids and `files` keys of a project's files start with: `[<name>] `, or nothing (see `inIds`). */
+export function keyPrefix(label: ProjectLabel): string {
+  return label.inIds && label.name !== null ? `[${label.name}] ` : '';
+}
+
 interface ProjectEntry {
   rootDir: string;
   displayName: string | null;
