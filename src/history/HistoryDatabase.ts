@@ -23,6 +23,8 @@ export class HistoryError extends Error {
 const APPLICATION_ID = 0x4a50524d;
 /** How long a writer waits for another one to finish. */
 const BUSY_TIMEOUT_MS = 15_000;
+/** How often opening is tried when SQLite reports busy without waiting. */
+const OPEN_ATTEMPTS = 8;
 
 /**
  * The schema, one step per version (`PRAGMA user_version` counts the steps applied). Steps are never edited once
@@ -155,6 +157,13 @@ function loadSqlite(file: string): Sqlite {
   }
 }
 
+function describeOpenError(error: unknown, file: string): HistoryError {
+  if (error instanceof HistoryError) return error;
+  const code = (error as {code?: string}).code;
+  const what = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'is not a SQLite database, or is corrupt' : 'cannot be used';
+  return new HistoryError(`history database ${file} ${what} (${firstLine(error)}); move it away to start a new history`);
+}
+
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
@@ -182,19 +191,26 @@ export class HistoryDatabase {
     } catch (error) {
       throw new HistoryError(`history database ${file} cannot be opened: ${firstLine(error)}`);
     }
-    try {
-      // Ours before anything is written: a foreign file must be left exactly as it was.
-      const version = checkOwnership(db, file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      if (!mustExist) migrate(db, file);
-      else if (version === 0) throw new HistoryError(`history database ${file} is empty: no run was recorded yet`);
-    } catch (error) {
-      db.close();
-      if (error instanceof HistoryError) throw error;
-      const code = (error as {code?: string}).code;
-      const what = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? 'is not a SQLite database, or is corrupt' : 'cannot be used';
-      throw new HistoryError(`history database ${file} ${what} (${firstLine(error)}); move it away to start a new history`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Ours before anything is written: a foreign file must be left exactly as it was.
+        const version = checkOwnership(db, file);
+        db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
+        if (!mustExist) migrate(db, file);
+        else if (version === 0) throw new HistoryError(`history database ${file} is empty: no run was recorded yet`);
+        break;
+      } catch (error) {
+        const code = (error as {code?: string}).code;
+        // SQLite skips the busy handler where waiting could deadlock (switching a new file to WAL while another
+        // process does the same, WAL recovery): that is a moment to wait out, not an error to report.
+        if (code?.startsWith('SQLITE_BUSY') && attempt < OPEN_ATTEMPTS) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt + Math.random() * 30);
+          continue;
+        }
+        db.close();
+        throw describeOpenError(error, file);
+      }
     }
     return new HistoryDatabase(db, file);
   }
@@ -357,9 +373,15 @@ function windowParams(window: RunWindow): Array<string | number> {
  * (no tables, version 0). A file with tables but no id, or with another id, belongs to something else.
  */
 function checkOwnership(db: BetterSqlite3.Database, file: string): number {
-  const version = db.pragma('user_version', {simple: true}) as number;
-  const applicationId = db.pragma('application_id', {simple: true}) as number;
-  const tables = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
+  // One statement, so one snapshot: read one by one, another process's migration could commit between the reads
+  // (version 0 and no id, then its tables), and a new database would look like someone else's.
+  const {version, applicationId, tables} = db
+    .prepare(
+      `SELECT (SELECT user_version FROM pragma_user_version()) AS version,
+              (SELECT application_id FROM pragma_application_id()) AS applicationId,
+              (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table') AS tables`,
+    )
+    .get() as {version: number; applicationId: number; tables: number};
   const ours = applicationId === APPLICATION_ID || (applicationId === 0 && version === 0 && tables === 0);
   if (!ours) throw new HistoryError(`history database ${file} is a SQLite database of another application; give history a path of its own`);
   if (version > MIGRATIONS.length) {
