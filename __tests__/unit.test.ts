@@ -1,10 +1,12 @@
 /** Unit tests of the pure logic; the behaviour as a whole is tested through real Jest runs of the fixtures. */
 import {describe, expect, test} from '@jest/globals';
 import * as path from 'path';
+import {mkdtempSync, readFileSync, rmSync} from 'fs';
+import * as os from 'os';
 import {locationFromStack, withoutInternalFrames} from '../src/environment/describeFailure';
 import {REDACTED, serializeScope, serializeValue} from '../src/environment/serializeValue';
-import {encodeAttemptLine} from '../src/environment/TestRecorder';
-import {CHANNEL_VERSION, decodeChannelFile} from '../src/model/channel';
+import {ChannelWriter} from '../src/environment/ChannelWriter';
+import {CHANNEL_VERSION, decodeChannelFile, encodeAttemptRecord} from '../src/model/channel';
 import {fromSchema, SchemaError} from '../src/model/fromSchema';
 import {limitFailureDetail} from '../src/model/limitFailureDetail';
 import {idGivesTitles, titlePathFromId} from '../src/model/testId';
@@ -115,7 +117,7 @@ function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
 describe('channel', () => {
   const line = (value: object) => JSON.stringify({v: CHANNEL_VERSION, ...value});
   const start = (session: string) => line({k: 'file-start', session, testPath: '/project/a.test.js', workerId: 2, loadMs: 5, heapStartBytes: 1});
-  const attemptLine = (session: string, index: number, a: Partial<AttemptRecord> = {}) => line({k: 'attempt', session, index, titlePath: ['d', `t${index}`], a: attempt(a)});
+  const attemptLine = (_session: string, index: number, a: Partial<AttemptRecord> = {}) => encodeAttemptRecord(index, ['d', `t${index}`], attempt(a));
 
   test('keeps the last session of a re-run file and tolerates a torn last line', () => {
     const text = [start('s1'), attemptLine('s1', 0), attemptLine('s1', 1), start('s2'), attemptLine('s2', 0), attemptLine('s2', 1, {attempt: 1, status: 'failed'}), attemptLine('s2', 1, {attempt: 2}), '{"v":1,"k":"att'].join('\n');
@@ -125,17 +127,37 @@ describe('channel', () => {
     expect(decoded.file).toMatchObject({completed: false, workerId: 2, loadMs: 5});
   });
 
-  test('the hand-written attempt line is the JSON of the record', () => {
+  test('the writer\'s batched lines decode to the records they were made from', () => {
     const failure = {
       errorType: 'Error', message: 'a "quoted"\nmessage', location: {file: 'a.js', line: 1, column: 2}, codeFrame: '> 1 | x', stack: 'Error\n  at x',
       locals: {'fn (a.js)': {password: '[redacted]', n: 1}}, closure: {user: {name: 'é'}}, captured: true, phase: 'test' as const, errorCount: 1, timestampMs: 5,
     };
-    for (const a of [attempt(), attempt({cpuPercent: null, status: 'failed', failure, spans: [{name: 'db "seed"', offsetMs: 1, durationMs: 0.5}], durationMs: 1e-7})]) {
-      const position = {index: 3, titlePath: ['dé', 'ti"tle\u0001']};
-      const expected = {v: CHANNEL_VERSION, k: 'attempt', session: 's-1', index: 3, titlePath: position.titlePath, a};
-      expect(JSON.parse(encodeAttemptLine('s-1', position, a))).toEqual(expected);
-      expect(encodeAttemptLine('s-1', position, a)).toBe(JSON.stringify(expected));
-    }
+    const records = [
+      attempt({startedAtMs: 1_700_000_000_123, durationMs: 10.001, setupMs: 2.5, callMs: 7.001, teardownMs: 0.5, cpuPercent: 60, cpuUserMs: 5.5, cpuSystemMs: 0.5}),
+      attempt({cpuPercent: null, status: 'failed', failure, spans: [{name: 'db "seed"', offsetMs: 1, durationMs: 0.5}], durationMs: 0, setupMs: 0, callMs: 0, teardownMs: 0}),
+      attempt({status: 'skipped', durationMs: 0, setupMs: 0, callMs: 0, teardownMs: 0, cpuPercent: null, cpuUserMs: 0, cpuSystemMs: 0, retainedHeapBytes: 123}),
+    ];
+    records[0].cpuPercent = Math.round(((5500 + 500) / 10001) * 10000) / 100;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jpm-channel-'));
+    const file = path.join(dir, 'c.ndjson');
+    const writer = new ChannelWriter(file);
+    writer.start(start('s1'));
+    records.forEach((a, index) => {
+      const position = {index, titlePath: ['dé', `ti"tle\u0001${index}`]};
+      const extras = a.spans.length > 0 || a.failure !== null || a.retainedHeapBytes !== null ? {spans: a.spans, failure: a.failure, retainedHeapBytes: a.retainedHeapBytes} : null;
+      const offset = writer.add(position, extras, 0);
+      const decoded = JSON.parse(encodeAttemptRecord(index, position.titlePath, a)) as number[];
+      writer.numbers.set(decoded.slice(3, 18), offset);
+    });
+    writer.flush(line({k: 'file-end', session: 's1', beforeAllMs: 0, afterAllMs: 0, heapEndBytes: 9, hookFailures: [], selfMs: 0, tracePauses: 0, notices: []}));
+    writer.close();
+    const text = readFileSync(file, 'utf8');
+    rmSync(dir, {recursive: true, force: true});
+    const lines = text.split('\n').filter(Boolean);
+    expect(lines.slice(1, 4)).toEqual(records.map((a, index) => encodeAttemptRecord(index, ['dé', `ti"tle\u0001${index}`], a)));
+    const decoded = decodeChannelFile(text);
+    expect(decoded.file?.completed).toBe(true);
+    expect(decoded.tests.map(t => t.attempts[0])).toEqual(records);
   });
 
   test('a file-end line completes the file; another version is skipped and named', () => {

@@ -21,7 +21,7 @@ const {performance} = require('perf_hooks');
 const {dist, round} = require('../lib');
 
 const PerfMonitorReporter = require(path.join(dist, 'reporter', 'PerfMonitorReporter')).default;
-const {encodeAttemptLine} = require(path.join(dist, 'environment', 'TestRecorder'));
+const {encodeAttemptRecord} = require(path.join(dist, 'model', 'channel'));
 const {CHANNEL_VERSION, channelFilePath} = require(path.join(dist, 'model', 'channel'));
 
 const argument = name => process.argv.find(arg => arg.startsWith(`--${name}=`))?.split('=')[1];
@@ -95,7 +95,7 @@ function stageChannelFiles(runDir) {
         failure: failed ? failureRecord(relative, 20 + t) : null,
         retainedHeapBytes: null,
       };
-      lines.push(encodeAttemptLine(session, position, record));
+      lines.push(encodeAttemptRecord(position.index, position.titlePath, record));
     }
     lines.push(JSON.stringify({v: CHANNEL_VERSION, k: 'file-end', session, beforeAllMs: 1.5, afterAllMs: 0.5, heapEndBytes: 64e6, hookFailures: [], selfMs: 2.5, tracePauses: 0, notices: []}));
     fs.writeFileSync(channelFilePath(runDir, projectId, testPath), `${lines.join('\n')}\n`);

@@ -1,10 +1,10 @@
-import {closeSync, openSync, writeSync} from 'fs';
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
-import {CHANNEL_VERSION} from '../model/channel';
-import type {EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
+import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, STATUS_CODES} from '../model/channel';
+import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
-import type {AttemptRecord, FailureMode, FailureRecord, SpanRecord, TestStatus} from '../model/types';
+import type {FailureMode, FailureRecord, SpanRecord} from '../model/types';
+import {ChannelWriter} from './ChannelWriter';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
@@ -39,7 +39,7 @@ export interface CircusStateLike {
 interface Position {
   index: number;
   titlePath: string[];
-  /** The JSON of `titlePath`, encoded once per test rather than once per attempt. */
+  /** The JSON of `titlePath`, encoded once per test rather than once per attempt (by the channel writer). */
   titlePathJson?: string;
   /** Jest's name of the test (titles joined by spaces), as expect's state reports it; made on first use. */
   name?: string;
@@ -79,6 +79,20 @@ interface ActiveAttempt {
 
 /** Shared by attempts that recorded no span, so the common case allocates no array. */
 const NO_SPANS: SpanRecord[] = [];
+
+const PASSED = STATUS_CODES.indexOf('passed');
+const FAILED = STATUS_CODES.indexOf('failed');
+const SKIPPED = STATUS_CODES.indexOf('skipped');
+const TODO = STATUS_CODES.indexOf('todo');
+
+/** A test whose RSS rose this much may be the one that takes the worker down: flush after it. */
+const FLUSH_RSS_RISE_BYTES = 50 * 1024 * 1024;
+let heapFlushAtBytes = -1;
+/** 80 % of the worker's heap limit: past it, an out-of-memory death may be near. Read once per process. */
+function heapFlushBytes(): number {
+  if (heapFlushAtBytes < 0) heapFlushAtBytes = 0.8 * getHeapStatistics().heap_size_limit;
+  return heapFlushAtBytes;
+}
 
 /** Whether this Jest emits test_started (29.6+); learnt from the first one seen in the process. */
 let testStartedSeen = false;
@@ -139,7 +153,9 @@ export interface RecorderOptions {
  * `test_started`; at `test_done` the clock is read first, so the end-of-test reads stay out of the window.
  */
 export class TestRecorder {
-  private fd: number | null = null;
+  private readonly writer: ChannelWriter;
+  /** Epoch milliseconds minus `performance.now()`: a test's start date without a second clock read. */
+  private readonly epochOffsetMs = Date.now() - performance.now();
   private readonly session: string;
   private readonly positions = new Map<CircusTestLike, Position>();
   private readonly active = new Map<CircusTestLike, ActiveAttempt>();
@@ -156,7 +172,6 @@ export class TestRecorder {
   /** Spans of tests that have not started yet, by Jest's test name. */
   private readonly parkedSpans = new Map<string, Array<{name: string; startMs: number; durationMs: number}>>();
 
-  private readonly channelPath: string;
   private readonly testPath: string;
   private readonly workerId: number;
   private readonly sampler: LazyRssSampler | null;
@@ -173,7 +188,7 @@ export class TestRecorder {
   private leakSamples: ReadonlySet<number> | null = null;
 
   constructor(options: RecorderOptions) {
-    this.channelPath = options.channelPath;
+    this.writer = new ChannelWriter(options.channelPath);
     this.testPath = options.testPath;
     this.workerId = options.workerId;
     this.sampler = options.sampler;
@@ -199,17 +214,21 @@ export class TestRecorder {
     this.setupDoneMs = performance.now();
   }
 
-  /** `handle()`, timed: two clock reads (~0.1 µs) buy a measured, not estimated, overhead figure. */
+  /**
+   * `handle()`, timed: two clock reads buy a measured, not estimated, overhead figure. The first is also the
+   * event's time, so the events that need one cost no third read.
+   */
   handleTimed(event: CircusEventLike, state: CircusStateLike): void {
     const startMs = performance.now();
-    this.handle(event, state);
+    this.handle(event, state, startMs);
     this.selfMs += performance.now() - startMs;
   }
 
-  handle(event: CircusEventLike, state: CircusStateLike): void {
+  /** `nowMs`: `performance.now()` as the event arrived. */
+  handle(event: CircusEventLike, state: CircusStateLike, nowMs: number): void {
     switch (event.name) {
       case 'test_start':
-        this.startAttempt(event.test!);
+        this.startAttempt(event.test!, nowMs);
         break;
       case 'test_started':
         this.startMeasuring(event.test!);
@@ -217,7 +236,7 @@ export class TestRecorder {
       case 'test_fn_start': {
         const attempt = this.active.get(event.test!);
         if (attempt) {
-          attempt.fnStartMs = performance.now();
+          attempt.fnStartMs = nowMs;
           // Errors that arrived without a hook_failure (an unhandled rejection or 'error' event during a
           // beforeEach) also stop the body from running: they belong to setup.
           if (attempt.failedPhase === null && event.test!.errors.length > 0) attempt.failedPhase = 'beforeEach';
@@ -226,29 +245,28 @@ export class TestRecorder {
       }
       case 'test_fn_success':
       case 'test_fn_failure': {
-        const now = performance.now();
         const attempt = this.active.get(event.test!);
         if (attempt) {
-          attempt.fnEndMs = now;
+          attempt.fnEndMs = nowMs;
           if (event.name === 'test_fn_failure' && attempt.failedPhase === null) attempt.failedPhase = 'test';
         }
         break;
       }
       case 'test_done':
-        this.finishAttempt(event.test!, null);
+        this.finishAttempt(event.test!, null, nowMs);
         break;
       case 'test_skip':
-        this.finishAttempt(event.test!, 'skipped');
+        this.finishAttempt(event.test!, 'skipped', nowMs);
         break;
       case 'test_todo':
-        this.finishAttempt(event.test!, 'todo');
+        this.finishAttempt(event.test!, 'todo', nowMs);
         break;
       case 'hook_start':
-        if (event.hook!.type === 'beforeAll' || event.hook!.type === 'afterAll') this.allHookStartMs = performance.now();
+        if (event.hook!.type === 'beforeAll' || event.hook!.type === 'afterAll') this.allHookStartMs = nowMs;
         break;
       case 'hook_success':
       case 'hook_failure':
-        this.endHook(event);
+        this.endHook(event, nowMs);
         break;
       case 'run_start':
         this.startFile(state);
@@ -287,10 +305,7 @@ export class TestRecorder {
   close(): void {
     process.removeListener('exit', this.onProcessExit);
     this.trace?.close(this.detachTrace);
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
-    }
+    this.writer.close();
   }
 
   private startFile(state: CircusStateLike): void {
@@ -311,7 +326,6 @@ export class TestRecorder {
     this.trace?.startFile();
 
     const loadMs = performance.now() - this.setupDoneMs;
-    this.fd = openSync(this.channelPath, 'a');
     // Prepended: in band, the reporter's own exit listener (registered earlier) must see this file's last record.
     process.prependOnceListener('exit', this.onProcessExit);
     const line: FileStartLine = {
@@ -323,7 +337,7 @@ export class TestRecorder {
       loadMs,
       heapStartBytes: getHeapStatistics().used_heap_size,
     };
-    this.write(JSON.stringify(line));
+    this.writer.start(JSON.stringify(line));
   }
 
   private finishFile(): void {
@@ -339,7 +353,7 @@ export class TestRecorder {
       tracePauses: this.trace?.pauses ?? 0,
       notices: this.notices,
     };
-    this.write(JSON.stringify(line));
+    this.writer.flush(JSON.stringify(line));
   }
 
   /**
@@ -350,8 +364,9 @@ export class TestRecorder {
   private readonly onProcessExit = (code: number): void => {
     // Never throw here: a throwing 'exit' listener stops the others, the reporter's in-band one included.
     try {
+      const nowMs = performance.now();
       for (const test of [...this.active.keys()]) {
-        this.finishAttempt(test, null, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
+        this.finishAttempt(test, null, nowMs, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
       }
       this.close();
     } catch (error) {
@@ -359,10 +374,10 @@ export class TestRecorder {
     }
   };
 
-  private endHook(event: CircusEventLike): void {
+  private endHook(event: CircusEventLike, nowMs: number): void {
     const type = event.hook!.type;
     if (type === 'beforeAll' || type === 'afterAll') {
-      const elapsed = performance.now() - this.allHookStartMs;
+      const elapsed = nowMs - this.allHookStartMs;
       if (type === 'beforeAll') this.beforeAllMs += elapsed;
       else this.afterAllMs += elapsed;
       if (event.name === 'hook_failure') {
@@ -389,11 +404,13 @@ export class TestRecorder {
   }
 
   /** `test_start`: the clock only. Skipped and todo tests end here, so they cost next to nothing. */
-  private startAttempt(test: CircusTestLike): void {
+  private startAttempt(test: CircusTestLike, nowMs: number): void {
+    // A batch that has waited long enough goes out now, before a test that may run for minutes.
+    if (this.writer.due(nowMs)) this.writer.flush();
     const attempt: ActiveAttempt = {
       position: this.positionOf(test),
-      startMs: performance.now(),
-      startedAtMs: Date.now(),
+      startMs: nowMs,
+      startedAtMs: Math.round(this.epochOffsetMs + nowMs),
       fnStartMs: -1,
       fnEndMs: -1,
       rssStartBytes: 0,
@@ -441,18 +458,25 @@ export class TestRecorder {
     attempt.rssStartBytes = this.readRss();
   }
 
-  private finishAttempt(test: CircusTestLike, notRun: 'skipped' | 'todo' | null, exitMessage?: string): void {
-    const endMs = performance.now();
+  private finishAttempt(test: CircusTestLike, notRun: 'skipped' | 'todo' | null, nowMs: number, exitMessage?: string): void {
+    const endMs = nowMs;
     const attempt = this.active.get(test);
     if (attempt === undefined) return;
     this.active.delete(test);
     if (this.current === attempt) this.current = null;
     if (this.trace !== null && this.active.size === 0) this.trace.endTest();
 
-    let record: AttemptRecord;
+    const writer = this.writer;
+    let durationMs = 0;
+    let flushNow = false;
     if (notRun !== null || !attempt.measured) {
       // Skipped, todo, or (never seen in practice) ended without test_started: nothing was measured.
-      record = emptyAttempt(test.invocations, notRun ?? (test.errors.length > 0 ? 'failed' : 'passed'), attempt.startedAtMs);
+      const offset = writer.add(attempt.position, null, endMs);
+      const n = writer.numbers;
+      n.fill(0, offset, offset + ATTEMPT_NUMBERS);
+      n[offset + AttemptSlot.attempt] = test.invocations;
+      n[offset + AttemptSlot.status] = notRun === 'skipped' ? SKIPPED : notRun === 'todo' ? TODO : test.errors.length > 0 ? FAILED : PASSED;
+      n[offset + AttemptSlot.startedAtMs] = attempt.startedAtMs;
     } else {
       const usage = process.resourceUsage();
       const rssEndBytes = this.readRss();
@@ -467,36 +491,42 @@ export class TestRecorder {
       // No fn end: a beforeEach failed and the body never ran; everything after the fn start is teardown.
       const fnEndUs = attempt.fnEndMs < 0 ? fnStartUs : Math.round((attempt.fnEndMs - attempt.startMs) * 1000);
       const durationUs = Math.round((endMs - attempt.startMs) * 1000);
-      const durationMs = durationUs / 1000;
-      const cpuUserUs = usage.userCPUTime - attempt.cpuUserStartUs;
-      const cpuSystemUs = usage.systemCPUTime - attempt.cpuSystemStartUs;
+      durationMs = durationUs / 1000;
       const failed = test.errors.length > 0 || exitMessage !== undefined;
-      const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
-      record = {
-        attempt: test.invocations,
-        status: failed ? 'failed' : 'passed',
-        startedAtMs: attempt.startedAtMs,
-        durationMs,
-        setupMs: fnStartUs / 1000,
-        callMs: (fnEndUs - fnStartUs) / 1000,
-        teardownMs: (durationUs - fnEndUs) / 1000,
-        rssStartBytes: attempt.rssStartBytes,
-        rssPeakBytes: Math.max(attempt.rssStartBytes, rssEndBytes, highWaterBytes, sampledBytes),
-        rssEndBytes,
-        heapStartBytes: attempt.heapStartBytes,
-        heapEndBytes,
-        cpuUserMs: cpuUserUs / 1000,
-        cpuSystemMs: cpuSystemUs / 1000,
-        cpuPercent: durationUs > 0 ? Math.round(((cpuUserUs + cpuSystemUs) / durationUs) * 10000) / 100 : null,
-        concurrent: attempt.concurrent,
-        spans: attempt.spans,
-        failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,
-        retainedHeapBytes: this.retainedHeap(attempt),
-      };
+      let extras: AttemptExtras | null = null;
+      if (failed || attempt.spans !== NO_SPANS || this.gc !== null) {
+        const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
+        extras = {
+          spans: attempt.spans,
+          failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,
+          retainedHeapBytes: null,
+        };
+      }
+      const offset = writer.add(attempt.position, extras, endMs);
+      const n = writer.numbers;
+      n[offset + AttemptSlot.attempt] = test.invocations;
+      n[offset + AttemptSlot.status] = failed ? FAILED : PASSED;
+      n[offset + AttemptSlot.startedAtMs] = attempt.startedAtMs;
+      n[offset + AttemptSlot.durationUs] = durationUs;
+      n[offset + AttemptSlot.setupUs] = fnStartUs;
+      n[offset + AttemptSlot.callUs] = fnEndUs - fnStartUs;
+      n[offset + AttemptSlot.teardownUs] = durationUs - fnEndUs;
+      n[offset + AttemptSlot.rssStartBytes] = attempt.rssStartBytes;
+      n[offset + AttemptSlot.rssPeakBytes] = Math.max(attempt.rssStartBytes, rssEndBytes, highWaterBytes, sampledBytes);
+      n[offset + AttemptSlot.rssEndBytes] = rssEndBytes;
+      n[offset + AttemptSlot.heapStartBytes] = attempt.heapStartBytes;
+      n[offset + AttemptSlot.heapEndBytes] = heapEndBytes;
+      n[offset + AttemptSlot.cpuUserUs] = usage.userCPUTime - attempt.cpuUserStartUs;
+      n[offset + AttemptSlot.cpuSystemUs] = usage.systemCPUTime - attempt.cpuSystemStartUs;
+      n[offset + AttemptSlot.concurrent] = attempt.concurrent ? 1 : 0;
+      if (extras !== null) extras.retainedHeapBytes = this.retainedHeap(attempt);
+      // The moments a worker may die next (an assertion about to take it down, memory running out): what is
+      // pending goes out now.
+      flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapEndBytes > heapFlushBytes();
     }
-    this.write(encodeAttemptLine(this.session, attempt.position, record));
+    if (flushNow || writer.due(endMs)) writer.flush();
     // After the figures are taken and written: a sampler that starts now boots between two tests.
-    this.sampler?.noteDuration(record.durationMs);
+    this.sampler?.noteDuration(durationMs);
   }
 
   /**
@@ -513,13 +543,6 @@ export class TestRecorder {
   private isSampled(position: Position): boolean {
     return (position.sampled ??= isSampled(baseTestId(this.relativeFile, position.titlePath), this.captureRate));
   }
-
-  private write(json: string): void {
-    if (this.fd === null) return;
-    // One synchronous append per finished test: a worker killed without an 'exit' event (out of memory,
-    // SIGKILL, a crash in native code) still leaves every test it finished.
-    writeSync(this.fd, `${json}\n`);
-  }
 }
 
 /**
@@ -532,47 +555,4 @@ export const LEAK_SAMPLES_PER_FILE = 16;
 export function leakSamplePositions(count: number): Set<number> {
   if (count <= LEAK_SAMPLES_PER_FILE) return new Set(Array.from({length: count}, (_, i) => i));
   return new Set(Array.from({length: LEAK_SAMPLES_PER_FILE}, (_, i) => Math.round((i * (count - 1)) / (LEAK_SAMPLES_PER_FILE - 1))));
-}
-
-function emptyAttempt(attempt: number, status: TestStatus, startedAtMs: number): AttemptRecord {
-  return {
-    attempt,
-    status,
-    startedAtMs,
-    durationMs: 0,
-    setupMs: 0,
-    callMs: 0,
-    teardownMs: 0,
-    rssStartBytes: 0,
-    rssPeakBytes: 0,
-    rssEndBytes: 0,
-    heapStartBytes: 0,
-    heapEndBytes: 0,
-    cpuUserMs: 0,
-    cpuSystemMs: 0,
-    cpuPercent: null,
-    concurrent: false,
-    spans: [],
-    failure: null,
-    retainedHeapBytes: null,
-  };
-}
-
-/**
- * `JSON.stringify` of an `AttemptLine`, written out by hand: this runs once per test, and a template of numbers is
- * several times cheaper than serialising the object. The decoder sees ordinary JSON; a unit test
- * (`__tests__/unit.test.ts`) checks that both encodings agree.
- */
-export function encodeAttemptLine(session: string, position: Position, a: AttemptRecord): string {
-  position.titlePathJson ??= JSON.stringify(position.titlePath);
-  return (
-    `{"v":${CHANNEL_VERSION},"k":"attempt","session":"${session}","index":${position.index},"titlePath":${position.titlePathJson},` +
-    `"a":{"attempt":${a.attempt},"status":"${a.status}","startedAtMs":${a.startedAtMs},"durationMs":${a.durationMs},` +
-    `"setupMs":${a.setupMs},"callMs":${a.callMs},"teardownMs":${a.teardownMs},"rssStartBytes":${a.rssStartBytes},` +
-    `"rssPeakBytes":${a.rssPeakBytes},"rssEndBytes":${a.rssEndBytes},"heapStartBytes":${a.heapStartBytes},` +
-    `"heapEndBytes":${a.heapEndBytes},"cpuUserMs":${a.cpuUserMs},"cpuSystemMs":${a.cpuSystemMs},` +
-    `"cpuPercent":${a.cpuPercent === null || !Number.isFinite(a.cpuPercent) ? 'null' : a.cpuPercent},"concurrent":${a.concurrent},` +
-    `"spans":${a.spans.length === 0 ? '[]' : JSON.stringify(a.spans)},"failure":${a.failure === null ? 'null' : JSON.stringify(a.failure)},` +
-    `"retainedHeapBytes":${a.retainedHeapBytes}}}`
-  );
 }

@@ -15,10 +15,10 @@
  */
 import {createHash} from 'crypto';
 import * as path from 'path';
-import type {AttemptRecord, FailureMode, FileRecord, TestRecord} from './types';
+import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 3;
+export const CHANNEL_VERSION = 4;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -68,14 +68,113 @@ export type FileStartLine = {
   heapStartBytes: number;
 };
 
-export type AttemptLine = {
-  v: number;
-  k: 'attempt';
-  session: string;
+/**
+ * An attempt travels as a JSON array, which is quicker to write and to parse than an object with keys:
+ * `[version, index, titlePath, ...ATTEMPT_NUMBERS numbers in AttemptSlot order]`, then, only when any is set,
+ * `spans, failure, retainedHeapBytes`. Times are whole microseconds, as the recorder measures them.
+ */
+export type AttemptArray = [number, number, string[], ...unknown[]];
+
+/** Where each number of an attempt sits, counted from the first number (array position 3). */
+export const AttemptSlot = {
+  attempt: 0,
+  /** An index into `STATUS_CODES`. */
+  status: 1,
+  startedAtMs: 2,
+  durationUs: 3,
+  /** From the start to the test function's start. */
+  setupUs: 4,
+  callUs: 5,
+  teardownUs: 6,
+  rssStartBytes: 7,
+  rssPeakBytes: 8,
+  rssEndBytes: 9,
+  heapStartBytes: 10,
+  heapEndBytes: 11,
+  cpuUserUs: 12,
+  cpuSystemUs: 13,
+  /** 1 or 0. */
+  concurrent: 14,
+} as const;
+
+/** How many numbers an attempt has. */
+export const ATTEMPT_NUMBERS = 15;
+
+export const STATUS_CODES: readonly TestStatus[] = ['passed', 'failed', 'skipped', 'todo'];
+
+/** The non-numeric tail of an attempt; most attempts have none. */
+export interface AttemptExtras {
+  spans: SpanRecord[];
+  failure: FailureRecord | null;
+  retainedHeapBytes: number | null;
+}
+
+interface AttemptLine {
   index: number;
   titlePath: string[];
   a: AttemptRecord;
-};
+}
+
+/**
+ * The line of an attempt given as a record: what the recorder's writer produces from its numbers, for tests and the
+ * benchmark's synthetic channel files. Milliseconds are rounded to the microseconds the recorder measures.
+ */
+export function encodeAttemptRecord(index: number, titlePath: string[], a: AttemptRecord): string {
+  const us = (ms: number): number => Math.round(ms * 1000);
+  const numbers = [
+    a.attempt,
+    STATUS_CODES.indexOf(a.status),
+    a.startedAtMs,
+    us(a.durationMs),
+    us(a.setupMs),
+    us(a.callMs),
+    us(a.teardownMs),
+    a.rssStartBytes,
+    a.rssPeakBytes,
+    a.rssEndBytes,
+    a.heapStartBytes,
+    a.heapEndBytes,
+    us(a.cpuUserMs),
+    us(a.cpuSystemMs),
+    a.concurrent ? 1 : 0,
+  ];
+  const extras = a.spans.length > 0 || a.failure !== null || a.retainedHeapBytes !== null ? [a.spans, a.failure, a.retainedHeapBytes] : [];
+  return JSON.stringify([CHANNEL_VERSION, index, titlePath, ...numbers, ...extras]);
+}
+
+/** The attempt an array line holds, in the model's units. */
+export function decodeAttempt(line: AttemptArray): AttemptLine {
+  const n = (slot: number): number => line[3 + slot] as number;
+  const durationUs = n(AttemptSlot.durationUs);
+  const cpuUserUs = n(AttemptSlot.cpuUserUs);
+  const cpuSystemUs = n(AttemptSlot.cpuSystemUs);
+  const hasExtras = line.length > 3 + ATTEMPT_NUMBERS;
+  return {
+    index: line[1],
+    titlePath: line[2],
+    a: {
+      attempt: n(AttemptSlot.attempt),
+      status: STATUS_CODES[n(AttemptSlot.status)] ?? 'failed',
+      startedAtMs: n(AttemptSlot.startedAtMs),
+      durationMs: durationUs / 1000,
+      setupMs: n(AttemptSlot.setupUs) / 1000,
+      callMs: n(AttemptSlot.callUs) / 1000,
+      teardownMs: n(AttemptSlot.teardownUs) / 1000,
+      rssStartBytes: n(AttemptSlot.rssStartBytes),
+      rssPeakBytes: n(AttemptSlot.rssPeakBytes),
+      rssEndBytes: n(AttemptSlot.rssEndBytes),
+      heapStartBytes: n(AttemptSlot.heapStartBytes),
+      heapEndBytes: n(AttemptSlot.heapEndBytes),
+      cpuUserMs: cpuUserUs / 1000,
+      cpuSystemMs: cpuSystemUs / 1000,
+      cpuPercent: durationUs > 0 ? Math.round(((cpuUserUs + cpuSystemUs) / durationUs) * 10000) / 100 : null,
+      concurrent: n(AttemptSlot.concurrent) === 1,
+      spans: hasExtras ? (line[3 + ATTEMPT_NUMBERS] as SpanRecord[]) : NO_SPANS,
+      failure: hasExtras ? (line[4 + ATTEMPT_NUMBERS] as FailureRecord | null) : null,
+      retainedHeapBytes: hasExtras ? (line[5 + ATTEMPT_NUMBERS] as number | null) : null,
+    },
+  };
+}
 
 export type FileEndLine = {
   v: number;
@@ -91,7 +190,7 @@ export type FileEndLine = {
   notices: string[];
 };
 
-export type ChannelLine = FileStartLine | AttemptLine | FileEndLine;
+export type ChannelLine = FileStartLine | AttemptArray | FileEndLine;
 
 /**
  * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
@@ -183,24 +282,26 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
       skippedLines++;
       continue;
     }
-    if (line.v !== CHANNEL_VERSION) {
-      foreignVersion = line.v;
+    const version = Array.isArray(line) ? line[0] : (line as {v?: unknown} | null)?.v;
+    if (version !== CHANNEL_VERSION) {
+      foreignVersion = typeof version === 'number' ? version : null;
       skippedLines++;
       continue;
     }
-    if (line.k === 'file-start') {
+    if (Array.isArray(line)) {
+      // An attempt belongs to the file-start line before it: jest-worker re-runs a file only after its worker died.
+      if (start === null || end !== null) continue;
+      const attempt = decodeAttempt(line);
+      shareStrings(attempt, describeTitles);
+      attempts.push(attempt);
+      attemptBytes.push(raw.length);
+    } else if (line.k === 'file-start') {
       start = line;
       end = null;
       attempts = [];
       attemptBytes = [];
-    } else if (start && line.session === start.session) {
-      if (line.k === 'attempt') {
-        shareStrings(line, describeTitles);
-        attempts.push(line);
-        attemptBytes.push(raw.length);
-      } else {
-        end = line;
-      }
+    } else if (start !== null && line.session === start.session) {
+      end = line;
     }
   }
 

@@ -1,0 +1,114 @@
+import {closeSync, openSync, writeSync} from 'fs';
+import {ATTEMPT_NUMBERS, CHANNEL_VERSION} from '../model/channel';
+import type {AttemptExtras} from '../model/channel';
+
+/** What a pending attempt needs beyond its numbers: where it sits in the file, and the rare non-numeric parts. */
+export interface PendingPosition {
+  index: number;
+  titlePath: string[];
+  /** The JSON of `titlePath`, encoded once per test rather than once per attempt. */
+  titlePathJson?: string;
+}
+
+/** Flush when about this many bytes are pending: one write system call per batch, little memory held. */
+export const FLUSH_BYTES = 64 * 1024;
+/** ...or when the oldest pending attempt finished this long ago. */
+export const FLUSH_AGE_MS = 250;
+/** A rough size of an encoded attempt without its titles, for the byte estimate. */
+const ATTEMPT_BASE_BYTES = 160;
+
+const FIELDS = ATTEMPT_NUMBERS;
+
+
+/**
+ * The worker's side of one channel file. Finished attempts are kept as numbers in a reused typed array and encoded
+ * in batches, one `write` per batch (SPEC section 7: a record need not reach disk the moment its test ends). The
+ * recorder asks for a flush at the moments a worker may die next: after a failure, a large RSS rise, a heap near its
+ * limit. The `exit` handler flushes too, so only a kill without one (SIGKILL, an abort) loses what is pending:
+ * at most `FLUSH_AGE_MS` of passing tests.
+ */
+export class ChannelWriter {
+  private fd: number | null = null;
+  /** The file-start line, written with the first batch. */
+  private head = '';
+  /** Pending attempts' numbers, `ATTEMPT_NUMBERS` per attempt; replaced by a larger array when full. */
+  numbers = new Float64Array(64 * FIELDS);
+  private positions: PendingPosition[] = [];
+  private extras: Array<AttemptExtras | null> = [];
+  private count = 0;
+  private pendingBytes = 0;
+  /** performance.now() when the oldest pending attempt was added; -1 when nothing is pending. */
+  private oldestMs = -1;
+
+  constructor(private readonly file: string) {}
+
+  /** Opens the file; the line is written with the first flush. */
+  start(line: string): void {
+    this.fd = openSync(this.file, 'a');
+    // A line of its own even after a torn last line of a worker that died in this file before.
+    this.head = `\n${line}\n`;
+  }
+
+  /** A slot for one finished attempt: fill `numbers` from the returned offset, in `AttemptSlot` order. */
+  add(position: PendingPosition, extras: AttemptExtras | null, nowMs: number): number {
+    if ((this.count + 1) * FIELDS > this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    const offset = this.count * FIELDS;
+    this.positions[this.count] = position;
+    this.extras[this.count] = extras;
+    this.count++;
+    this.pendingBytes += ATTEMPT_BASE_BYTES + (position.titlePathJson?.length ?? 64);
+    if (this.oldestMs < 0) this.oldestMs = nowMs;
+    return offset;
+  }
+
+  /** Whether a flush is due by size or age. */
+  due(nowMs: number): boolean {
+    return this.pendingBytes >= FLUSH_BYTES || (this.oldestMs >= 0 && nowMs - this.oldestMs >= FLUSH_AGE_MS);
+  }
+
+  /** Writes what is pending, then `tail` (the file-end line) when given. */
+  flush(tail?: string): void {
+    if (this.fd === null) return;
+    let text = this.head;
+    this.head = '';
+    for (let slot = 0; slot < this.count; slot++) text += this.encode(slot);
+    if (tail !== undefined) text += `${tail}\n`;
+    this.count = 0;
+    this.pendingBytes = 0;
+    this.oldestMs = -1;
+    this.positions.length = 0;
+    this.extras.length = 0;
+    if (text.length > 0) writeAll(this.fd, text);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** One attempt line: a JSON array, the numbers in `AttemptSlot` order (`decodeAttempt` is the other side). */
+  private encode(slot: number): string {
+    const n = this.numbers;
+    const o = slot * FIELDS;
+    const position = this.positions[slot];
+    position.titlePathJson ??= JSON.stringify(position.titlePath);
+    let line =
+      `[${CHANNEL_VERSION},${position.index},${position.titlePathJson},${n[o]},${n[o + 1]},${n[o + 2]},${n[o + 3]},${n[o + 4]},` +
+      `${n[o + 5]},${n[o + 6]},${n[o + 7]},${n[o + 8]},${n[o + 9]},${n[o + 10]},${n[o + 11]},${n[o + 12]},${n[o + 13]},${n[o + 14]}`;
+    const extras = this.extras[slot];
+    if (extras !== null) line += `,${JSON.stringify(extras.spans)},${JSON.stringify(extras.failure)},${extras.retainedHeapBytes}`;
+    return `${line}]\n`;
+  }
+}
+
+/** `writeSync` may write less than asked; loop until every byte is out. */
+function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text);
+  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
+}
