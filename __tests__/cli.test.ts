@@ -2,11 +2,11 @@
  * The `jest-perf-monitor` CLI, spawned from its built bin on files a real Jest run wrote (SPEC section 6).
  */
 import {beforeAll, describe, expect, test} from '@jest/globals';
-import {mkdirSync, readFileSync, writeFileSync} from 'fs';
+import {lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import {parse as parseYaml} from 'yaml';
 import {FORMATS} from '../src/options/types';
-import {MAJORS, runCli, runJest} from './harness/runJest';
+import {fifoWithReader, MAJORS, runCli, runJest} from './harness/runJest';
 import type {JestRun} from './harness/runJest';
 
 /** Text with every number replaced, and the numbers apart: two summaries may differ in a last rounded digit only. */
@@ -38,6 +38,29 @@ describe('jest-perf-monitor CLI', () => {
     expect(ours.words).toBe(reporters.words);
     // The file keeps microseconds and 1/1000 MiB; the summary prints 0.1 ms and 0.1 MiB.
     ours.numbers.forEach((value, index) => expect(Math.abs(value - reporters.numbers[index])).toBeLessThanOrEqual(0.1 + 1e-9));
+  });
+
+  test('report --output follows a symlink (its target replaced) and writes through a FIFO with a reader', async () => {
+    const dir = path.join(run.dir, 'special');
+    mkdirSync(dir, {recursive: true});
+    writeFileSync(path.join(dir, 'target.csv'), 'old');
+    symlinkSync('target.csv', path.join(dir, 'link.csv'));
+    const viaLink = await runCli(['report', metricsFile, '-f', 'csv', '-o', 'special/link.csv'], {cwd: run.dir});
+    expect(viaLink).toMatchObject({exitCode: 0, stderr: '', stdout: ''});
+    expect(lstatSync(path.join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    const csv = readFileSync(path.join(dir, 'target.csv'), 'utf8');
+    expect(csv).toMatch(/^id,/);
+    expect(readdirSync(dir).sort()).toEqual(['link.csv', 'target.csv']);
+
+    const reader = fifoWithReader(path.join(dir, 'pipe.csv'));
+    try {
+      const viaFifo = await runCli(['report', metricsFile, '-f', 'csv', '-o', 'special/pipe.csv'], {cwd: run.dir});
+      expect(viaFifo).toMatchObject({exitCode: 0, stderr: '', stdout: ''});
+      expect(await reader.read()).toBe(csv);
+      expect(lstatSync(path.join(dir, 'pipe.csv')).isFIFO()).toBe(true);
+    } finally {
+      reader.stop();
+    }
   });
 
   test('summary reads ./performance_metrics.json by default', async () => {
@@ -115,9 +138,27 @@ describe('jest-perf-monitor CLI', () => {
 
     test('an unwritable output', async () => {
       mkdirSync(path.join(run.dir, 'a-directory'), {recursive: true});
-      expectOneLine(await runCli(['report', metricsFile, '-f', 'csv', '-o', 'a-directory'], {cwd: run.dir}), /^jest-perf-monitor: cannot write a-directory: /);
+      expectOneLine(await runCli(['report', metricsFile, '-f', 'csv', '-o', 'a-directory'], {cwd: run.dir}), /^jest-perf-monitor: cannot write a-directory: it is a directory$/m);
+      expect(lstatSync(path.join(run.dir, 'a-directory')).isDirectory()).toBe(true);
+      // A link to a directory is refused too, rather than replaced by a file.
+      symlinkSync('a-directory', path.join(run.dir, 'a-directory-link'));
+      expectOneLine(await runCli(['report', metricsFile, '-f', 'csv', '-o', 'a-directory-link'], {cwd: run.dir}), /^jest-perf-monitor: cannot write a-directory-link: it is a directory$/m);
+      expect(lstatSync(path.join(run.dir, 'a-directory-link')).isSymbolicLink()).toBe(true);
       // Below a regular file, no directory can be made (this holds even for root, unlike permissions).
       expectOneLine(await runCli(['report', metricsFile, '-f', 'csv', '-o', 'performance_metrics.json/out.csv'], {cwd: run.dir}), /^jest-perf-monitor: cannot write performance_metrics\.json\/out\.csv: /);
+    });
+
+    test('a FIFO whose reader closes early: the write error names the path', async () => {
+      mkdirSync(path.join(run.dir, 'early'), {recursive: true});
+      // The HTML report (Chart.js inlined) is far larger than a pipe holds: the write after `head` exits fails.
+      const reader = fifoWithReader(path.join(run.dir, 'early', 'report.html'), 1);
+      try {
+        expectOneLine(await runCli(['report', metricsFile, '-f', 'html', '-o', 'early/report.html'], {cwd: run.dir}), /^jest-perf-monitor: cannot write early\/report\.html: broken pipe \(its reader closed it\)$/m);
+        expect(await reader.read()).toBe('<');
+        expect(lstatSync(path.join(run.dir, 'early', 'report.html')).isFIFO()).toBe(true);
+      } finally {
+        reader.stop();
+      }
     });
 
     test('a bad --max-failures or --junit, and an unknown command', async () => {

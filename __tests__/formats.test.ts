@@ -7,7 +7,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {parse as parseCsv} from 'csv-parse/sync';
 import {chromium} from 'playwright-core';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'fs';
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {xml2js} from 'xml-js';
@@ -17,7 +17,8 @@ import {parse as parseYaml} from 'yaml';
 import {renderToString} from '../src/formats';
 import {renderHtml} from '../src/formats/html';
 import type {MetricsDocument} from '../src/model/toSchema';
-import {expectSameOutcomesAsJest, MAJORS, runJest} from './harness/runJest';
+import {expectSameOutcomesAsJest, fifoWithReader, MAJORS, runJest} from './harness/runJest';
+import type {FifoReader} from './harness/runJest';
 import {failure, fileOf, runOf, testOf} from './harness/syntheticRun';
 import type {JestRun} from './harness/runJest';
 
@@ -329,5 +330,49 @@ describe('writing formats', () => {
       expect(existsSync(path.join(run.dir, 'reports', `performance_metrics.${file}`))).toBe(true);
     }
     expect(Object.keys(run.metrics().tests)).toHaveLength(15);
+  });
+});
+
+describe.each(MAJORS)('Jest %i: writing over what stands at an output path', major => {
+  test('a symlink is followed and its target replaced, a FIFO is written through, a directory is refused in one line', async () => {
+    let reader: FifoReader | null = null;
+    try {
+      const run = await runJest('formats', {
+        major,
+        files: {'real/metrics.json': 'old', 'reports/performance_metrics.md/keep': ''},
+        prepare: dir => {
+          symlinkSync(path.join('real', 'metrics.json'), path.join(dir, 'performance_metrics.json'));
+          // A link that leads nowhere yet: its target is created, as a shell redirect would.
+          symlinkSync(path.join('..', 'elsewhere', 'metrics.yaml'), path.join(dir, 'reports', 'performance_metrics.yaml'));
+          reader = fifoWithReader(path.join(dir, 'reports', 'performance_metrics.csv'));
+        },
+      });
+      // The fixture has failing tests: Jest's exit code, not ours.
+      expect(run.exitCode).toBe(1);
+      const link = path.join(run.dir, 'performance_metrics.json');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link)).toBe(path.join('real', 'metrics.json'));
+      expect(Object.keys(run.metrics('real/metrics.json').tests)).toHaveLength(15);
+      // The temp file sat next to the target, and is gone.
+      expect(readdirSync(path.join(run.dir, 'real'))).toEqual(['metrics.json']);
+
+      const yamlLink = path.join(run.dir, 'reports', 'performance_metrics.yaml');
+      expect(lstatSync(yamlLink).isSymbolicLink()).toBe(true);
+      expect(Object.keys((parseYaml(readFileSync(path.join(run.dir, 'elsewhere', 'metrics.yaml'), 'utf8')) as MetricsDocument).tests)).toHaveLength(15);
+
+      const csv = await reader!.read();
+      expect(lstatSync(path.join(run.dir, 'reports', 'performance_metrics.csv')).isFIFO()).toBe(true);
+      expect(parseCsv(csv, {columns: true, record_delimiter: '\r\n'})).toHaveLength(15);
+
+      const lines = run.stderr.split('\n').filter(line => line.startsWith('jest-perf-monitor: cannot write'));
+      expect(lines).toEqual([`jest-perf-monitor: cannot write the markdown report ${path.join(run.dir, 'reports', 'performance_metrics.md')}: it is a directory`]);
+      expect(readdirSync(path.join(run.dir, 'reports', 'performance_metrics.md'))).toEqual(['keep']);
+      for (const file of ['junit.xml', 'html', 'ctrf.json', 'prom']) {
+        expect(lstatSync(path.join(run.dir, 'reports', `performance_metrics.${file}`)).isFile()).toBe(true);
+      }
+      expect(readdirSync(path.join(run.dir, 'reports')).filter(name => name.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      (reader as FifoReader | null)?.stop();
+    }
   });
 });

@@ -118,11 +118,32 @@ describe('options (Jest 30)', () => {
     expect(run.stderr).toContain('jest-perf-monitor: JEST_PERF_CPU_INTERVAL="fast" is not valid for option "cpuInterval"; allowed: a number of seconds >= 0');
   });
 
-  test('an unwritable output path fails fast and names the path', async () => {
+  test('an output directory that cannot be made is said in one line before the run; the tests run and Jest\'s exit code is theirs', async () => {
     // A directory path through a regular file: unwritable even for root, which CI machines often run as.
-    const run = await runJest('options', {major, env: {JEST_PERF_OUTPUT: 'basic.test.js/reports/metrics.json'}});
-    expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/jest-perf-monitor: option "output": cannot write to directory \S+basic\.test\.js\/reports \(\S+basic\.test\.js is not a directory\)/);
+    const [passing, failing] = await Promise.all([
+      runJest('options', {major, env: {JEST_PERF_OUTPUT: 'basic.test.js/reports/metrics.json'}}),
+      runJest('options', {
+        major,
+        env: {JEST_PERF_OUTPUT_DIR: 'basic.test.js/reports', JEST_PERF_FORMATS: 'json,csv'},
+        files: {'fails.test.js': "test('fails', () => { expect(1).toBe(2); });"},
+      }),
+    ]);
+    expect(passing.exitCode).toBe(0);
+    expect(failing.exitCode).toBe(1);
+    for (const [run, option] of [[passing, 'output'], [failing, 'outputDir']] as const) {
+      const lines = run.stderr.split('\n').filter(line => line.includes('basic.test.js/reports'));
+      expect(lines).toEqual([
+        `jest-perf-monitor: option "${option}": cannot write to directory ${path.join(run.dir, 'basic.test.js', 'reports')} (${path.join(run.dir, 'basic.test.js')} is not a directory); the tests run, but no report is written there`,
+      ]);
+      // Said before the tests ran: ahead of Jest's own result lines.
+      const resultLine = run.stderr.search(/(PASS|FAIL) (\.\/)?basic\.test\.js/);
+      expect(resultLine).toBeGreaterThan(run.stderr.indexOf(lines[0]));
+      expect(run.stderr).toMatch(/Tests: .*2 passed/);
+    }
+    expect(failing.stderr).toMatch(/Tests: +1 failed, 2 passed, 3 total/);
+    // What could be written still is.
+    expect(Object.keys(failing.metrics().tests)).toHaveLength(3);
+    expect(existsSync(path.join(passing.dir, 'performance_metrics.json'))).toBe(false);
   });
 
   test('enabled: false, and JEST_PERF_MONITOR=0, write nothing; JEST_PERF_MONITOR=1 turns a disabled config on', async () => {

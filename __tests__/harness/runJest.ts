@@ -56,6 +56,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Run again where an earlier run ran (its `dir`), instead of in a fresh copy of the fixture. */
   inDir?: string;
+  /** Called with the copy's directory once `files` are written, before Jest starts: for what `files` cannot make (a FIFO, a symlink). */
+  prepare?: (dir: string) => void;
 }
 
 let runCounter = 0;
@@ -70,6 +72,7 @@ export function runJest(fixture: string, options: RunOptions): Promise<JestRun> 
     mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
     writeFileSync(path.join(dir, file), content);
   }
+  options.prepare?.(dir);
 
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -252,4 +255,35 @@ export function startJestWatch(fixture: string, options: RunOptions): WatchSessi
 
 function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A reader waiting at a FIFO, as `cat fifo` would. */
+export interface FifoReader {
+  /**
+   * What it read, once the writer closed the FIFO. Call it after the write: a reader still waiting `timeoutMs`
+   * later (no writer came, say the FIFO was replaced) is ended, and what it read so far comes back.
+   */
+  read(timeoutMs?: number): Promise<string>;
+  /** Ends the reader if it is still running: call it in a `finally`. */
+  stop(): void;
+}
+
+/** Makes a FIFO at `file` and starts a reader on it (`head -c <bytes>`, to close it early, when `bytes` is given). */
+export function fifoWithReader(file: string, bytes?: number): FifoReader {
+  execFileSync('mkfifo', [file]);
+  // A separate process: a blocked open() there never holds one of this process's threads.
+  const child = bytes === undefined ? spawn('cat', [file], {stdio: ['ignore', 'pipe', 'ignore']}) : spawn('head', ['-c', String(bytes), file], {stdio: ['ignore', 'pipe', 'ignore']});
+  let text = '';
+  child.stdout.on('data', chunk => (text += chunk));
+  const closed = new Promise<void>(resolve => child.on('close', () => resolve()));
+  const stop = (): void => void (child.exitCode === null && child.signalCode === null && child.kill());
+  return {
+    async read(timeoutMs = 10_000) {
+      const timer = setTimeout(stop, timeoutMs);
+      await closed;
+      clearTimeout(timer);
+      return text;
+    },
+    stop,
+  };
 }

@@ -1,44 +1,126 @@
-import {closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'fs';
+import {closeSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync} from 'fs';
+import type {Stats} from 'fs';
 import * as path from 'path';
 
 /** Chunks are gathered up to this many characters before each write: few system calls, little memory. */
 const BUFFER_CHARS = 1 << 16;
 
+/** Linux's own limit on symbolic links followed in one path. */
+const MAX_SYMLINK_HOPS = 40;
+
+/** The parts of `fs.Stats` that decide how a file is written. */
+export type FileTypeLike = Pick<Stats, 'isFile' | 'isDirectory'>;
+
+/**
+ * How to write over what stands at a path (links already followed; `null`: nothing there). A regular file, or
+ * none, is replaced atomically. Anything else but a directory (a character or block device, a FIFO, a socket) is
+ * opened and written through, as a shell redirect or `cp` does: replacing `/dev/null` with a file, or a FIFO whose
+ * reader waits, would be the wrong thing. A directory is refused rather than replaced.
+ */
+export type WriteStrategy = 'write-through' | 'replace' | 'refuse-directory';
+
+export function writeStrategy(target: FileTypeLike | null): WriteStrategy {
+  if (target === null || target.isFile()) return 'replace';
+  if (target.isDirectory()) return 'refuse-directory';
+  return 'write-through';
+}
+
+/**
+ * Where a write to `file` lands and how. Symbolic links are followed: a link given as the output keeps pointing
+ * at its target, which is replaced.
+ */
+export function resolveWriteTarget(file: string): {strategy: WriteStrategy; file: string} {
+  let stats: Stats | null = null;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const strategy = writeStrategy(stats);
+  if (strategy === 'refuse-directory') {
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${file}'`), {code: 'EISDIR', path: file});
+  }
+  // Opened by the name given: the kernel follows the links, /proc's too (/dev/stdout → /proc/self/fd/1 → "pipe:[…]").
+  if (strategy === 'write-through') return {strategy, file};
+  return {strategy, file: stats === null ? danglingTarget(file) : realpathSync(file)};
+}
+
+/** Where a file at `file` would be created: the end of its chain of links, when they lead nowhere yet. */
+function danglingTarget(file: string): string {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < MAX_SYMLINK_HOPS; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return current;
+    }
+    if (!isLink) return current;
+    // Relative to the link's real directory, as the kernel resolves it ("..", through a linked directory).
+    current = path.resolve(realDirectory(path.dirname(current)), readlinkSync(current));
+  }
+  throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, open '${file}'`), {code: 'ELOOP', path: file});
+}
+
+function realDirectory(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 /**
  * Writes a file so that readers see the old content or the new one, never half of it: a temp file in the same
- * directory (so the rename stays on one filesystem), then a rename. Content may be a string or the chunks of a
- * streaming format, which are written as they come.
+ * directory as the link-resolved target (so the rename stays on one filesystem), then a rename. A device or FIFO
+ * is written through instead, and a directory refused (see `writeStrategy`). Content may be a string or the
+ * chunks of a streaming format, which are written as they come. Any error (ENOSPC from `/dev/full` included) is
+ * thrown.
  */
 export function writeFileAtomic(file: string, content: string | Iterable<string>): void {
-  mkdirSync(path.dirname(file), {recursive: true});
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const target = resolveWriteTarget(file);
+  if (target.strategy === 'write-through') {
+    const fd = openSync(target.file, 'w');
+    try {
+      writeContent(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  mkdirSync(path.dirname(target.file), {recursive: true});
+  const temp = path.join(path.dirname(target.file), `.${path.basename(target.file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'w');
-    if (typeof content === 'string') {
-      writeAll(fd, content);
-    } else {
-      let pending: string[] = [];
-      let pendingChars = 0;
-      for (const chunk of content) {
-        pending.push(chunk);
-        pendingChars += chunk.length;
-        if (pendingChars >= BUFFER_CHARS) {
-          writeAll(fd, pending.join(''));
-          pending = [];
-          pendingChars = 0;
-        }
-      }
-      if (pendingChars > 0) writeAll(fd, pending.join(''));
-    }
+    writeContent(fd, content);
     closeSync(fd);
     fd = null;
-    renameSync(temp, file);
+    renameSync(temp, target.file);
   } catch (error) {
     if (fd !== null) closeSync(fd);
     rmSync(temp, {force: true});
     throw error;
   }
+}
+
+function writeContent(fd: number, content: string | Iterable<string>): void {
+  if (typeof content === 'string') {
+    writeAll(fd, content);
+    return;
+  }
+  let pending: string[] = [];
+  let pendingChars = 0;
+  for (const chunk of content) {
+    pending.push(chunk);
+    pendingChars += chunk.length;
+    if (pendingChars >= BUFFER_CHARS) {
+      writeAll(fd, pending.join(''));
+      pending = [];
+      pendingChars = 0;
+    }
+  }
+  if (pendingChars > 0) writeAll(fd, pending.join(''));
 }
 
 /** `writeSync` may write less than asked; loop until every byte is out. */
@@ -54,5 +136,8 @@ export function writeProblem(error: unknown): string {
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent of it is not a directory';
   if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EPIPE') return 'broken pipe (its reader closed it)';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'EROFS') return 'read-only file system';
   return (error as Error).message;
 }

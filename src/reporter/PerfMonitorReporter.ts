@@ -10,11 +10,12 @@ import {renderToString} from '../formats';
 import {renderAnnotations} from '../formats/githubActions';
 import {renderMarkdown} from '../formats/markdown';
 import {renderSummary, terminalColumns} from '../formats/summary';
+import {writeProblem} from '../io/writeFileAtomic';
 import {reportPath, writeReports} from '../io/writeReports';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
-import {OptionsError, resolveOptions} from '../options/resolveOptions';
+import {resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
 import {describeLoadError} from './describeLoadError';
 import {FailedFilesMemory} from './FailedFilesMemory';
@@ -64,6 +65,8 @@ export default class PerfMonitorReporter implements Reporter {
   private untracedFailures = 0;
   /** Channel file → project, for files started in this run. */
   private readonly startedFiles = new Map<string, ProjectLabel>();
+  /** Report directories found unwritable before the run, already said once: their files' failures are not said again. */
+  private readonly unwritableDirs = new Set<string>();
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -81,8 +84,7 @@ export default class PerfMonitorReporter implements Reporter {
       delete process.env[CHANNEL_ENV_VAR];
       return;
     }
-    if (this.options.formats.includes('json')) assertWritableDirectory(path.dirname(this.options.output), 'output');
-    if (this.options.formats.some(format => format !== 'json')) assertWritableDirectory(this.options.outputDir, 'outputDir');
+    this.checkOutputDirectories();
 
     this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
     const descriptor: ChannelDescriptor = {v: CHANNEL_VERSION, dir: this.runDir, settings: this.environmentSettings(globalConfig)};
@@ -95,6 +97,26 @@ export default class PerfMonitorReporter implements Reporter {
     if (failOn.includes('budget') && budgets === null) this.notice('failOn has "budget" but no budgets are set (option "budgets"); no budget check this run');
 
     this.selfMs += performance.now() - constructedAtMs;
+  }
+
+  /**
+   * Says before the run, rather than after it, that a report directory cannot be written. Only said: the tests are
+   * the user's, and a report that cannot be written must not cost them their run (the writes are still tried at
+   * the end, in case the run itself made the directory). Nothing is created yet, so a run that fails for another
+   * reason leaves no empty directories behind.
+   */
+  private checkOutputDirectories(): void {
+    const {formats, output, outputDir} = this.options;
+    const dirs: Array<[string, string]> = [];
+    if (formats.includes('json')) dirs.push(['output', path.resolve(path.dirname(output))]);
+    if (formats.some(format => format !== 'json')) dirs.push(['outputDir', path.resolve(outputDir)]);
+    for (const [option, dir] of dirs) {
+      if (this.unwritableDirs.has(dir)) continue;
+      const problem = directoryProblem(dir);
+      if (problem === null) continue;
+      this.unwritableDirs.add(dir);
+      this.notice(`option "${option}": cannot write to directory ${dir} (${problem}); the tests run, but no report is written there`);
+    }
   }
 
   /**
@@ -330,7 +352,11 @@ export default class PerfMonitorReporter implements Reporter {
     }
     const outcomes = writeReports(run, targets, {junit});
     for (const outcome of outcomes) {
-      if (outcome.error) this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${outcome.error.message}`);
+      if (outcome.error === null) continue;
+      // Said before the run already, while the directory is still as it was then.
+      const dir = path.resolve(path.dirname(outcome.file));
+      if (this.unwritableDirs.has(dir) && directoryProblem(dir) !== null) continue;
+      this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${writeProblem(outcome.error)}`);
     }
     return outcomes.filter(outcome => outcome.error === null).map(outcome => outcome.file);
   }
@@ -364,21 +390,17 @@ export default class PerfMonitorReporter implements Reporter {
 }
 
 /**
- * Fails fast, before any test runs, when the report could not be written at the end: the nearest existing
- * ancestor must be a writable directory. Nothing is created yet, so a run that fails for another reason leaves
- * no empty directories behind.
+ * Why no file could be written in `dir`, or null: the nearest existing ancestor must be a writable directory.
+ * (Root passes any permission check, so on CI this mostly finds a path through a regular file.)
  */
-function assertWritableDirectory(dir: string, option: string): void {
+function directoryProblem(dir: string): string | null {
   let existing = dir;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  let problem: string | null = null;
   try {
-    if (!statSync(existing).isDirectory()) problem = `${existing} is not a directory`;
-    else accessSync(existing, constants.W_OK);
+    if (!statSync(existing).isDirectory()) return `${existing} is not a directory`;
+    accessSync(existing, constants.W_OK);
+    return null;
   } catch (error) {
-    problem = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  }
-  if (problem !== null) {
-    throw new OptionsError(`option "${option}": cannot write to directory ${dir} (${problem}); allowed: a path in a writable directory`);
+    return `${existing}: ${writeProblem(error)}`;
   }
 }
