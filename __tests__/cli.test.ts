@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, test} from '@jest/globals';
 import {mkdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import {parse as parseYaml} from 'yaml';
+import type {MetricsDocument} from '../src/model/toSchema';
 import {FORMATS} from '../src/options/types';
 import {MAJORS, runCli, runJest} from './harness/runJest';
 import type {JestRun} from './harness/runJest';
@@ -106,8 +107,8 @@ describe('jest-perf-monitor CLI', () => {
     });
 
     test('values no run produces: negative or absurd durations, memory, counts, in every command that reads files', async () => {
-      const damaged = (edit: (metrics: Record<string, any>) => void, name: string): string => {
-        const metrics = JSON.parse(readFileSync(metricsFile, 'utf8'));
+      const damaged = (edit: (metrics: MetricsDocument) => void, name: string): string => {
+        const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as MetricsDocument;
         edit(metrics);
         writeFileSync(path.join(run.dir, name), JSON.stringify(metrics));
         return name;
@@ -120,7 +121,7 @@ describe('jest-perf-monitor CLI', () => {
       expectOneLine(await runCli(['summary', negative], {cwd: run.dir}), new RegExp(`^jest-perf-monitor: negative\\.json: ${id}\\.duration is -1, which no run produces; allowed: seconds from 0 to a year$`, 'm'));
       expectOneLine(await runCli(['report', huge, '-f', 'csv'], {cwd: run.dir}), /^jest-perf-monitor: huge\.json: session\.duration is 1e\+300, which no run produces; allowed: seconds from 0 to a year$/m);
       expectOneLine(await runCli(['compare', metricsFile, memory], {cwd: run.dir}), new RegExp(`memory\\.json: ${id}\\.memory\\.peak_mb is 1099511627776, which no run produces; allowed: MiB from 0 to 1 PiB`));
-      expectOneLine(await runCli(['merge', metricsFile, countOf], {cwd: run.dir}), /count\.json: stats\.total_count is 1\.5, which no run produces; allowed: an integer >= 0/);
+      expectOneLine(await runCli(['merge', metricsFile, countOf, '-o', 'merged.json'], {cwd: run.dir}), /count\.json: stats\.total_count is 1\.5, which no run produces; allowed: an integer >= 0/);
     });
 
     test('an unknown format lists the known ones', async () => {

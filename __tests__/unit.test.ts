@@ -391,8 +391,8 @@ describe('reading a metrics file back (fromSchema)', () => {
   });
 
   test('refuses values no run produces, naming the key and the allowed range', () => {
-    const bad = (edit: (document: Record<string, any>) => void): string => {
-      const edited = JSON.parse(JSON.stringify(document()));
+    const bad = (edit: (document: MetricsDocument) => void): string => {
+      const edited = JSON.parse(JSON.stringify(document())) as MetricsDocument;
       edit(edited);
       try {
         fromSchema(edited);
@@ -413,9 +413,9 @@ describe('reading a metrics file back (fromSchema)', () => {
     expect(bad(d => (d.tests['src/a.test.js::adds > small'].cpu_percent = -1))).toMatch(/cpu_percent is -1, which no run produces; allowed: a percentage >= 0, or null/);
     expect(bad(d => (d.stats.total_count = -1))).toBe('stats.total_count is -1, which no run produces; allowed: an integer >= 0');
     expect(bad(d => (d.stats.passed_count = 2 ** 60))).toMatch(/^stats\.passed_count is 1152921504606847000, which no run produces/);
-    expect(bad(d => (d.system.cpu_count = 2.5))).toBe('system.cpu_count is 2.5, which no run produces; allowed: an integer >= 0');
+    expect(bad(d => (d.system!.cpu_count = 2.5))).toBe('system.cpu_count is 2.5, which no run produces; allowed: an integer >= 0');
     expect(bad(d => (d.overhead.reporter_time = -1))).toMatch(/^overhead\.reporter_time is -1/);
-    expect(bad(d => (d.tests['src/a.test.js::adds > small'].spans = [{name: 's', offset: 0, duration: 'x'}]))).toBe(`${test}.spans[0].duration is not a number`);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].spans = [{name: 's', offset: 0, duration: 'x' as unknown as number}]))).toBe(`${test}.spans[0].duration is not a number`);
     // A negative memory delta (memory freed) and a span between marks set in reverse order are real.
     const fine = JSON.parse(JSON.stringify(document()));
     fine.tests['src/a.test.js::adds > small'].memory.delta_mb = -3;

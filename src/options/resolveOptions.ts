@@ -89,11 +89,11 @@ function limit(): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
 }
 
 /** A control character in a path is a quoting or templating mistake (a newline from a multi-line CI value). */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const hasControlCharacter = (value: string): boolean => [...value].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 
 const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
   allowed: 'a non-empty string (a file path) without control characters',
-  parse: value => (typeof value === 'string' && value.trim() !== '' && !CONTROL_CHARACTER.test(value) ? value : undefined),
+  parse: value => (typeof value === 'string' && value.trim() !== '' && !hasControlCharacter(value) ? value : undefined),
 };
 
 const BUDGET_RULE_LIMITS = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
