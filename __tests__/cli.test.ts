@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, test} from '@jest/globals';
 import {lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import {parse as parseYaml} from 'yaml';
+import type {MetricsDocument} from '../src/model/toSchema';
 import {FORMATS} from '../src/options/types';
 import {fifoWithReader, MAJORS, runCli, runJest} from './harness/runJest';
 import type {JestRun} from './harness/runJest';
@@ -128,6 +129,24 @@ describe('jest-perf-monitor CLI', () => {
       expectOneLine(await runCli(['summary', 'damaged.json'], {cwd: run.dir}), /^jest-perf-monitor: damaged\.json: tests\["outcomes\.test\.js::takes a while"\]\.memory is missing$/m);
     });
 
+    test('values no run produces: negative or absurd durations, memory, counts, in every command that reads files', async () => {
+      const damaged = (edit: (metrics: MetricsDocument) => void, name: string): string => {
+        const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as MetricsDocument;
+        edit(metrics);
+        writeFileSync(path.join(run.dir, name), JSON.stringify(metrics));
+        return name;
+      };
+      const negative = damaged(metrics => (metrics.tests['outcomes.test.js::takes a while'].duration = -1), 'negative.json');
+      const huge = damaged(metrics => (metrics.session.duration = 1e300), 'huge.json');
+      const memory = damaged(metrics => (metrics.tests['outcomes.test.js::takes a while'].memory.peak_mb = 2 ** 40), 'memory.json');
+      const countOf = damaged(metrics => (metrics.stats.total_count = 1.5), 'count.json');
+      const id = 'tests\\["outcomes\\.test\\.js::takes a while"\\]';
+      expectOneLine(await runCli(['summary', negative], {cwd: run.dir}), new RegExp(`^jest-perf-monitor: negative\\.json: ${id}\\.duration is -1, which no run produces; allowed: seconds from 0 to a year$`, 'm'));
+      expectOneLine(await runCli(['report', huge, '-f', 'csv'], {cwd: run.dir}), /^jest-perf-monitor: huge\.json: session\.duration is 1e\+300, which no run produces; allowed: seconds from 0 to a year$/m);
+      expectOneLine(await runCli(['compare', metricsFile, memory], {cwd: run.dir}), new RegExp(`memory\\.json: ${id}\\.memory\\.peak_mb is 1099511627776, which no run produces; allowed: MiB from 0 to 1 PiB`));
+      expectOneLine(await runCli(['merge', metricsFile, countOf, '-o', 'merged.json'], {cwd: run.dir}), /count\.json: stats\.total_count is 1\.5, which no run produces; allowed: an integer >= 0/);
+    });
+
     test('an unknown format lists the known ones', async () => {
       expectOneLine(
         await runCli(['report', metricsFile, '--format', 'xml'], {cwd: run.dir}),
@@ -168,6 +187,13 @@ describe('jest-perf-monitor CLI', () => {
         await runCli(['report', metricsFile, '-f', 'junit', '--junit', '{"titleTemplate": "{nope}"}'], {cwd: run.dir}),
         /--junit <json>' argument '\{"titleTemplate": "\{nope\}"\}' is invalid\. option "junit" got .*allowed: .*\{classname\} \{title\}/,
       );
+      // Inherited names are unknown keys like any other, not Object.prototype's.
+      for (const json of ['{"__proto__": {"x": 1}}', '{"constructor": "x"}', '{"toString": "x"}']) {
+        expectOneLine(
+          await runCli(['report', metricsFile, '-f', 'junit', '--junit', json], {cwd: run.dir}),
+          /is invalid\. option "junit" has an unknown key "(__proto__|constructor|toString)"; allowed keys: suiteName, suiteNameTemplate, classNameTemplate, titleTemplate, ancestorSeparator, reportRetries/,
+        );
+      }
     });
   });
 

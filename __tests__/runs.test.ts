@@ -192,3 +192,22 @@ describe('options (Jest 30)', () => {
     expect(system.cpu_count).toBeGreaterThan(0);
   });
 });
+
+describe.each(MAJORS)('option values (Jest %i)', major => {
+  test('a blank env var is unset, a hex one is refused, and an inherited name is an unknown option', async () => {
+    const [blank, hex, inherited] = await Promise.all([
+      runJest('options', {major, env: {JEST_PERF_MAX_PASSED: ' ', JEST_PERF_FORMATS: ''}}),
+      runJest('options', {major, env: {JEST_PERF_MAX_PASSED: '0x10'}}),
+      runJest('options', {major, files: {'jest.config.js': "module.exports = {testEnvironment: 'jest-perf-monitor/environment', reporters: [['jest-perf-monitor', {constructor: 1}]]};"}}),
+    ]);
+    // Blank means the default (keep every passed test, write JSON), not 0 and an empty list.
+    expect(blank.exitCode).toBe(0);
+    expect(Object.keys(blank.metrics().tests)).toEqual(['basic.test.js::one', 'basic.test.js::two']);
+    expect(hex.exitCode).toBe(1);
+    expect(hex.stderr).toContain('jest-perf-monitor: JEST_PERF_MAX_PASSED="0x10" is not valid for option "maxPassed"; allowed: an integer >= 0, or \'unlimited\'');
+    expect(existsSync(path.join(hex.dir, 'performance_metrics.json'))).toBe(false);
+    expect(inherited.exitCode).toBe(1);
+    expect(inherited.stderr).toMatch(/jest-perf-monitor: unknown option "constructor"; allowed options: enabled, output/);
+    expect(inherited.stderr).not.toContain('is not a function');
+  });
+});

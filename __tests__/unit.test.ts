@@ -79,7 +79,21 @@ describe('resolveOptions', () => {
     [{failOn: ['budget', 'speed']}, /option "failOn" got \["budget","speed"\]; allowed: a list of any of budget, regression, leak/],
     [{budgets: {tests: [{maxDuration: 1}]}}, /option "budgets" got/],
     [{budgets: {suite: 5}}, /option "budgets" got/],
-    [{budgets: {suite: {maxSetup: 1}}}, /option "budgets" got/],
+    [{budgets: {suite: {maxSetup: 1}}}, /option "budgets.suite" has an unknown key "maxSetup"; allowed keys: maxDuration, maxPeakMemoryMb/],
+    // Names Object.prototype has are unknown options like any other, at every level.
+    [{constructor: 1}, /unknown option "constructor"; allowed options: enabled/],
+    [{toString: 'x'}, /unknown option "toString"; allowed options: enabled/],
+    [JSON.parse('{"__proto__": {"enabled": false}}'), /unknown option "__proto__"/],
+    [{hasOwnProperty: 1}, /unknown option "hasOwnProperty"/],
+    [{junit: {constructor: 'x'}}, /option "junit" has an unknown key "constructor"; allowed keys: suiteName, suiteNameTemplate/],
+    [{junit: JSON.parse('{"__proto__": {"suiteName": "x"}}')}, /option "junit" has an unknown key "__proto__"/],
+    [{budgets: {constructor: 1}}, /option "budgets" has an unknown key "constructor"; allowed keys: tests, suite/],
+    [{budgets: {tests: [{match: '**', valueOf: 1}]}}, /option "budgets.tests\[0\]" has an unknown key "valueOf"; allowed keys: match, maxDuration/],
+    [{budgets: {suite: {maxDuration: Infinity}}}, /option "budgets" got/],
+    [{maxPassed: 1.5}, /option "maxPassed" got 1.5; allowed: an integer >= 0, or 'unlimited'/],
+    [{output: 'a\nb.json'}, /option "output" got "a\\nb.json"; allowed: a non-empty string \(a file path\) without control characters/],
+    [{history: 'h\u0000.db'}, /option "history" got .*without control characters/],
+    [{baseline: 'base\r.json'}, /option "baseline" got .*without control characters/],
     [[], /reporter options must be an object/],
   ])('rejects %j with one line', (raw, message) => {
     let error: unknown;
@@ -92,6 +106,39 @@ describe('resolveOptions', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
     expect((error as Error).stack).toBe((error as Error).message);
+  });
+
+  test('an empty or blank environment variable is unset: the default (or the reporter option) holds', () => {
+    const blank = {JEST_PERF_MAX_PASSED: ' ', JEST_PERF_MAX_FAILURES: '', JEST_PERF_FORMATS: '  ', JEST_PERF_FAIL_ON: '\t', JEST_PERF_OUTPUT: ' ', JEST_PERF_MONITOR: ' ', JEST_PERF_CPU_INTERVAL: ' '};
+    expect(resolve({}, blank)).toMatchObject({enabled: true, maxPassed: Infinity, maxFailures: 2000, formats: ['json'], failOn: [], output: path.join(ROOT, 'performance_metrics.json'), cpuIntervalS: 0.1});
+    expect(resolve({maxPassed: 5, formats: ['csv']}, blank)).toMatchObject({maxPassed: 5, formats: ['csv']});
+  });
+
+  test('numbers in environment variables are plain decimals: integers for counts, fractions allowed for seconds and rates', () => {
+    expect(resolve({}, {JEST_PERF_MAX_PASSED: ' 10 ', JEST_PERF_CPU_INTERVAL: '0.25', JEST_PERF_CAPTURE_RATE: '1', JEST_PERF_REGRESSION_THRESHOLD: '12.5'})).toMatchObject({
+      maxPassed: 10,
+      cpuIntervalS: 0.25,
+      captureRate: 1,
+      regressionThresholdPercent: 12.5,
+    });
+    for (const [name, value, option, allowed] of [
+      ['JEST_PERF_MAX_PASSED', '0x10', 'maxPassed', "an integer >= 0, or 'unlimited'"],
+      ['JEST_PERF_MAX_FAILURES', '1e3', 'maxFailures', "an integer >= 0, or 'unlimited'"],
+      ['JEST_PERF_MAX_FAILURES', '2.5', 'maxFailures', "an integer >= 0, or 'unlimited'"],
+      ['JEST_PERF_MAX_PASSED', '-1', 'maxPassed', "an integer >= 0, or 'unlimited'"],
+      ['JEST_PERF_CPU_INTERVAL', '0x1', 'cpuInterval', 'a number of seconds >= 0'],
+      ['JEST_PERF_CPU_INTERVAL', '1e-1', 'cpuInterval', 'a number of seconds >= 0'],
+      ['JEST_PERF_CAPTURE_RATE', '.5', 'captureRate', 'a number from 0 to 1'],
+      ['JEST_PERF_REGRESSION_THRESHOLD', 'Infinity', 'regressionThreshold', 'a percentage >= 0'],
+      ['JEST_PERF_REGRESSION_MIN_CHANGE', '+1', 'regressionMinChange', 'a number of seconds >= 0'],
+      ['JEST_PERF_FORMATS', ' , ', 'formats', 'a list of any of json'],
+      ['JEST_PERF_FAIL_ON', ',', 'failOn', 'a list of any of budget'],
+      ['JEST_PERF_MONITOR', 'constructor', 'enabled', 'true, false'],
+      ['JEST_PERF_HISTORY', 'perf\nhistory.db', 'history', 'a non-empty string (a file path) without control characters'],
+      ['JEST_PERF_OUTPUT', 'out\u001b.json', 'output', 'a non-empty string (a file path) without control characters'],
+    ]) {
+      expect(() => resolve({}, {[name]: value})).toThrow(`${name}=${JSON.stringify(value)} is not valid for option "${option}"; allowed: ${allowed}`);
+    }
   });
 
   test('environment variable errors name the variable', () => {
@@ -365,6 +412,40 @@ describe('reading a metrics file back (fromSchema)', () => {
       const expected = fromId.length === titles.length && fromId.every((title, index) => title === titles[index]);
       expect([id, titles, idGivesTitles(id, file, titles)]).toEqual([id, titles, expected]);
     }
+  });
+
+  test('refuses values no run produces, naming the key and the allowed range', () => {
+    const bad = (edit: (document: MetricsDocument) => void): string => {
+      const edited = JSON.parse(JSON.stringify(document())) as MetricsDocument;
+      edit(edited);
+      try {
+        fromSchema(edited);
+      } catch (error) {
+        expect(error).toBeInstanceOf(SchemaError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a SchemaError');
+    };
+    const test = 'tests["src/a.test.js::adds > small"]';
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].duration = -0.5))).toBe(`${test}.duration is -0.5, which no run produces; allowed: seconds from 0 to a year`);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].setup_time = 1e300))).toBe(`${test}.setup_time is 1e+300, which no run produces; allowed: seconds from 0 to a year`);
+    expect(bad(d => (d.session.duration = 400 * 24 * 3600))).toMatch(/^session\.duration is 34560000, which no run produces/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].memory.start_mb = -1))).toBe(`${test}.memory.start_mb is -1, which no run produces; allowed: MiB from 0 to 1 PiB`);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].memory.delta_mb = -(2 ** 31)))).toMatch(/memory\.delta_mb is -2147483648, which no run produces; allowed: MiB within 1 PiB either way/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].heap.start_mb = 2 ** 31))).toMatch(/heap\.start_mb is 2147483648, which no run produces/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].cpu_user_ms = -3))).toMatch(/cpu_user_ms is -3, which no run produces/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].cpu_percent = -1))).toMatch(/cpu_percent is -1, which no run produces; allowed: a percentage >= 0, or null/);
+    expect(bad(d => (d.stats.total_count = -1))).toBe('stats.total_count is -1, which no run produces; allowed: an integer >= 0');
+    expect(bad(d => (d.stats.passed_count = 2 ** 60))).toMatch(/^stats\.passed_count is 1152921504606847000, which no run produces/);
+    expect(bad(d => (d.system!.cpu_count = 2.5))).toBe('system.cpu_count is 2.5, which no run produces; allowed: an integer >= 0');
+    expect(bad(d => (d.overhead.reporter_time = -1))).toMatch(/^overhead\.reporter_time is -1/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].spans = [{name: 's', offset: 0, duration: 'x' as unknown as number}]))).toBe(`${test}.spans[0].duration is not a number`);
+    // A negative memory delta (memory freed) and a span between marks set in reverse order are real.
+    const fine = JSON.parse(JSON.stringify(document()));
+    fine.tests['src/a.test.js::adds > small'].memory.delta_mb = -3;
+    fine.tests['src/a.test.js::adds > small'].spans = [{name: 's', offset: 0.001, duration: -0.002}];
+    const run = fromSchema(fine);
+    expect(run.tests[0].record.attempts[0].spans).toEqual([{name: 's', offsetMs: 1, durationMs: -2}]);
   });
 
   test('names the key at fault, and refuses other documents and newer versions', () => {

@@ -1,5 +1,6 @@
 import {expect} from '@jest/globals';
 import {execFileSync, spawn} from 'child_process';
+import type {ChildProcess} from 'child_process';
 import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import type {MetricsDocument, SchemaTest} from '../../src/model/toSchema';
@@ -23,6 +24,8 @@ function jestBin(major: number): string {
 
 export interface JestRun {
   exitCode: number | null;
+  /** The signal that ended Jest's process, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   /** The fixture's copy, where Jest ran. */
@@ -58,6 +61,10 @@ export interface RunOptions {
   inDir?: string;
   /** Called with the copy's directory once `files` are written, before Jest starts: for what `files` cannot make (a FIFO, a symlink). */
   prepare?: (dir: string) => void;
+  /** Start Jest in a process group of its own (whose id is its pid), as a shell starts a foreground job. */
+  detached?: boolean;
+  /** Called once Jest is started, with its process and the fixture copy: to signal it mid-run. */
+  whileRunning?: (child: ChildProcess, dir: string) => void;
 }
 
 let runCounter = 0;
@@ -89,14 +96,15 @@ export function runJest(fixture: string, options: RunOptions): Promise<JestRun> 
   const args = [jestBin(options.major), '--ci', ...(options.jestJson ? ['--json', '--outputFile=jest-result.json'] : []), ...(options.args ?? [])];
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+    const child = spawn(process.execPath, args, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached === true});
+    options.whileRunning?.(child, dir);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
     child.stderr.on('data', chunk => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
     child.on('error', reject);
-    child.on('close', exitCode => {
+    child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       const readJson = <T>(file: string): T => {
         const full = path.join(dir, file);
@@ -106,6 +114,7 @@ export function runJest(fixture: string, options: RunOptions): Promise<JestRun> 
       const metrics = (file = 'performance_metrics.json'): MetricsDocument => readJson<MetricsDocument>(file);
       resolve({
         exitCode,
+        signal,
         stdout,
         stderr,
         dir,

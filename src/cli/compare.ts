@@ -6,10 +6,15 @@ import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
 import {readHistorySpread} from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 
+/** Plain decimals, as for the reporter's env vars: `0x10` or `1e3` is a mistake, not a number anyone means. */
 function nonNegative(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number >= 0.');
-  return parsed;
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('expected a decimal number >= 0.');
+  return Number(value);
+}
+
+function count(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected an integer >= 0.');
+  return Number(value);
 }
 
 interface CompareFlags {
@@ -32,7 +37,7 @@ export function compareCommand(): Command {
     .option('--threshold <percent>', 'a change must exceed this percentage', nonNegative, 20)
     .option('--min-change <seconds>', 'and this many seconds', nonNegative, 0.01)
     .option('--db <path>', 'a history database: tests with 5 or more runs there also need a change over 3 robust σ of those runs')
-    .option('--top <n>', 'tests listed per kind', nonNegative, 20)
+    .option('--top <n>', 'tests listed per kind', count, 20)
     .option('--fail', 'exit 1 when a test regressed')
     .action((baselineFile: string, currentFile: string, flags: CompareFlags) => {
       const baseline = readMetricsFile(baselineFile);

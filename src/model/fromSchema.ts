@@ -47,13 +47,38 @@ function need<T>(value: unknown, check: (value: unknown) => boolean, where: stri
   return value as T;
 }
 const num = (value: unknown, where: string): number => need<number>(value, v => typeof v === 'number' && Number.isFinite(v), where, 'a number');
-const numOrNull = (value: unknown, where: string): number | null => (value === null ? null : num(value, where));
+
+/**
+ * Bounds no run can cross: a file past them was edited or made by something else, and reading it would print
+ * nonsense (negative durations, `1e300` seconds) in every format. A year of seconds for durations, 1 PiB for
+ * memory (2^50 bytes, well inside the 2^53 a double holds exactly), 2^53 for counts.
+ */
+const MAX_SECONDS = 366 * 24 * 3600;
+const MAX_MIB = 1024 ** 3;
+
+function within(value: unknown, where: string, min: number, max: number, what: string, integer = false): number {
+  const parsed = num(value, where);
+  if (parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+    throw new SchemaError(`${where} is ${parsed}, which no run produces; allowed: ${what}`);
+  }
+  return parsed;
+}
+/** Seconds that cannot be negative (a phase, a run), in the file → milliseconds in the model. */
+const ms = (value: unknown, where: string): number => within(value, where, 0, MAX_SECONDS, 'seconds from 0 to a year') * 1000;
+/** Seconds that may be negative (a span measured between marks the test set in reverse order). */
+const signedMs = (value: unknown, where: string): number => within(value, where, -MAX_SECONDS, MAX_SECONDS, 'seconds within a year either way') * 1000;
+/** MiB of memory held (never negative) → bytes. */
+const bytes = (value: unknown, where: string): number => Math.round(within(value, where, 0, MAX_MIB, 'MiB from 0 to 1 PiB') * MIB);
+/** MiB of a change in memory (negative when memory was freed) → bytes. */
+const deltaBytes = (value: unknown, where: string): number => Math.round(within(value, where, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB);
+const count = (value: unknown, where: string): number => within(value, where, 0, Number.MAX_SAFE_INTEGER, 'an integer >= 0', true);
+/** CPU milliseconds: more than the wall time with several threads, never a CPU-year in one test. */
+const cpuMs = (value: unknown, where: string): number => within(value, where, 0, MAX_SECONDS * 1000, 'milliseconds from 0 to a year');
+const optional = <T>(value: unknown, read: (value: unknown, where: string) => T, where: string, fallback: T): T => (value === undefined ? fallback : read(value, where));
 const str = (value: unknown, where: string): string => need<string>(value, v => typeof v === 'string', where, 'a string');
 const obj = (value: unknown, where: string): Record<string, unknown> => need<Record<string, unknown>>(value, isObject, where, 'an object');
 const strOrNull = (value: unknown, where: string): string | null => (value === undefined || value === null ? null : str(value, where));
 const objOrNull = <T>(value: unknown, where: string): T | null => (value === undefined || value === null ? null : (obj(value, where) as T));
-const ms = (value: unknown, where: string): number => num(value, where) * 1000;
-const bytes = (value: unknown, where: string): number => Math.round(num(value, where) * MIB);
 const epochMs = (value: unknown, where: string): number => {
   const parsed = Date.parse(str(value, where));
   if (Number.isNaN(parsed)) throw new SchemaError(`${where} is not an ISO timestamp`);
@@ -68,8 +93,8 @@ function failureRecord(value: unknown, where: string): FailureRecord {
     message: str(failure.message, `${where}.message`),
     location: location && {
       file: str(location.file, `${where}.location.file`),
-      line: num(location.line, `${where}.location.line`),
-      column: num(location.column, `${where}.location.column`),
+      line: count(location.line, `${where}.location.line`),
+      column: count(location.column, `${where}.location.column`),
     },
     codeFrame: strOrNull(failure.code_frame, `${where}.code_frame`),
     stack: strOrNull(failure.stack, `${where}.stack`),
@@ -78,7 +103,7 @@ function failureRecord(value: unknown, where: string): FailureRecord {
     captured: failure.captured !== false,
     // Shown in reports, so only the known words pass: a file from elsewhere must not smuggle markup through.
     phase: failure.phase === undefined ? 'test' : need<FailureRecord['phase']>(failure.phase, v => PHASES.includes(v as FailureRecord['phase']), `${where}.phase`, `one of ${PHASES.join(', ')}`),
-    errorCount: typeof failure.error_count === 'number' ? failure.error_count : 1,
+    errorCount: optional(failure.error_count, count, `${where}.error_count`, 1),
     timestampMs: typeof failure.timestamp === 'string' ? Date.parse(failure.timestamp) : 0,
   };
 }
@@ -101,14 +126,18 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
     teardownMs: ms(value.teardown_time, `${where}.teardown_time`),
     rssStartBytes,
     rssPeakBytes: bytes(memory.peak_mb, `${where}.memory.peak_mb`),
-    rssEndBytes: rssStartBytes + bytes(memory.delta_mb, `${where}.memory.delta_mb`),
+    rssEndBytes: rssStartBytes + deltaBytes(memory.delta_mb, `${where}.memory.delta_mb`),
     heapStartBytes,
-    heapEndBytes: heap ? heapStartBytes + bytes(heap.delta_mb, `${where}.heap.delta_mb`) : 0,
-    cpuUserMs: last ? num(last.cpu_user_ms, `${where}.cpu_user_ms`) : 0,
-    cpuSystemMs: last ? num(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
-    cpuPercent: numOrNull(value.cpu_percent, `${where}.cpu_percent`),
+    heapEndBytes: heap ? heapStartBytes + deltaBytes(heap.delta_mb, `${where}.heap.delta_mb`) : 0,
+    cpuUserMs: last ? cpuMs(last.cpu_user_ms, `${where}.cpu_user_ms`) : 0,
+    cpuSystemMs: last ? cpuMs(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
+    // Above 100 with several threads busy; a million percent would be ten thousand cores.
+    cpuPercent: value.cpu_percent === null ? null : within(value.cpu_percent, `${where}.cpu_percent`, 0, 1e6, 'a percentage >= 0, or null'),
     concurrent: last ? last.concurrent === true : false,
-    spans: (Array.isArray(last?.spans) ? last.spans : []).map(span => ({name: span.name, offsetMs: span.offset * 1000, durationMs: span.duration * 1000})) ?? [],
+    spans: (Array.isArray(last?.spans) ? last.spans : []).map((item, i) => {
+      const span = obj(item, `${where}.spans[${i}]`);
+      return {name: str(span.name, `${where}.spans[${i}].name`), offsetMs: ms(span.offset, `${where}.spans[${i}].offset`), durationMs: signedMs(span.duration, `${where}.spans[${i}].duration`)};
+    }),
     failure: value.failure ? failureRecord(value.failure, `${where}.failure`) : null,
     retainedHeapBytes: last && last.heap.retained_mb !== undefined ? bytes(last.heap.retained_mb, `${where}.heap.retained_mb`) : null,
   };
@@ -124,8 +153,8 @@ function testEntry(id: string, value: unknown, index: number): TestEntry {
   const attempts = test.attempts
     ? test.attempts.map((attempt, i) =>
         i === test.attempts!.length - 1
-          ? {...final, attempt: num(obj(attempt, `${where}.attempts[${i}]`).attempt, `${where}.attempts[${i}].attempt`)}
-          : attemptRecord(obj(attempt, `${where}.attempts[${i}]`) as unknown as SchemaAttempt, `${where}.attempts[${i}]`, num(attempt.attempt, `${where}.attempts[${i}].attempt`), null),
+          ? {...final, attempt: count(obj(attempt, `${where}.attempts[${i}]`).attempt, `${where}.attempts[${i}].attempt`)}
+          : attemptRecord(obj(attempt, `${where}.attempts[${i}]`) as unknown as SchemaAttempt, `${where}.attempts[${i}]`, count(attempt.attempt, `${where}.attempts[${i}].attempt`), null),
       )
     : [final];
   return {
@@ -163,7 +192,7 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string; k
     hookFailures: need<unknown[]>(file.hook_failures ?? [], Array.isArray, `${where}.hook_failures`, 'a list').map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
     // Per-file own cost is not in the file; the run's total is (`overhead`).
     selfMs: 0,
-    tracePauses: typeof file.trace_pauses === 'number' ? file.trace_pauses : 0,
+    tracePauses: optional(file.trace_pauses, count, `${where}.trace_pauses`, 0),
   };
 }
 
@@ -187,9 +216,9 @@ function budgetReport(value: unknown): BudgetReport {
     const model = SCHEMA_METRICS[metric];
     return model === 'duration' || model === 'setup'
       ? {...base, metric: model, actualMs: ms(breach.value, `${where}.value`), limitMs: ms(breach.limit, `${where}.limit`)}
-      : {...base, metric: model, actualBytes: bytes(breach.value, `${where}.value`), limitBytes: bytes(breach.limit, `${where}.limit`)};
+      : {...base, metric: model, actualBytes: deltaBytes(breach.value, `${where}.value`), limitBytes: bytes(breach.limit, `${where}.limit`)};
   });
-  return {testsChecked: num(block.tests_checked, 'budgets.tests_checked'), breaches};
+  return {testsChecked: count(block.tests_checked, 'budgets.tests_checked'), breaches};
 }
 
 function changes(value: unknown, where: string): DurationChange[] {
@@ -201,7 +230,8 @@ function changes(value: unknown, where: string): DurationChange[] {
       id: str(change.test, `${where}[${i}].test`),
       baselineMs,
       currentMs,
-      changePercent: change.change_percent === null ? Infinity : num(change.change_percent, `${where}[${i}].change_percent`),
+      // -100 is a test that now takes no time; growth is unbounded only in theory (a year over a microsecond).
+      changePercent: change.change_percent === null ? Infinity : within(change.change_percent, `${where}[${i}].change_percent`, -100, 1e15, 'a percentage >= -100, or null'),
       noiseMs: ms(change.noise, `${where}[${i}].noise`),
     };
   });
@@ -214,9 +244,9 @@ function regressionReport(value: unknown): RegressionReport {
   const block = obj(value, 'regressions');
   return {
     baseline: str(block.baseline, 'regressions.baseline'),
-    thresholdPercent: num(block.threshold_percent, 'regressions.threshold_percent'),
+    thresholdPercent: within(block.threshold_percent, 'regressions.threshold_percent', 0, 1e6, 'a percentage from 0 to 1000000'),
     minChangeMs: ms(block.min_change, 'regressions.min_change'),
-    compared: num(block.compared, 'regressions.compared'),
+    compared: count(block.compared, 'regressions.compared'),
     regressions: changes(block.regressions, 'regressions.regressions'),
     improvements: changes(block.improvements, 'regressions.improvements'),
     added: strings(block.new, 'regressions.new'),
@@ -231,14 +261,14 @@ function leakReport(value: unknown): LeakReport {
     const leak = obj(item, where) as unknown as SchemaFileLeak;
     return {
       file: str(leak.file, `${where}.file`),
-      tests: num(leak.tests, `${where}.tests`),
+      tests: count(leak.tests, `${where}.tests`),
       retainedFirstBytes: bytes(leak.retained_first_mb, `${where}.retained_first_mb`),
       retainedLastBytes: bytes(leak.retained_last_mb, `${where}.retained_last_mb`),
-      growthPerTestBytes: num(leak.growth_per_test_mb, `${where}.growth_per_test_mb`) * MIB,
-      growingShare: num(leak.growing_share, `${where}.growing_share`),
+      growthPerTestBytes: within(leak.growth_per_test_mb, `${where}.growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB,
+      growingShare: within(leak.growing_share, `${where}.growing_share`, 0, 1, 'a share from 0 to 1'),
     };
   });
-  return {filesChecked: num(block.files_checked, 'leaks.files_checked'), flagged};
+  return {filesChecked: count(block.files_checked, 'leaks.files_checked'), flagged};
 }
 
 /**
@@ -250,7 +280,7 @@ export function fromSchema(value: unknown): RunMetrics {
     throw new SchemaError('not a jest-perf-monitor metrics file (it has no "schema_version" and "tests")');
   }
   const document = value as unknown as MetricsDocument;
-  const version = num(document.schema_version, 'schema_version');
+  const version = count(document.schema_version, 'schema_version');
   if (version > SCHEMA_VERSION) {
     throw new SchemaError(`schema_version ${version} is newer than this jest-perf-monitor reads (${SCHEMA_VERSION}); upgrade jest-perf-monitor`);
   }
@@ -268,10 +298,10 @@ export function fromSchema(value: unknown): RunMetrics {
     interrupted: document.interrupted === true,
     unmeasured: unmeasured && {
       files: need<unknown[]>(unmeasured.files, Array.isArray, 'unmeasured.files', 'a list').map((file, i) => str(file, `unmeasured.files[${i}]`)),
-      testCount: num(unmeasured.tests, 'unmeasured.tests'),
-      failedCount: num(unmeasured.failed, 'unmeasured.failed'),
+      testCount: count(unmeasured.tests, 'unmeasured.tests'),
+      failedCount: count(unmeasured.failed, 'unmeasured.failed'),
       // Absent from files written before it was added: not known then.
-      passedCount: typeof unmeasured.passed === 'number' ? unmeasured.passed : 0,
+      passedCount: optional(unmeasured.passed, count, 'unmeasured.passed', 0),
     },
     startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
     durationMs: ms(session.duration, 'session.duration'),
@@ -279,7 +309,7 @@ export function fromSchema(value: unknown): RunMetrics {
       platform: str(system.platform, 'system.platform'),
       nodeVersion: str(system.node_version, 'system.node_version'),
       jestVersion: typeof system.jest_version === 'string' ? system.jest_version : null,
-      cpuCount: num(system.cpu_count, 'system.cpu_count'),
+      cpuCount: count(system.cpu_count, 'system.cpu_count'),
       memoryTotalBytes: bytes(system.memory_total_mb, 'system.memory_total_mb'),
     },
     tests,
@@ -289,26 +319,26 @@ export function fromSchema(value: unknown): RunMetrics {
       avgDurationMs: ms(summary.avg_duration, 'summary.avg_duration'),
       maxDurationMs: ms(summary.max_duration, 'summary.max_duration'),
       minDurationMs: ms(summary.min_duration, 'summary.min_duration'),
-      avgMemoryDeltaBytes: bytes(summary.avg_memory_delta_mb, 'summary.avg_memory_delta_mb'),
-      maxMemoryDeltaBytes: bytes(summary.max_memory_delta_mb, 'summary.max_memory_delta_mb'),
+      avgMemoryDeltaBytes: deltaBytes(summary.avg_memory_delta_mb, 'summary.avg_memory_delta_mb'),
+      maxMemoryDeltaBytes: deltaBytes(summary.max_memory_delta_mb, 'summary.max_memory_delta_mb'),
     },
     // Counts cover tests that `maxPassed` left out of `tests`; a file without them is counted from `tests`.
     stats: {
-      failuresCount: stats ? num(stats.failures_count, 'stats.failures_count') : tests.filter(t => finalStatus(t) === 'failed').length,
-      passedCount: stats ? num(stats.passed_count, 'stats.passed_count') : tests.filter(t => finalStatus(t) === 'passed').length,
-      totalCount: stats ? num(stats.total_count, 'stats.total_count') : num(session.total_tests, 'session.total_tests'),
+      failuresCount: stats ? count(stats.failures_count, 'stats.failures_count') : tests.filter(t => finalStatus(t) === 'failed').length,
+      passedCount: stats ? count(stats.passed_count, 'stats.passed_count') : tests.filter(t => finalStatus(t) === 'passed').length,
+      totalCount: stats ? count(stats.total_count, 'stats.total_count') : count(session.total_tests, 'session.total_tests'),
       failuresAtLimit: stats?.failures_at_limit === true,
       passedAtLimit: stats?.passed_at_limit === true,
-      passedDropped: typeof stats?.passed_dropped === 'number' ? stats.passed_dropped : 0,
-      failuresDropped: typeof stats?.failures_dropped === 'number' ? stats.failures_dropped : 0,
-      retainedBytes: typeof stats?.memory_usage_mb === 'number' ? Math.round(stats.memory_usage_mb * MIB) : 0,
+      passedDropped: optional(stats?.passed_dropped, count, 'stats.passed_dropped', 0),
+      failuresDropped: optional(stats?.failures_dropped, count, 'stats.failures_dropped', 0),
+      retainedBytes: optional(stats?.memory_usage_mb, bytes, 'stats.memory_usage_mb', 0),
     },
     budgets: document.budgets === undefined ? null : budgetReport(document.budgets),
     regressions: document.regressions === undefined ? null : regressionReport(document.regressions),
     leaks: document.leaks === undefined ? null : leakReport(document.leaks),
     overhead: {
-      environmentMs: typeof overhead?.environment_time === 'number' ? overhead.environment_time * 1000 : 0,
-      reporterMs: typeof overhead?.reporter_time === 'number' ? overhead.reporter_time * 1000 : 0,
+      environmentMs: optional(overhead?.environment_time, ms, 'overhead.environment_time', 0),
+      reporterMs: optional(overhead?.reporter_time, ms, 'overhead.reporter_time', 0),
     },
   };
 }

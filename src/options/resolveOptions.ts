@@ -36,10 +36,13 @@ interface OptionSpec {
   parseEnv?(value: string): unknown;
 }
 
+const BOOLEAN_WORDS = new Map([['1', true], ['true', true], ['0', false], ['false', false]]);
+
 const bool: Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> = {
   allowed: 'true, false (env: 1, 0, true, false)',
   parse: value => (typeof value === 'boolean' ? value : undefined),
-  parseEnv: value => ({'1': true, true: true, '0': false, false: false})[value.trim().toLowerCase()],
+  // A Map, not an object literal: `JEST_PERF_MONITOR=constructor` must not find Object.prototype.constructor.
+  parseEnv: value => BOOLEAN_WORDS.get(value.trim().toLowerCase()),
 };
 
 function oneOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse'> {
@@ -52,40 +55,70 @@ function listOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse'
   return {
     allowed: `a list of any of ${values.join(', ')}`,
     parse,
-    parseEnv: value => parse(value.split(',').map(item => item.trim()).filter(Boolean)),
+    // A list of commas only (`,`) names nothing: refused, as an empty value would be read as unset.
+    parseEnv: value => {
+      const items = value.split(',').map(item => item.trim()).filter(Boolean);
+      return items.length === 0 ? undefined : parse(items);
+    },
   };
 }
+
+/**
+ * Numbers in env vars are plain decimals: `0x10`, `1e3`, `+5` or `Infinity` are what `Number()` accepts, not what
+ * anyone writes on purpose, and reading them silently would hide a templating mistake.
+ */
+const DECIMAL = /^\d+(\.\d+)?$/;
+const INTEGER = /^\d+$/;
 
 function number(min: number, max: number, allowed: string, integer = false): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
   const parse = (value: unknown): unknown =>
     typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
       ? value
       : undefined;
-  return {allowed, parse, parseEnv: value => (value.trim() === '' ? undefined : parse(Number(value)))};
+  return {allowed, parse, parseEnv: value => ((integer ? INTEGER : DECIMAL).test(value.trim()) ? parse(Number(value)) : undefined)};
 }
 
 function limit(): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
   const parse = (value: unknown): unknown =>
-    value === 'unlimited' || value === Infinity ? Infinity : typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-  return {allowed: "an integer >= 0, or 'unlimited'", parse, parseEnv: value => parse(value.trim() === 'unlimited' ? 'unlimited' : Number(value))};
+    value === 'unlimited' || value === Infinity ? Infinity : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  return {
+    allowed: "an integer >= 0, or 'unlimited'",
+    parse,
+    parseEnv: value => (value.trim() === 'unlimited' ? Infinity : INTEGER.test(value.trim()) ? parse(Number(value)) : undefined),
+  };
 }
 
+/** A control character in a path is a quoting or templating mistake (a newline from a multi-line CI value). */
+const hasControlCharacter = (value: string): boolean => [...value].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+
 const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
-  allowed: 'a non-empty string (a file path)',
-  parse: value => (typeof value === 'string' && value.trim() !== '' ? value : undefined),
+  allowed: 'a non-empty string (a file path) without control characters',
+  parse: value => (typeof value === 'string' && value.trim() !== '' && !hasControlCharacter(value) ? value : undefined),
 };
 
-function isBudgetRule(rule: unknown): boolean {
+const BUDGET_RULE_LIMITS = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
+const SUITE_BUDGET_LIMITS = ['maxDuration', 'maxPeakMemoryMb'];
+
+/** An unknown key in a nested option object gets its own line, naming where it is and the keys allowed there. */
+function refuseUnknownKeys(value: object, allowed: readonly string[], where: string): void {
+  const unknown = Object.keys(value).find(key => !allowed.includes(key));
+  if (unknown !== undefined) throw new OptionsError(`option "${where}" has an unknown key ${show(unknown)}; allowed keys: ${allowed.join(', ')}`);
+}
+
+const isLimit = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+function isBudgetRule(rule: unknown, index: number): boolean {
   if (typeof rule !== 'object' || rule === null) return false;
   if (Array.isArray(rule)) return false;
+  refuseUnknownKeys(rule, ['match', ...BUDGET_RULE_LIMITS], `budgets.tests[${index}]`);
   const {match, ...limits} = rule as Record<string, unknown>;
-  const known = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
-  return typeof match === 'string' && match.trim() !== '' && Object.entries(limits).every(([key, value]) => known.includes(key) && typeof value === 'number' && value >= 0);
+  return typeof match === 'string' && match.trim() !== '' && Object.values(limits).every(isLimit);
 }
 
 function isSuiteBudget(suite: unknown): boolean {
   if (typeof suite !== 'object' || suite === null || Array.isArray(suite)) return false;
-  return Object.entries(suite).every(([key, value]) => (key === 'maxDuration' || key === 'maxPeakMemoryMb') && typeof value === 'number' && value >= 0);
+  refuseUnknownKeys(suite, SUITE_BUDGET_LIMITS, 'budgets.suite');
+  return Object.values(suite).every(isLimit);
 }
 
 export const JUNIT_DEFAULTS: Required<JunitOptions> = {
@@ -102,6 +135,7 @@ function usesOnly(template: unknown, placeholders: readonly string[]): boolean {
   return typeof template === 'string' && [...template.matchAll(/\{([^{}]*)\}/g)].every(match => placeholders.includes(match[1]));
 }
 
+/** Keys are looked up with `Object.hasOwn`: `constructor` or `__proto__` must be unknown keys, not inherited checks. */
 const JUNIT_KEYS: Record<keyof JunitOptions, (value: unknown) => boolean> = {
   suiteName: value => typeof value === 'string',
   suiteNameTemplate: value => usesOnly(value, JUNIT_SUITE_PLACEHOLDERS),
@@ -135,8 +169,8 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
   },
   baseline: {
     env: 'JEST_PERF_BASELINE',
-    allowed: "a path to a performance_metrics.json, 'history' or 'history:<branch>'",
-    parse: value => (typeof value === 'string' && value.trim() !== '' && value !== 'history:' ? value : undefined),
+    allowed: "a path to a performance_metrics.json, 'history' or 'history:<branch>' (without control characters)",
+    parse: value => (text.parse(value) !== undefined && value !== 'history:' ? value : undefined),
   },
   regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0')},
   regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0')},
@@ -146,8 +180,8 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
     parse: value => {
       if (value === 'recommended') return value;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-      const {tests, suite, ...rest} = value as Record<string, unknown>;
-      if (Object.keys(rest).length > 0) return undefined;
+      refuseUnknownKeys(value, ['tests', 'suite'], 'budgets');
+      const {tests, suite} = value as Record<string, unknown>;
       if (tests !== undefined && !(Array.isArray(tests) && tests.every(isBudgetRule))) return undefined;
       if (suite !== undefined && !isSuiteBudget(suite)) return undefined;
       return value;
@@ -163,7 +197,11 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
     parse: value => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-      const valid = entries.every(([key, item]) => key in JUNIT_KEYS && JUNIT_KEYS[key as keyof JunitOptions](item));
+      const unknown = entries.find(([key]) => !Object.hasOwn(JUNIT_KEYS, key));
+      if (unknown !== undefined) {
+        throw new OptionsError(`option "junit" has an unknown key ${show(unknown[0])}; allowed keys: ${Object.keys(JUNIT_KEYS).join(', ')}`);
+      }
+      const valid = entries.every(([key, item]) => JUNIT_KEYS[key as keyof JunitOptions](item));
       return valid ? {...JUNIT_DEFAULTS, ...Object.fromEntries(entries)} : undefined;
     },
   },
@@ -198,7 +236,8 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   }
   const given: Partial<Record<keyof PerfMonitorOptions, unknown>> = {};
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
-    const spec = SPECS[key as keyof PerfMonitorOptions];
+    // Own keys only: `{constructor: 1}` is an unknown option, not Object.prototype.constructor.
+    const spec = Object.hasOwn(SPECS, key) ? SPECS[key as keyof PerfMonitorOptions] : undefined;
     if (spec === undefined) {
       throw new OptionsError(`unknown option "${key}"; allowed options: ${OPTION_NAMES.join(', ')}`);
     }
@@ -210,7 +249,9 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   for (const key of OPTION_NAMES) {
     const spec = SPECS[key];
     const value = spec.env === undefined ? undefined : env[spec.env];
-    if (value === undefined || value === '') continue;
+    // An empty or blank variable counts as unset: a CI template (`JEST_PERF_MAX_PASSED: ${{ inputs.max }}`) sets
+    // it to '' when the input is not given, and that must mean "the default", not 0 or an empty list.
+    if (value === undefined || value.trim() === '') continue;
     const parsed = (spec.parseEnv ?? spec.parse)(value);
     if (parsed === undefined) {
       throw new OptionsError(`${spec.env}=${show(value)} is not valid for option "${key}"; allowed: ${spec.allowed}`);

@@ -31,6 +31,9 @@ import {collectSystemInfo} from './systemInfo';
 /** Report files a watch session was told we leave alone (module state: watch mode keeps this process). */
 const watchNoticesShown = new Set<string>();
 
+/** The signals that stop a run from outside: Ctrl-C at a terminal (the whole process group), and `kill`/CI timeouts. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 /** A job summary holds at most 1 MiB; ours stays well inside it, whatever the number of failures. */
 const GITHUB_SUMMARY_BYTES = 512 * 1024;
 const GITHUB_SUMMARY_FAILURES = 20;
@@ -91,6 +94,9 @@ export default class PerfMonitorReporter implements Reporter {
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
     process.once('exit', this.onEarlyExit);
+    // First in line, so that any other listener (signal-exit and the like) runs after ours sees the process as it
+    // would be without us.
+    for (const signal of STOP_SIGNALS) process.prependListener(signal, this.onStopSignal);
     // Kept as a notice, not an error: a config may say failOn: ['regression'] and get its baseline from CI only.
     const {failOn, baseline, budgets} = this.options;
     if (failOn.includes('regression') && baseline === null) this.notice('failOn has "regression" but no baseline is set (option "baseline" or JEST_PERF_BASELINE); no regression check this run');
@@ -193,7 +199,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   onRunComplete(testContexts?: Set<TestContext>, results?: AggregatedResult): void {
     if (this.runDir === null) return;
-    process.removeListener('exit', this.onEarlyExit);
+    this.removeProcessListeners();
     if (this.watching && results !== undefined && results.numTotalTestSuites === 0) {
       // `--watch` with nothing related to the change: keep the previous run's report rather than an empty one.
       this.discardChannel();
@@ -209,10 +215,32 @@ export default class PerfMonitorReporter implements Reporter {
    * recorded so far (synchronously: this is an 'exit' listener), including the files never reported to us.
    */
   private readonly onEarlyExit = (): void => {
+    this.removeProcessListeners();
     if (this.runDir === null) return;
     this.ingestLeftovers();
     this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n', {interrupted: true, watchedBy: null});
   };
+
+  /**
+   * SIGINT (Ctrl-C) or SIGTERM during the run. Jest installs no handler for either, in a single run or in watch
+   * mode (there, Ctrl-C is a key read in raw mode, not a signal), so without us the process dies of the signal.
+   * We write what finished (workers got the signal too: what they recorded is in the channel), remove the
+   * channel, and then, if no one else listens for the signal, raise it again: the process dies of it as it would
+   * have, with the same exit status. When someone else listens, the signal is theirs to act on, as it would be.
+   */
+  private readonly onStopSignal = (signal: NodeJS.Signals): void => {
+    this.removeProcessListeners();
+    if (this.runDir !== null) {
+      this.ingestLeftovers();
+      this.complete(`The run was stopped by ${signal}; this report holds the tests finished until then.\n`, {interrupted: true, watchedBy: null});
+    }
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+
+  private removeProcessListeners(): void {
+    process.removeListener('exit', this.onEarlyExit);
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, this.onStopSignal);
+  }
 
   /**
    * Records of files Jest never reported to us: the run was interrupted (watch mode drops the result of the file
@@ -261,6 +289,7 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   private discardChannel(): void {
+    this.removeProcessListeners();
     if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
     this.runDir = null;
     delete process.env[CHANNEL_ENV_VAR];
