@@ -45,6 +45,8 @@ export class ChannelWriter {
   /** Opens the file; the line is written with the first flush. */
   start(line: string): void {
     this.fd = openSync(this.file, 'a');
+    openWriters.add(this);
+    if (!signalsWatched) watchStopSignals();
     // A line of its own even after a torn last line of a worker that died in this file before.
     this.head = `\n${line}\n`;
   }
@@ -87,6 +89,7 @@ export class ChannelWriter {
 
   close(): void {
     if (this.fd === null) return;
+    openWriters.delete(this);
     this.flush();
     closeSync(this.fd);
     this.fd = null;
@@ -105,6 +108,33 @@ export class ChannelWriter {
     if (extras !== null) line += `,${JSON.stringify(extras.spans)},${JSON.stringify(extras.failure)},${extras.retainedHeapBytes}`;
     return `${line}]\n`;
   }
+}
+
+const openWriters = new Set<ChannelWriter>();
+let signalsWatched = false;
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * Ctrl-C reaches every process of the group, workers included, and `kill` or a CI timeout may send SIGTERM: a
+ * process dying of a signal emits no 'exit' event, so what is pending is written here. Then, if no one else
+ * listens, the signal is raised again and the process dies of it as it would have. In band, the reporter listens
+ * too: it reads the channel next (this listener, prepended later, runs first) and raises the signal itself.
+ */
+function watchStopSignals(): void {
+  signalsWatched = true;
+  const onStopSignal = (signal: NodeJS.Signals): void => {
+    for (const writer of openWriters) {
+      try {
+        writer.flush();
+      } catch {
+        // Dying anyway: nothing to report to.
+      }
+    }
+    // Once is enough: the others (the reporter in band) see no listener of ours when they decide to raise it again.
+    for (const each of STOP_SIGNALS) process.removeListener(each, onStopSignal);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  for (const signal of STOP_SIGNALS) process.prependListener(signal, onStopSignal);
 }
 
 /** `writeSync` may write less than asked; loop until every byte is out. */

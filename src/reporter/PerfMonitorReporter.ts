@@ -33,6 +33,8 @@ const watchNoticesShown = new Set<string>();
 
 /** The signals that stop a run from outside: Ctrl-C at a terminal (the whole process group), and `kill`/CI timeouts. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/** How long a stop signal waits for the workers to flush what they hold (they got the signal too). */
+const WORKER_FLUSH_GRACE_MS = 150;
 
 /** A job summary holds at most 1 MiB; ours stays well inside it, whatever the number of failures. */
 const GITHUB_SUMMARY_BYTES = 512 * 1024;
@@ -231,6 +233,10 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly onStopSignal = (signal: NodeJS.Signals): void => {
     this.removeProcessListeners();
     if (this.runDir !== null) {
+      // Workers write their records in batches and flush what is pending when the same Ctrl-C reaches them: give
+      // them a moment to do so. Blocking, not a timer: Jest must not go on meanwhile (it would see its workers
+      // die and finish the run), as it would not without us.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WORKER_FLUSH_GRACE_MS);
       this.ingestLeftovers();
       this.complete(`The run was stopped by ${signal}; this report holds the tests finished until then.\n`, {interrupted: true, watchedBy: null});
     }
