@@ -159,7 +159,7 @@ export default class PerfMonitorReporter implements Reporter {
   private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel): void {
     const execError = testResult.testExecError;
     if (testResult.testResults.length === 0 && execError != null) {
-      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames});
+      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
       if (file === null) this.collector.addLoadError(testPath, failure, project);
       // A file that ran to its end with no test ("Your test suite must contain at least one test"). One that
       // stopped midway is a crashed worker, reported as such, not as a file that could not run.
