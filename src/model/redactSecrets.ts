@@ -115,7 +115,9 @@ export function createSecretRules(extraNames: readonly string[], environment: ()
   const verdicts = new Map<string, boolean>();
   let env: Record<string, string | undefined> | null = null;
   let envSecrets: string[] | null = null;
-  const readEnv = (): Record<string, string | undefined> => (env ??= environment());
+  // A plain copy, taken once: reading `process.env` goes through native getters, and copies of it are compared
+  // key by key.
+  const readEnv = (): Record<string, string | undefined> => (env ??= Object.assign(Object.create(null) as Record<string, string | undefined>, environment()));
   const secretsOfEnv = (): string[] => {
     if (envSecrets !== null) return envSecrets;
     const found = new Set<string>();
@@ -151,9 +153,10 @@ export function createSecretRules(extraNames: readonly string[], environment: ()
         return `${quote}${name}${quote}${separator}${quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED}`;
       };
       out = out.replace(QUOTED_ASSIGNMENT, assignment).replace(BARE_ASSIGNMENT, assignment).replace(QUOTED_NAME_ASSIGNMENT, assignment);
-      const values = [...secretsOfEnv()];
-      if (known !== undefined) for (const value of known) if (value.length >= MIN_KNOWN_SECRET_CHARS) values.push(value);
-      for (const value of values) if (out.includes(value)) out = out.split(value).join(REDACTED);
+      for (const value of secretsOfEnv()) if (out.includes(value)) out = out.split(value).join(REDACTED);
+      if (known !== undefined) {
+        for (const value of known) if (value.length >= MIN_KNOWN_SECRET_CHARS && out.includes(value)) out = out.split(value).join(REDACTED);
+      }
       return out;
     },
     isEnvironmentCopy(keys, read) {
