@@ -58,7 +58,7 @@ describe.each(MAJORS)('Jest %i', major => {
     });
     // The describe-scope fixtures that beforeEach assigned, nested secrets redacted too.
     expect(helper.closure).toMatchObject({
-      user: {name: 'Ada', password: '[redacted]', roles: ['admin'], nested: {credentials: {token: '[redacted]'}}},
+      user: {name: 'Ada', password: '[redacted]', roles: ['admin'], nested: {credentials: '[redacted]'}},
       account: {__class__: 'Account', owner: 'Ada'},
     });
 

@@ -14,6 +14,7 @@ import {validateXML} from 'xmllint-wasm';
 import {mergeRuns} from '../src/analysis/mergeRuns';
 import {clipId, displayWidth, fileFailures, listFailures, printable} from '../src/formats/common';
 import {renderCtrf} from '../src/formats/ctrf';
+import {csvText, renderCsv} from '../src/formats/csv';
 import {renderAnnotations} from '../src/formats/githubActions';
 import {renderHtml} from '../src/formats/html';
 import {renderToString} from '../src/formats/index';
@@ -326,6 +327,53 @@ describe('the printed summary', () => {
     expect(summary).toContain('retitles \\x1b]0;pwned\\x07 the window > rings \\x07 and \\x00 and \\x9b2J');
     expect(summary).toContain('message with \\x1b[2J clear');
     expect(summary).toContain('> 3 | x("\\x1b[31m")');
+  });
+});
+
+describe('CSV formula injection', () => {
+  test.each([
+    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
+    ['+SUM(1)', "'+SUM(1)"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1)', "'@SUM(1)"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ['plain title', 'plain title'],
+    ['a=b', 'a=b'],
+  ])('%j becomes %j', (text, expected) => {
+    expect(csvText(text)).toBe(expected);
+  });
+
+  test('text cells are guarded, numbers stay numbers (negative ones too)', () => {
+    const entry = testOf('=1+1.test.js', ['+SUM(1)', "=cmd|' /C calc'!A0"], {
+      status: 'failed',
+      rssStartBytes: 50 * 1024 * 1024,
+      rssEndBytes: 40 * 1024 * 1024,
+      failure: failure('test', '=HYPERLINK("http://evil.test","click")'),
+    });
+    const lines = [...renderCsv(runOf([entry], []))].join('').split('\r\n');
+    const cells = lines[1];
+    expect(cells.startsWith("'=1+1.test.js::")).toBe(true);
+    expect(cells).toContain(",'=1+1.test.js,");
+    expect(cells).toContain(",'+SUM(1) > =cmd|' /C calc'!A0,");
+    expect(cells).toContain(`,"'=HYPERLINK(""http://evil.test"",""click"")",`);
+    // memory_delta_mb: a negative number, unquoted and unprefixed.
+    expect(cells).toMatch(/,-10(\.0+)?,/);
+  });
+});
+
+describe('GitHub annotations', () => {
+  test('control characters in titles and messages are shown escaped; line breaks stay encoded', () => {
+    const hostile = testOf('src/a.test.js', ['retitles \u001b]0;pwned\u0007'], {
+      status: 'failed',
+      failure: failure('test', 'bad \u001b[2J\r\nnext 100%', {location: {file: 'src/a.test.js', line: 1, column: 1}}),
+    });
+    const lines = renderAnnotations(runOf([hostile], []), {rootDir: '/r', workspace: '/r'});
+    const text = lines.join('\n');
+    // eslint-disable-next-line no-control-regex -- looking for control characters
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('retitles \\x1b]0;pwned\\x07');
+    expect(text).toContain('::Error: bad \\x1b[2J%0Anext 100%25');
   });
 });
 

@@ -4,6 +4,7 @@
  * (with one line on stderr that names the file or option at fault).
  */
 import {Command, CommanderError} from 'commander';
+import {printable} from '../formats/common';
 import {InputError} from '../io/readMetricsFile';
 import {packageVersion} from '../io/writeReports';
 import {compareCommand} from './compare';
@@ -25,11 +26,12 @@ const program = new Command('jest-perf-monitor')
 // line (commander adds a "Did you mean …?" line of its own).
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
 for (const command of everyCommand(program)) {
-  command.exitOverride().configureOutput({outputError: (text, write) => write(`jest-perf-monitor: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`)});
+  command.exitOverride().configureOutput({outputError: (text, write) => write(`jest-perf-monitor: ${printable(text.trim().replace(/\s*\n\s*/g, ' '))}\n`)});
 }
 
 function fail(message: string): void {
-  process.stderr.write(`jest-perf-monitor: ${message}\n`);
+  // File names and ids the user gave are in messages: shown escaped, they cannot act on the terminal.
+  process.stderr.write(`jest-perf-monitor: ${printable(message)}\n`);
   process.exitCode = 2;
 }
 

@@ -1,5 +1,6 @@
 import {Command} from 'commander';
 import {mergeRuns} from '../analysis/mergeRuns';
+import {printable} from '../formats/common';
 import {renderJson} from '../formats/json';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {writeFileAtomic, writeProblem} from '../io/writeFileAtomic';
@@ -26,6 +27,6 @@ export function mergeCommand(): Command {
       const notes: string[] = [];
       if (duplicateIds.length > 0) notes.push(`${duplicateIds.length} test id(s) were in more than one file; the later run of each was kept`);
       if (summaryFromInputs) notes.push('an input left passed tests out (maxPassed), so the summary combines the inputs\' summaries');
-      process.stderr.write(`jest-perf-monitor: merged ${files.length} files, ${run.stats.totalCount} tests, into ${flags.output}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
+      process.stderr.write(`jest-perf-monitor: merged ${files.length} files, ${run.stats.totalCount} tests, into ${printable(flags.output)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
     });
 }

@@ -8,6 +8,7 @@ import {ChannelWriter} from './ChannelWriter';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
+import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
 import type {LazyRssSampler} from './RssSampler';
 import type {TraceCapture} from './TraceCapture';
@@ -204,6 +205,7 @@ export class TestRecorder {
       skipInternalFrames: options.settings.skipInternalFrames,
       codeFrames: new CodeFrameReader(),
       trace: options.trace,
+      secrets: secretRulesFor(options.settings.redact),
     };
     this.relativeFile = relativeToRoot(options.rootDir, options.testPath);
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

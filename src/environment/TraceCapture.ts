@@ -13,6 +13,8 @@ export interface CapturedVariables {
   locals: Record<string, Record<string, unknown>> | null;
   /** Closure variables of the outermost user frame (the test or hook function): describe-scope fixtures. */
   closure: Record<string, unknown> | null;
+  /** Strings read under secret names: redacted from the failure's message, stack and code frame as well. */
+  secrets: Set<string>;
 }
 
 export interface TraceSettings extends SerializeLimits {
@@ -221,7 +223,7 @@ export class TraceCapture {
       if ((result as {result?: {value?: unknown}}).result?.value !== true) return;
     } else {
       const value = data?.type === 'undefined' ? undefined : data?.unserializableValue ?? data?.value;
-      this.pending = {locals: null, closure: null};
+      this.pending = {locals: null, closure: null, secrets: new Set()};
       this.primitive = {value, captured: this.pending};
     }
 
@@ -248,7 +250,7 @@ export class TraceCapture {
 
   private begin(thrown: unknown): boolean {
     if (this.captures.has(thrown as object)) return false;
-    this.pending = {locals: null, closure: null};
+    this.pending = {locals: null, closure: null, secrets: new Set()};
     this.pendingKey = thrown as object;
     return true;
   }
@@ -256,7 +258,7 @@ export class TraceCapture {
   private scope(scope: object, kind: string, label: string): void {
     const pending = this.pending;
     if (pending === null) return;
-    const values = serializeScope(scope, this.settings, kind === 'closure' ? WRAPPER_NAMES : undefined);
+    const values = serializeScope(scope, this.settings, kind === 'closure' ? WRAPPER_NAMES : undefined, pending.secrets);
     if (kind === 'closure') {
       // Inner scopes first: a name shadowed further out keeps the value the test saw.
       pending.closure = {...values, ...pending.closure};

@@ -9,6 +9,7 @@ import type {FailureMode} from '../model/types';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
 import {RssSampler} from './RssSampler';
+import {secretRulesFor} from './secretRules';
 import {reportInternalError, TestRecorder} from './TestRecorder';
 import {TraceCapture} from './TraceCapture';
 
@@ -40,7 +41,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     let trace: TraceCapture | null = null;
     if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
-      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir}, env.global);
+      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
       if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
       else trace = started;
     }

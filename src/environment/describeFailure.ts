@@ -1,5 +1,7 @@
 import * as path from 'path';
 import {inspect, stripVTControlCharacters, types} from 'util';
+import {REDACTED} from '../model/redactSecrets';
+import type {SecretRules} from '../model/redactSecrets';
 import {relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SourceLocation} from '../model/types';
 import type {CodeFrameReader} from './readCodeFrame';
@@ -16,6 +18,8 @@ export interface FailureContext {
   codeFrames: CodeFrameReader;
   /** Present in trace mode when the inspector could be used. */
   trace: TraceCapture | null;
+  /** Secrets are redacted from every text of the record (message, stack, code frame) and from captured values. */
+  secrets: SecretRules;
 }
 
 const TIMEOUT_PREFIX = 'Exceeded timeout of';
@@ -39,14 +43,18 @@ export function describeFailure(
   full = true,
 ): FailureRecord {
   const [thrown, asyncError] = splitCircusError(errors[0]);
-  const described = describeThrown(thrown);
+  const secrets = context.secrets;
+  const described = describeThrown(thrown, secrets);
+  const captured = context.trace !== null && context.mode !== 'static' && full ? context.trace.lookup(thrown) : null;
+  // Strings trace mode found under secret names (`password = 'x'`) are cleaned from the texts too.
+  const redact = (text: string): string => secrets.redactText(text, captured?.secrets);
   // jest-worker sets FORCE_COLOR in workers when the terminal has colour, so matcher messages carry ANSI codes.
   const rawStack = described.stack ?? stackOf(asyncError);
   const stack = rawStack === null ? null : stripVTControlCharacters(rawStack);
   const where = stack === null ? null : locationFromStack(stack);
   const record: FailureRecord = {
     errorType: null,
-    message: stripVTControlCharacters(described.message),
+    message: redact(stripVTControlCharacters(described.message)),
     location: where === null ? null : relativeLocation(where, context.rootDir),
     codeFrame: null,
     stack: null,
@@ -61,14 +69,14 @@ export function describeFailure(
   record.errorType = described.errorType;
   if (!full) return record;
 
-  record.stack = stack === null ? null : context.skipInternalFrames ? withoutInternalFrames(stack) : stack;
-  if (where !== null) record.codeFrame = context.codeFrames.read(where.file, where.line, where.column);
-  if (context.trace !== null) {
-    const captured = context.trace.lookup(thrown);
-    if (captured !== null) {
-      record.locals = captured.locals;
-      record.closure = captured.closure;
-    }
+  record.stack = stack === null ? null : redact(context.skipInternalFrames ? withoutInternalFrames(stack) : stack);
+  if (where !== null) {
+    const frame = context.codeFrames.read(where.file, where.line, where.column);
+    record.codeFrame = frame === null ? null : redact(frame);
+  }
+  if (captured !== null) {
+    record.locals = captured.locals;
+    record.closure = captured.closure;
   }
   return record;
 }
@@ -90,7 +98,7 @@ function stackOf(value: unknown): string | null {
   return isErrorLike(value) && typeof value.stack === 'string' ? value.stack : null;
 }
 
-function describeThrown(thrown: unknown): {errorType: string; message: string; stack: string | null} {
+function describeThrown(thrown: unknown, secrets: SecretRules): {errorType: string; message: string; stack: string | null} {
   if (isErrorLike(thrown)) {
     const ctorName = (thrown as {constructor?: {name?: unknown}}).constructor?.name;
     const errorType = typeof ctorName === 'string' && ctorName !== 'Object' ? ctorName : (thrown.name ?? 'Error');
@@ -102,9 +110,66 @@ function describeThrown(thrown: unknown): {errorType: string; message: string; s
     return {errorType: 'string', message: truncate(`Thrown: ${JSON.stringify(thrown)}`), stack: null};
   }
   const errorType = thrown === null ? 'null' : typeof thrown;
-  const shown = inspect(thrown, {depth: 2, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200});
+  // Shown with the values under secret names replaced (the texts' rules then catch secret-shaped values).
+  const shown = inspect(withoutSecretFields(thrown, secrets, 0, new Map()), {depth: 2, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200});
   return {errorType, message: truncate(`Thrown: ${shown}`), stack: null};
 }
+
+/** Levels of a thrown object that are copied with secrets left out: `inspect` shows two (depth 2) below the top. */
+const COPIED_LEVELS = 3;
+
+/**
+ * A copy of a thrown non-Error value whose secret-named fields hold `[redacted]`, for `inspect` to show. Plain
+ * objects, class instances (same prototype, so `inspect` names the class) and arrays are copied; getters are left
+ * as they are not read; anything else is the value itself.
+ */
+function withoutSecretFields(value: unknown, secrets: SecretRules, depth: number, copies: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null || depth >= COPIED_LEVELS || types.isProxy(value)) return value;
+  const seen = copies.get(value);
+  if (seen !== undefined) return seen;
+  let proto: object | null;
+  try {
+    proto = Object.getPrototypeOf(value) as object | null;
+  } catch {
+    return value;
+  }
+  const isArray = Array.isArray(value);
+  if (!isArray && proto !== null && !isPlainOrClassPrototype(proto)) return value;
+  const copy: Record<string, unknown> = isArray ? ([] as unknown as Record<string, unknown>) : (Object.create(proto) as Record<string, unknown>);
+  copies.set(value, copy);
+  for (const key of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor === undefined) continue;
+    if (descriptor.get !== undefined || descriptor.set !== undefined) {
+      Object.defineProperty(copy, key, {...descriptor, configurable: true});
+      continue;
+    }
+    const field: unknown = descriptor.value;
+    const hidden = !isArray && secrets.isSecretName(key) && typeof field !== 'boolean' && field !== null && field !== undefined;
+    copy[key] = hidden ? REDACTED : withoutSecretFields(field, secrets, depth + 1, copies);
+  }
+  return copy;
+}
+
+/** Objects whose fields are all in their own properties: not Maps, Dates, typed arrays and the like. */
+function isPlainOrClassPrototype(proto: object): boolean {
+  let current: object | null = proto;
+  // A class chain ends at Object.prototype of some realm, whose own prototype is null.
+  for (let hops = 0; current !== null && hops < 20; hops++) {
+    const next = Object.getPrototypeOf(current) as object | null;
+    if (next === null) return true;
+    const ctor = Object.getOwnPropertyDescriptor(current, 'constructor')?.value as unknown;
+    if (typeof ctor === 'function' && BUILT_IN_CLASSES.has((ctor as {name: string}).name)) return false;
+    current = next;
+  }
+  return false;
+}
+
+const BUILT_IN_CLASSES: ReadonlySet<string> = new Set([
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'Date', 'RegExp', 'Promise', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
+  'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array',
+  'Uint8ClampedArray', 'BigInt64Array', 'BigUint64Array', 'Buffer', 'Error', 'String', 'Number', 'Boolean', 'Symbol',
+]);
 
 function truncate(text: string): string {
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}… [truncated]` : text;

@@ -1,4 +1,8 @@
 import {types} from 'util';
+import {REDACTED} from '../model/redactSecrets';
+import type {SecretRules} from '../model/redactSecrets';
+
+export {REDACTED};
 
 /** How far and how wide a captured value is followed. */
 export interface SerializeLimits {
@@ -6,8 +10,8 @@ export interface SerializeLimits {
   maxDepth: number;
   /** Class instances as `{"__class__": Name, ...fields}`; when false, only `[Name]`. */
   extractClasses: boolean;
-  /** Lower-cased substrings: a key containing one has its value replaced by `"[redacted]"`. */
-  redact: readonly string[];
+  /** Which names and values are secrets: their values become `"[redacted]"`. */
+  secrets: SecretRules;
 }
 
 /** A string longer than this keeps its start and a marker with the full length. */
@@ -16,8 +20,11 @@ export const MAX_STRING_CHARS = 500;
 export const MAX_ITEMS = 30;
 /** Values visited per capture, across all variables, so one huge structure cannot stall a failing test. */
 const MAX_NODES = 2000;
-
-export const REDACTED = '[redacted]';
+/**
+ * Characters of a long string that are checked for secrets before it is cut to `MAX_STRING_CHARS`: a PEM key or
+ * token that starts before the cut is redacted whole rather than shown in part.
+ */
+const REDACT_WINDOW_CHARS = MAX_STRING_CHARS + 8192;
 
 /**
  * Turns one captured scope (variable name → value) into plain JSON. It runs while the test is paused in the
@@ -25,8 +32,13 @@ export const REDACTED = '[redacted]';
  * `[Proxy]`, and no `toJSON`/`toString` is called. Errors from other realms (the test's vm context) are
  * recognised with `util.types`, not `instanceof`.
  */
-export function serializeScope(scope: object, limits: SerializeLimits, skip?: ReadonlySet<string>): Record<string, unknown> {
-  const state: SerializeState = {limits, nodes: 0, ancestors: []};
+export function serializeScope(
+  scope: object,
+  limits: SerializeLimits,
+  skip?: ReadonlySet<string>,
+  found?: Set<string>,
+): Record<string, unknown> {
+  const state: SerializeState = {limits, nodes: 0, ancestors: [], found};
   const out: Record<string, unknown> = {};
   let kept = 0;
   for (const name of Object.keys(scope)) {
@@ -36,14 +48,14 @@ export function serializeScope(scope: object, limits: SerializeLimits, skip?: Re
       out['…'] = `${Object.keys(scope).length - MAX_ITEMS * 2} more variables`;
       break;
     }
-    out[name] = isRedacted(name, limits.redact) ? REDACTED : readProperty(scope, name, 0, state);
+    out[name] = limits.secrets.isSecretName(name) ? redactProperty(scope, name, state) : readProperty(scope, name, 0, state);
   }
   return out;
 }
 
 /** Serialises one value (used for thrown primitives and by tests). */
 export function serializeValue(value: unknown, limits: SerializeLimits): unknown {
-  return serialize(value, 0, {limits, nodes: 0, ancestors: []});
+  return serialize(value, 0, {limits, nodes: 0, ancestors: [], found: undefined});
 }
 
 interface SerializeState {
@@ -51,13 +63,26 @@ interface SerializeState {
   nodes: number;
   /** The objects on the path from the root to the current value: a repeat is a cycle. */
   ancestors: object[];
+  /** Strings that were stored under secret names: the failure's message and code frame are cleaned of them too. */
+  found: Set<string> | undefined;
 }
 
-export function isRedacted(key: string, redact: readonly string[]): boolean {
-  if (redact.length === 0) return false;
-  const lower = key.toLowerCase();
-  for (const needle of redact) if (lower.includes(needle)) return true;
-  return false;
+/** What is shown for a secret-named property: `[redacted]`, or the value itself when it tells nothing (a flag, null). */
+function redactProperty(owner: object, key: string, state: SerializeState): unknown {
+  let value: unknown;
+  try {
+    value = Object.getOwnPropertyDescriptor(owner, key)?.value;
+  } catch {
+    return REDACTED;
+  }
+  return shownForSecret(value, state);
+}
+
+function shownForSecret(value: unknown, state: SerializeState): unknown {
+  if (typeof value === 'boolean' || value === null) return value;
+  if (value === undefined) return '[undefined]';
+  if (typeof value === 'string' && value.length > 0) state.found?.add(value);
+  return REDACTED;
 }
 
 function readProperty(owner: object, key: string, depth: number, state: SerializeState): unknown {
@@ -72,6 +97,15 @@ function readProperty(owner: object, key: string, depth: number, state: Serializ
   return serialize(descriptor.value, depth, state);
 }
 
+/** A data property's value, without running a getter. */
+function dataValue(owner: object, key: string): unknown {
+  try {
+    return Object.getOwnPropertyDescriptor(owner, key)?.value;
+  } catch {
+    return undefined;
+  }
+}
+
 function className(value: object): string | null {
   try {
     const proto: unknown = Object.getPrototypeOf(value);
@@ -83,15 +117,19 @@ function className(value: object): string | null {
   }
 }
 
-function truncateString(text: string): string {
-  return text.length > MAX_STRING_CHARS ? `${text.slice(0, MAX_STRING_CHARS)}… [${text.length} chars]` : text;
+/** A string with its secrets redacted (only its start is checked when it is long), then cut. */
+function serializeString(text: string, secrets: SecretRules): string {
+  if (secrets.isSecretValue(text)) return REDACTED;
+  const cleaned = secrets.redactText(text.length > REDACT_WINDOW_CHARS ? text.slice(0, REDACT_WINDOW_CHARS) : text);
+  // The marker gives the length of the value as it was.
+  return cleaned.length > MAX_STRING_CHARS || text.length > REDACT_WINDOW_CHARS ? `${cleaned.slice(0, MAX_STRING_CHARS)}… [${text.length} chars]` : cleaned;
 }
 
 function serialize(value: unknown, depth: number, state: SerializeState): unknown {
   if (++state.nodes > MAX_NODES) return '[…]';
   switch (typeof value) {
     case 'string':
-      return truncateString(value);
+      return serializeString(value, state.limits.secrets);
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
@@ -116,7 +154,7 @@ function serialize(value: unknown, depth: number, state: SerializeState): unknow
   if (types.isNativeError(object)) {
     const error = object as Error;
     const message = Object.getOwnPropertyDescriptor(error, 'message')?.value as unknown;
-    return `[${className(object) ?? 'Error'}: ${truncateString(typeof message === 'string' ? message : '')}]`;
+    return `[${className(object) ?? 'Error'}: ${serializeString(typeof message === 'string' ? message : '', state.limits.secrets)}]`;
   }
   if (types.isDate(object)) {
     const time = Date.prototype.getTime.call(object);
@@ -161,8 +199,8 @@ function serialize(value: unknown, depth: number, state: SerializeState): unknow
           entries.push(`… ${map.size - MAX_ITEMS} more entries`);
           break;
         }
-        const redacted = typeof key === 'string' && isRedacted(key, state.limits.redact);
-        entries.push([serialize(key, depth + 1, state), redacted ? REDACTED : serialize(entry, depth + 1, state)]);
+        const redacted = typeof key === 'string' && state.limits.secrets.isSecretName(key);
+        entries.push([serialize(key, depth + 1, state), redacted ? shownForSecret(entry, state) : serialize(entry, depth + 1, state)]);
       }
       return {__class__: 'Map', size: map.size, entries};
     }
@@ -181,9 +219,12 @@ function serialize(value: unknown, depth: number, state: SerializeState): unknow
     const out: Record<string, unknown> = isPlain ? {} : {__class__: name};
     const keys = Object.keys(object);
     const shown = Math.min(keys.length, MAX_ITEMS);
+    // `{...process.env}` (or Jest's copy of it): its names tell what was configured, its values are not ours to show.
+    const environment = isPlain && state.limits.secrets.isEnvironmentCopy(keys, key => dataValue(object, key));
     for (let index = 0; index < shown; index++) {
       const key = keys[index];
-      out[key] = isRedacted(key, state.limits.redact) ? REDACTED : readProperty(object, key, depth + 1, state);
+      if (environment) out[key] = REDACTED;
+      else out[key] = state.limits.secrets.isSecretName(key) ? redactProperty(object, key, state) : readProperty(object, key, depth + 1, state);
     }
     if (keys.length > shown) out['…'] = `${keys.length - shown} more keys`;
     return out;

@@ -313,7 +313,8 @@ export function clipId(id: string, width: number): string {
 /** A plain-text table: the first column left-aligned, the others right-aligned; the first row is the header. */
 export function table(title: string, rows: string[][]): string[] {
   if (rows.length === 0) return [];
-  const shown = rows.map(row => row.map(printable));
+  // A tab or line feed in a title would break the row: each cell is one line.
+  const shown = rows.map(row => row.map(cell => printable(cell.replace(/[\t\n]/g, ' '))));
   const widths = shown[0].map((_, column) => Math.max(...shown.map(row => displayWidth(row[column]))));
   const pad = (cell: string, column: number): string => {
     const room = ' '.repeat(Math.max(0, widths[column] - displayWidth(cell)));

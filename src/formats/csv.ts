@@ -39,10 +39,23 @@ export const CSV_COLUMNS = [
   'error_location',
 ] as const;
 
+/**
+ * A text cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, or a tab or carriage return first, as
+ * OWASP lists them) starts with `'`, which shows the text as it is. Numbers are numbers (typed, not text), so a
+ * negative figure stays one.
+ */
+export function csvText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /** Rows handed to the CSV library at a time: fewer calls, bounded memory. */
 const BATCH = 1000;
 
 function row(entry: TestEntry): Array<string | number | boolean | null> {
+  return rawRow(entry).map(cell => (typeof cell === 'string' ? csvText(cell) : cell));
+}
+
+function rawRow(entry: TestEntry): Array<string | number | boolean | null> {
   const test = testEntry(entry);
   const failure = test.failure;
   return [

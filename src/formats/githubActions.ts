@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
-import {fileFailures, listedFileFailure, listFailures, plural} from './common';
+import {fileFailures, listedFileFailure, listFailures, plural, printable} from './common';
 import {breachSubject, describeBreach, describeChange, describeLeak} from './findings';
 
 /**
@@ -25,8 +25,12 @@ export interface AnnotationOptions {
   maxWarnings?: number;
 }
 
-/** Data of a workflow command: `%`, CR and LF percent-encoded (as @actions/core does). */
-const escapeData = (value: string): string => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * Data of a workflow command: `%`, CR and LF percent-encoded (as @actions/core does). Other control characters are
+ * shown escaped (`\x1b`): the log is read in a terminal too, and GitHub's log viewer acts on ANSI sequences.
+ */
+const escapeData = (value: string): string =>
+  printable(value.replace(/\r\n?/g, '\n')).replace(/%/g, '%25').replace(/\n/g, '%0A');
 /** A property value: the data rules, plus `:` and `,`, which would end the property. */
 const escapeProperty = (value: string): string => escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 

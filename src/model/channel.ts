@@ -44,7 +44,7 @@ export interface EnvironmentSettings {
   extractClasses: boolean;
   /** Fraction (0–1) of failures that get full context, chosen by a hash of the test id. */
   captureRate: number;
-  /** Lower-cased key substrings whose captured values are replaced by "[redacted]". */
+  /** The user's extra secret names (lower-cased substrings), on top of the built-in rules of model/redactSecrets. */
   redact: string[];
   /** Force a full GC after each test and record the heap it leaves (leak detection). */
   leaks: boolean;

@@ -24,7 +24,8 @@ export const PRESET_VALUES: Record<Exclude<PresetName, 'auto'>, PresetValues> = 
   production: {mode: 'static', includeLocals: false, includeClosure: false, maxDepth: 2, extractClasses: false, skipInternalFrames: true, maxFailures: 100, maxPassed: 50},
 };
 
-const DEFAULT_REDACT = ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'authorization', 'cookie', 'session'];
+/** The built-in rules (model/redactSecrets) always apply: `redact` only adds names. */
+const DEFAULT_REDACT: string[] = [];
 
 /** How one option is read from reporter options (any JS value) and from its environment variable (a string). */
 interface OptionSpec {

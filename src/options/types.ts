@@ -182,8 +182,11 @@ export interface PerfMonitorOptions {
    */
   captureRate?: number;
   /**
-   * Keys whose captured values are replaced by "[redacted]" (case-insensitive substrings).
-   * @default ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'authorization', 'cookie', 'session']
+   * Extra names whose captured values are replaced by "[redacted]" (substrings of key and variable names; case,
+   * `-` and `_` ignored), on top of the built-in rules, which always apply: names such as password, pass, secret,
+   * token, apiKey, privateKey, credentials, auth, cookie, session, dsn, and values shaped like JWTs, PEM private
+   * keys, passwords in URLs, known token formats and the values of secret-named environment variables.
+   * @default []
    */
   redact?: string[];
   /**

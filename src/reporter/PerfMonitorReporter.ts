@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {renderToString} from '../formats';
+import {printable} from '../formats/common';
 import {renderAnnotations} from '../formats/githubActions';
 import {renderMarkdown} from '../formats/markdown';
 import {renderSummary, terminalColumns} from '../formats/summary';
@@ -189,7 +190,7 @@ export default class PerfMonitorReporter implements Reporter {
   private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel): void {
     const execError = testResult.testExecError;
     if (testResult.testResults.length === 0 && execError != null) {
-      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames});
+      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
       if (file === null) this.collector.addLoadError(testPath, failure, project);
       // A file that ran to its end with no test ("Your test suite must contain at least one test"). One that
       // stopped midway is a crashed worker, reported as such, not as a file that could not run.
@@ -345,7 +346,7 @@ export default class PerfMonitorReporter implements Reporter {
       if (this.options.githubActions) this.writeGithubActions(run);
       if (failures.length > 0) {
         // Jest exits 1 on this error without printing it, so the reason is said here.
-        this.lastError = new Error(`jest-perf-monitor: failing the run (failOn): ${failures.join(', ')}`);
+        this.lastError = new Error(`jest-perf-monitor: failing the run (failOn): ${printable(failures.join(', '))}`);
         process.stderr.write(`${this.lastError.message}\n`);
       }
     } catch (error) {
@@ -416,7 +417,8 @@ export default class PerfMonitorReporter implements Reporter {
   private notice(message: string): void {
     if (this.reported.has(message)) return;
     this.reported.add(message);
-    process.stderr.write(`jest-perf-monitor: ${message}\n`);
+    // Messages carry file names, error messages and test ids: shown escaped, they cannot act on the terminal.
+    process.stderr.write(`jest-perf-monitor: ${printable(message)}\n`);
   }
 
   private internalError(where: string, error: unknown): void {

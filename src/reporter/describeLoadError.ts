@@ -1,6 +1,7 @@
 import type {SerializableError} from '@jest/test-result';
 import {describeFailure} from '../environment/describeFailure';
 import {CodeFrameReader} from '../environment/readCodeFrame';
+import {secretRulesFor} from '../environment/secretRules';
 import type {FailureMode, FailureRecord} from '../model/types';
 
 /**
@@ -8,7 +9,7 @@ import type {FailureMode, FailureRecord} from '../model/types';
  * so no recorder saw it: its error is the one Jest sent back (`testExecError`, already source-mapped in the worker).
  * It is described like any failure, with phase `load`: message, type, the first user frame and its code frame.
  */
-export function describeLoadError(error: SerializableError, options: {rootDir: string; mode: FailureMode | 'auto'; skipInternalFrames: boolean}): FailureRecord {
+export function describeLoadError(error: SerializableError, options: {rootDir: string; mode: FailureMode | 'auto'; skipInternalFrames: boolean; redact: readonly string[]}): FailureRecord {
   // What the worker serialised of the Error: its message and stack survive, its class does not (beyond `type`).
   const thrown = {name: error.type ?? 'Error', message: error.message ?? '', stack: error.stack ?? `${error.type ?? 'Error'}: ${error.message ?? ''}`};
   return describeFailure([thrown], 'load', {
@@ -18,5 +19,6 @@ export function describeLoadError(error: SerializableError, options: {rootDir: s
     skipInternalFrames: options.skipInternalFrames,
     codeFrames: new CodeFrameReader(),
     trace: null,
+    secrets: secretRulesFor(options.redact),
   });
 }
