@@ -1,6 +1,7 @@
 import type * as InspectorNamespace from 'inspector';
 import type {Session} from 'inspector';
 import {fileURLToPath, pathToFileURL} from 'url';
+import {getHeapStatistics} from 'v8';
 import {relativeToRoot} from '../model/testId';
 import {serializeScope} from './serializeValue';
 import type {SerializeLimits} from './serializeValue';
@@ -59,7 +60,17 @@ interface PausedParams {
 }
 
 /** The one inspector session of this process (a worker, or Jest's own process in band). */
-let shared: {session: Session; userScripts: Map<string, string>} | null = null;
+interface SharedSession {
+  session: Session;
+  userScripts: Map<string, string>;
+  /** False once the session was disconnected (mode `auto` after a file, or the heap limit): posting would throw. */
+  connected: boolean;
+  /** `heap_size_limit` when the debugger went on: V8 raises it while a debugger is enabled, see `onHeapLimit`. */
+  heapLimitBytes: number;
+}
+let shared: SharedSession | null = null;
+/** Set when the heap neared its limit under the debugger: the debugger stays off in this process from then on. */
+let heapLimitNotice: string | null = null;
 
 /**
  * Trace mode: pauses on exceptions inside tests and hooks with `node:inspector` in this very thread (Jest's vm
@@ -83,17 +94,21 @@ export class TraceCapture {
   private pausing = false;
   private readonly hooks: TraceHooks;
 
+  private readonly session: Session;
+  private readonly userScripts: Map<string, string>;
+
   private constructor(
-    private readonly session: Session,
-    private readonly userScripts: Map<string, string>,
+    private readonly shared: SharedSession,
     private readonly settings: TraceSettings,
     private readonly sandboxGlobal: object,
   ) {
+    this.session = shared.session;
+    this.userScripts = shared.userScripts;
     this.hooks = {begin: thrown => this.begin(thrown), scope: (scope, kind, label) => this.scope(scope, kind, label)};
     for (const target of [sandboxGlobal, globalThis]) {
       Object.defineProperty(target, TRACE_SYMBOL, {value: this.hooks, enumerable: false, configurable: true});
     }
-    session.on('Debugger.paused', this.onPaused);
+    this.session.on('Debugger.paused', this.onPaused);
   }
 
   /**
@@ -110,11 +125,13 @@ export class TraceCapture {
       return 'node:inspector is not available in this Node build';
     }
     if (inspector.url() !== undefined) return 'a debugger is attached to this process';
+    if (heapLimitNotice !== null) return heapLimitNotice;
     try {
       if (shared === null) {
         const session = new inspector.Session();
         session.connect();
         const userScripts = new Map<string, string>();
+        const heapLimitBytes = getHeapStatistics().heap_size_limit;
         const rootDir = settings.rootDir;
         // Only the user's scripts are kept: their frames are the ones worth reading.
         const rootUrl = pathToFileURL(rootDir).href;
@@ -125,10 +142,15 @@ export class TraceCapture {
             userScripts.set((message.params as {scriptId: string}).scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
           }
         });
+        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes};
+        // Registered before any file's listener, and for the session's whole life: between files too.
+        session.on('Debugger.paused', message => {
+          if ((message.params as {reason?: string}).reason === 'OOM') onHeapLimit(started);
+        });
         post(session, 'Debugger.enable', {});
-        shared = {session, userScripts};
+        shared = started;
       }
-      return new TraceCapture(shared.session, shared.userScripts, settings, sandboxGlobal);
+      return new TraceCapture(shared, settings, sandboxGlobal);
     } catch (error) {
       return `the inspector could not be enabled (${(error as Error).message})`;
     }
@@ -162,30 +184,41 @@ export class TraceCapture {
     return this.primitive !== null && Object.is(this.primitive.value, thrown) ? this.primitive.captured : null;
   }
 
-  /** The file ended: stop pausing, and let go of this file's sandbox. */
+  /**
+   * At test boundaries, from the recorder's own heap reading (no extra call): a raised `heap_size_limit` that the
+   * pause handler missed (V8 skips its heap-limit pause while another pause runs) turns the debugger off here.
+   */
+  checkHeapLimit(heapLimitBytes: number): void {
+    if (heapLimitBytes > this.shared.heapLimitBytes && this.shared.connected) onHeapLimit(this.shared);
+  }
+
+  /** Why the heap limit turned the debugger off during this file, for the file's notices; null otherwise. */
+  stoppedReason(): string | null {
+    return this.shared.connected ? null : heapLimitNotice;
+  }
+
   /**
    * Ends this file's capture. `detach` also turns the debugger off for the process: while it is on, V8 compiles
    * every script of every later file afresh (no compilation cache), which mode `auto` spares the files it does not trace.
    */
   close(detach = false): void {
-    this.setPausing(false);
+    if (this.shared.connected) this.setPausing(false);
     this.session.removeListener('Debugger.paused', this.onPaused);
     for (const target of [this.sandboxGlobal, globalThis]) {
       if ((target as Record<symbol, unknown>)[TRACE_SYMBOL] === this.hooks) delete (target as Record<symbol, unknown>)[TRACE_SYMBOL];
     }
-    if (detach && shared !== null && shared.session === this.session) {
-      shared = null;
-      this.session.disconnect();
-    }
+    if (detach && this.shared.connected) disconnect(this.shared);
   }
 
   private setPausing(on: boolean): void {
-    if (this.pausing === on) return;
+    if (this.pausing === on || !this.shared.connected) return;
     this.pausing = on;
     post(this.session, 'Debugger.setPauseOnExceptions', {state: on ? 'all' : 'none'});
   }
 
   private readonly onPaused = (message: {params: unknown}): void => {
+    // The heap-limit pause: the session's own listener (which ran first) took the debugger down; nothing to resume.
+    if (!this.shared.connected || (message.params as {reason?: string}).reason === 'OOM') return;
     this.pauses++;
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
@@ -199,7 +232,7 @@ export class TraceCapture {
         // The budget is spent: no more pauses until the next test starts.
         if (left <= 0) this.setPausing(false);
       } finally {
-        post(this.session, 'Debugger.resume', {});
+        if (this.shared.connected) post(this.session, 'Debugger.resume', {});
       }
     }
   };
@@ -264,6 +297,31 @@ export class TraceCapture {
       pending.locals ??= {};
       pending.locals[label] = {...pending.locals[label], ...values};
     }
+  }
+}
+
+/**
+ * The heap is near its limit and the debugger is on. V8's inspector then raises the limit to 4x the initial one
+ * (`HeapLimitForDebugging` in v8-debugger.cc, so that a developer can still inspect a process about to run out of
+ * memory) and pauses with reason `OOM`; it restores the limit only when that pause ends, and the next near-limit
+ * raises it again. A test that allocates without end would then grind through four times the heap, in GC, before
+ * it dies: minutes and gigabytes where plain Jest fails in seconds. Disabling the debugger removes V8's callback
+ * and restores the limit (to no less than the live heap plus a quarter), so the process fails as it would without
+ * us. The debugger stays off in this process from then on: failures get profile-mode detail.
+ */
+function onHeapLimit(session: SharedSession): void {
+  if (!session.connected) return;
+  heapLimitNotice = `the JavaScript heap neared its limit (${Math.round(session.heapLimitBytes / 1048576)} MiB), which V8 raises 4x while a debugger is on`;
+  disconnect(session);
+}
+
+function disconnect(session: SharedSession): void {
+  session.connected = false;
+  if (shared === session) shared = null;
+  try {
+    session.session.disconnect();
+  } catch {
+    // Already disconnected: nothing to undo.
   }
 }
 
