@@ -338,6 +338,7 @@ export class TestRecorder {
       heapEndBytes: getHeapStatistics().used_heap_size,
       hookFailures: this.hookFailures,
       selfMs: this.selfMs,
+      traceMs: this.trace?.costMs() ?? 0,
       tracePauses: this.trace?.pauses ?? 0,
       notices: this.notices,
     };

@@ -2,6 +2,7 @@ import type * as InspectorNamespace from 'inspector';
 import type {Session} from 'inspector';
 import {fileURLToPath, pathToFileURL} from 'url';
 import {getHeapStatistics} from 'v8';
+import {Script} from 'vm';
 import {relativeToRoot} from '../model/testId';
 import {serializeScope} from './serializeValue';
 import type {SerializeLimits} from './serializeValue';
@@ -67,6 +68,13 @@ interface SharedSession {
   connected: boolean;
   /** `heap_size_limit` when the debugger went on: V8 raises it while a debugger is enabled, see `onHeapLimit`. */
   heapLimitBytes: number;
+  /** What the debugger has cost this process so far, in ms: measured set-up and pauses, estimated recompiles. */
+  costMs: number;
+  /** Source hashes of the scripts compiled while the debugger was on: a second compile of one is a recompile. */
+  seenScripts: Set<string>;
+  /** Calibrated once per process: what a recompile costs per byte of source, and a pause before our handler runs. */
+  msPerByte: number;
+  pauseMs: number;
 }
 let shared: SharedSession | null = null;
 /** Set when the heap neared its limit under the debugger: the debugger stays off in this process from then on. */
@@ -101,6 +109,8 @@ export class TraceCapture {
     private readonly shared: SharedSession,
     private readonly settings: TraceSettings,
     private readonly sandboxGlobal: object,
+    /** The process's debugger cost when this file began (0 for the file that set the debugger up, which pays that). */
+    private readonly costAtStartMs: number,
   ) {
     this.session = shared.session;
     this.userScripts = shared.userScripts;
@@ -135,22 +145,45 @@ export class TraceCapture {
         const rootDir = settings.rootDir;
         // Only the user's scripts are kept: their frames are the ones worth reading.
         const rootUrl = pathToFileURL(rootDir).href;
+        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set(), msPerByte: 0, pauseMs: 0};
+        let enabling = true;
         session.on('Debugger.scriptParsed', message => {
+          const params = message.params as {url: string; scriptId: string; hash: string; length?: number};
+          // While the debugger is on, V8's compilation cache is off: each test file compiles again every module
+          // the previous files of this worker compiled (Jest loads them afresh per file), where plain Jest would
+          // reuse the compiled code. Those recompiles are the bulk of trace mode's cost; they are counted here.
+          if (started.seenScripts.has(params.hash)) {
+            if (!enabling) started.costMs += (params.length ?? 0) * started.msPerByte;
+          } else {
+            started.seenScripts.add(params.hash);
+          }
           // Jest's sandbox scripts are named by file URL; frames carry only the script id.
-          const url = (message.params as {url: string}).url;
+          const url = params.url;
           if ((url.startsWith(rootUrl) || url.startsWith(rootDir)) && !url.includes('/node_modules/')) {
-            userScripts.set((message.params as {scriptId: string}).scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
+            userScripts.set(params.scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
           }
         });
-        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes};
         // Registered before any file's listener, and for the session's whole life: between files too.
         session.on('Debugger.paused', message => {
           if ((message.params as {reason?: string}).reason === 'OOM') onHeapLimit(started);
         });
+        const setupStartMs = performance.now();
         post(session, 'Debugger.enable', {});
+        enabling = false;
+        calibratePause(started);
+        started.costMs += performance.now() - setupStartMs;
         shared = started;
+        return new TraceCapture(started, settings, sandboxGlobal, 0);
       }
-      return new TraceCapture(shared, settings, sandboxGlobal);
+      const costAtStartMs = shared.costMs;
+      if (shared.msPerByte === 0) {
+        // The first file of a process recompiles nothing; from the second on, in a warm process (a cold one
+        // compiles slower than it will for the rest of the run), the recompile price is measured once.
+        const calibrateStartMs = performance.now();
+        calibrateCompile(shared);
+        shared.costMs += performance.now() - calibrateStartMs;
+      }
+      return new TraceCapture(shared, settings, sandboxGlobal, costAtStartMs);
     } catch (error) {
       return `the inspector could not be enabled (${(error as Error).message})`;
     }
@@ -192,6 +225,14 @@ export class TraceCapture {
     if (heapLimitBytes > this.shared.heapLimitBytes && this.shared.connected) onHeapLimit(this.shared);
   }
 
+  /**
+   * What the debugger cost this file, in ms, for the own-cost figure: its set-up (the first file of a process),
+   * its pauses, and an estimate of the recompiles it caused (see `calibrateCompile`). Read before `close`.
+   */
+  costMs(): number {
+    return this.shared.costMs - this.costAtStartMs;
+  }
+
   /** Why the heap limit turned the debugger off during this file, for the file's notices; null otherwise. */
   stoppedReason(): string | null {
     return this.shared.connected ? null : heapLimitNotice;
@@ -219,6 +260,7 @@ export class TraceCapture {
   private readonly onPaused = (message: {params: unknown}): void => {
     // The heap-limit pause: the session's own listener (which ran first) took the debugger down; nothing to resume.
     if (!this.shared.connected || (message.params as {reason?: string}).reason === 'OOM') return;
+    const startMs = performance.now();
     this.pauses++;
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
@@ -233,6 +275,7 @@ export class TraceCapture {
         if (left <= 0) this.setPausing(false);
       } finally {
         if (this.shared.connected) post(this.session, 'Debugger.resume', {});
+        this.shared.costMs += this.shared.pauseMs + (performance.now() - startMs);
       }
     }
   };
@@ -298,6 +341,68 @@ export class TraceCapture {
       pending.locals[label] = {...pending.locals[label], ...values};
     }
   }
+}
+
+/**
+ * Module-shaped source for `calibrateCompile`, about 36 KB: function declarations and exports, every function called once
+ * (so compiled twice: lazily pre-parsed with the script, then in full on its first call). A real module runs only
+ * part of its functions, so this prices a recompile high: on a suite of 24 files of 20 tests each loading four npm
+ * packages, the estimate came out 1.5 to 3 times what trace mode really added to the CPU time of the run (in band
+ * and in workers). High on purpose: the own-cost figure must not look smaller than what the user pays.
+ */
+const PROBE_SOURCE = `(function (exports) {\n${Array.from(
+  {length: 120},
+  (_, i) =>
+    `  function helper${i}(items, options) {\n    const out = [];\n    for (const item of items) {\n      if (options && options.skip === item) continue;\n      out.push({id: item.id + ${i}, label: String(item.label || '') + '-${i}'});\n    }\n    return out;\n  }\n  exports.helper${i} = helper${i};\n`,
+).join('')}${Array.from({length: 120}, (_, i) => `  helper${i}([{id: ${i}}]);\n`).join('')}})({});\n`;
+
+/**
+ * `calibrateCompile` and `calibratePause` measure, once per process while the debugger is on, what it makes V8 pay: a compile of module-shaped source
+ * per byte (every recompile of a module costs that; without the debugger the compilation cache makes it nearly
+ * free), and a pause on an exception before our handler runs (V8 collects the frames, the inspector serialises
+ * the event, Node parses it). In CPU time, the least of three tries: on a machine busy with other processes wall
+ * time would count the time this one waited (workers start together). About 10 ms, counted as debugger cost.
+ */
+function calibrateCompile(session: SharedSession): void {
+  let compileMs = Infinity;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = process.cpuUsage();
+    new Script(PROBE_SOURCE, {filename: 'jest-perf-monitor-trace-probe.js'}).runInThisContext();
+    compileMs = Math.min(compileMs, cpuMsSince(start));
+  }
+  session.msPerByte = compileMs / PROBE_SOURCE.length;
+}
+
+function calibratePause(session: SharedSession): void {
+  post(session.session, 'Debugger.setPauseOnExceptions', {state: 'all'});
+  try {
+    let pauseMs = Infinity;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const start = process.cpuUsage();
+      try {
+        throwFromDepth(PROBE_STACK_DEPTH);
+      } catch {
+        // Thrown to be paused on, and caught.
+      }
+      pauseMs = Math.min(pauseMs, cpuMsSince(start));
+    }
+    session.pauseMs = pauseMs;
+  } finally {
+    post(session.session, 'Debugger.setPauseOnExceptions', {state: 'none'});
+  }
+}
+
+/** About as deep as a test's stack under Jest's: the paused event carries every frame and its scopes. */
+const PROBE_STACK_DEPTH = 30;
+
+function throwFromDepth(depth: number): void {
+  if (depth > 0) throwFromDepth(depth - 1);
+  else throw new Error('jest-perf-monitor: trace mode measures one pause');
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /**

@@ -163,6 +163,7 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string; k
     hookFailures: need<unknown[]>(file.hook_failures ?? [], Array.isArray, `${where}.hook_failures`, 'a list').map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
     // Per-file own cost is not in the file; the run's total is (`overhead`).
     selfMs: 0,
+    traceMs: 0,
     tracePauses: typeof file.trace_pauses === 'number' ? file.trace_pauses : 0,
   };
 }
@@ -309,6 +310,7 @@ export function fromSchema(value: unknown): RunMetrics {
     overhead: {
       environmentMs: typeof overhead?.environment_time === 'number' ? overhead.environment_time * 1000 : 0,
       reporterMs: typeof overhead?.reporter_time === 'number' ? overhead.reporter_time * 1000 : 0,
+      traceMs: typeof overhead?.trace_time === 'number' ? overhead.trace_time * 1000 : 0,
     },
   };
 }
