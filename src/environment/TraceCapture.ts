@@ -70,13 +70,17 @@ interface SharedSession {
   heapLimitBytes: number;
   /** What the debugger has cost this process so far, in ms: measured set-up and pauses, estimated recompiles. */
   costMs: number;
-  /** Source hashes of the scripts compiled while the debugger was on: a second compile of one is a recompile. */
+  /**
+   * Source hashes of the scripts compiled while the debugger was on, or already compiled when it went on (V8
+   * reports those at enable): a second compile of one is a recompile.
+   */
   seenScripts: Set<string>;
-  /** Calibrated once per process: what a recompile costs per byte of source, and a pause before our handler runs. */
-  msPerByte: number;
-  pauseMs: number;
 }
 let shared: SharedSession | null = null;
+/** Sessions set up in this process so far: more than one in mode `auto`, which turns the debugger off after each file. */
+let sessionsStarted = 0;
+/** Measured once per process (see `calibrateCompile`): what a recompile costs per byte of source, and a bare pause. */
+const price = {msPerByte: 0, pauseMs: 0};
 /** Set when the heap neared its limit under the debugger: the debugger stays off in this process from then on. */
 let heapLimitNotice: string | null = null;
 
@@ -145,7 +149,7 @@ export class TraceCapture {
         const rootDir = settings.rootDir;
         // Only the user's scripts are kept: their frames are the ones worth reading.
         const rootUrl = pathToFileURL(rootDir).href;
-        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set(), msPerByte: 0, pauseMs: 0};
+        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set()};
         let enabling = true;
         session.on('Debugger.scriptParsed', message => {
           const params = message.params as {url: string; scriptId: string; hash: string; length?: number};
@@ -153,7 +157,7 @@ export class TraceCapture {
           // the previous files of this worker compiled (Jest loads them afresh per file), where plain Jest would
           // reuse the compiled code. Those recompiles are the bulk of trace mode's cost; they are counted here.
           if (started.seenScripts.has(params.hash)) {
-            if (!enabling) started.costMs += (params.length ?? 0) * started.msPerByte;
+            if (!enabling) started.costMs += (params.length ?? 0) * price.msPerByte;
           } else {
             started.seenScripts.add(params.hash);
           }
@@ -170,17 +174,21 @@ export class TraceCapture {
         const setupStartMs = performance.now();
         post(session, 'Debugger.enable', {});
         enabling = false;
-        calibratePause(started);
+        // Turning the debugger on also emptied V8's compilation cache: in mode `auto`, a later session's file
+        // recompiles what earlier files compiled, so the price is measured now if it was not yet.
+        if (price.pauseMs === 0) calibratePause(session);
+        if (price.msPerByte === 0 && sessionsStarted > 0) calibrateCompile();
+        sessionsStarted++;
         started.costMs += performance.now() - setupStartMs;
         shared = started;
         return new TraceCapture(started, settings, sandboxGlobal, 0);
       }
       const costAtStartMs = shared.costMs;
-      if (shared.msPerByte === 0) {
+      if (price.msPerByte === 0) {
         // The first file of a process recompiles nothing; from the second on, in a warm process (a cold one
         // compiles slower than it will for the rest of the run), the recompile price is measured once.
         const calibrateStartMs = performance.now();
-        calibrateCompile(shared);
+        calibrateCompile();
         shared.costMs += performance.now() - calibrateStartMs;
       }
       return new TraceCapture(shared, settings, sandboxGlobal, costAtStartMs);
@@ -275,7 +283,7 @@ export class TraceCapture {
         if (left <= 0) this.setPausing(false);
       } finally {
         if (this.shared.connected) post(this.session, 'Debugger.resume', {});
-        this.shared.costMs += this.shared.pauseMs + (performance.now() - startMs);
+        this.shared.costMs += price.pauseMs + (performance.now() - startMs);
       }
     }
   };
@@ -363,18 +371,18 @@ const PROBE_SOURCE = `(function (exports) {\n${Array.from(
  * the event, Node parses it). In CPU time, the least of three tries: on a machine busy with other processes wall
  * time would count the time this one waited (workers start together). About 10 ms, counted as debugger cost.
  */
-function calibrateCompile(session: SharedSession): void {
+function calibrateCompile(): void {
   let compileMs = Infinity;
   for (let attempt = 0; attempt < 3; attempt++) {
     const start = process.cpuUsage();
     new Script(PROBE_SOURCE, {filename: 'jest-perf-monitor-trace-probe.js'}).runInThisContext();
     compileMs = Math.min(compileMs, cpuMsSince(start));
   }
-  session.msPerByte = compileMs / PROBE_SOURCE.length;
+  price.msPerByte = compileMs / PROBE_SOURCE.length;
 }
 
-function calibratePause(session: SharedSession): void {
-  post(session.session, 'Debugger.setPauseOnExceptions', {state: 'all'});
+function calibratePause(session: Session): void {
+  post(session, 'Debugger.setPauseOnExceptions', {state: 'all'});
   try {
     let pauseMs = Infinity;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -386,9 +394,9 @@ function calibratePause(session: SharedSession): void {
       }
       pauseMs = Math.min(pauseMs, cpuMsSince(start));
     }
-    session.pauseMs = pauseMs;
+    price.pauseMs = pauseMs;
   } finally {
-    post(session.session, 'Debugger.setPauseOnExceptions', {state: 'none'});
+    post(session, 'Debugger.setPauseOnExceptions', {state: 'none'});
   }
 }
 
