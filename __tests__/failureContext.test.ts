@@ -83,6 +83,11 @@ describe.each(MAJORS)('Jest %i', major => {
     for (const secret of SECRETS) expect(run.stderr).not.toContain(secret);
     // The printed summary shows the variables.
     expect(run.stderr).toContain('locals of checkout (context.test.js): cart={"items":[{"price":7},{"price":8}]}');
+    // What the debugger cost (its set-up at least, in every worker) is in the own-cost figure, and the line says so.
+    const overhead = run.metrics().overhead;
+    expect(overhead.trace_time).toBeGreaterThan(0);
+    expect(overhead.environment_time).toBeGreaterThanOrEqual(overhead.trace_time);
+    expect(run.stderr).toMatch(/Own cost: [\d.]+ m?s in test environments \([\d.]+ % of test time; [\d.]+ m?s of it trace mode's debugger: set-up, pauses, recompiles \(estimated\)\)/);
   });
 
   test('trace: a test that catches its own exceptions keeps its outcome, and pausing stops after the stated budget', async () => {
@@ -96,6 +101,7 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(pauses).toBeGreaterThan(0);
     expect(pauses).toBeLessThanOrEqual(MAX_PAUSES_PER_TEST);
     expect(profile.metrics().files['catches.test.js'].trace_pauses).toBe(0);
+    expect(profile.metrics().overhead.trace_time).toBe(0);
     // Loose on purpose (a timing on a shared machine): ten pauses cannot cost anywhere near half a second.
     const slower = trace.test('catches a thousand of its own exceptions and passes').duration - profile.test('catches a thousand of its own exceptions and passes').duration;
     expect(slower).toBeLessThan(0.5);

@@ -239,6 +239,21 @@ describe('multi-project runs', () => {
   });
 });
 
+describe('own cost', () => {
+  test('trace mode\'s debugger is in the figure, and the line says which part of it that is and that it is estimated', () => {
+    const files = [fileOf('a.test.js')];
+    const tests = [testOf('a.test.js', ['t'], {durationMs: 1000})];
+    expect(renderSummary(runOf(tests, files, {overhead: {environmentMs: 120, reporterMs: 2, traceMs: 0}}))).toContain('Own cost: 120.0 ms in test environments (12.0 % of test time), 2.0 ms in the reporter');
+    expect(renderSummary(runOf(tests, files, {overhead: {environmentMs: 1500, reporterMs: 2, traceMs: 1400}}))).toContain(
+      "Own cost: 1.50 s in test environments (150.0 % of test time; 1.40 s of it trace mode's debugger: set-up, pauses, recompiles (estimated)), 2.0 ms in the reporter",
+    );
+    // No test time: the trace part is still said.
+    expect(renderSummary(runOf([], files, {overhead: {environmentMs: 100, reporterMs: 2, traceMs: 90}}))).toContain(
+      "Own cost: 100.0 ms in test environments (90.0 ms of it trace mode's debugger: set-up, pauses, recompiles (estimated)), 2.0 ms in the reporter",
+    );
+  });
+});
+
 describe('no failure left out', () => {
   test('a load error is in the summary, Markdown, HTML and GitHub annotations, with the run\'s notes', () => {
     const run = projectsRun();

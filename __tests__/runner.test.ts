@@ -79,11 +79,14 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(first.stderr).toMatch(/2 failed test files ran without local variables: mode 'auto' traces a file in the run after it fails/);
     expect(first.metrics().files['passing.test.js'].trace_pauses).toBe(0);
     expect(first.metrics().files['failing.test.js'].trace_pauses).toBe(0);
+    // What the debugger cost is in the own-cost figure of the run that traced (below), and only there.
+    expect(first.metrics().overhead.trace_time).toBe(0);
 
     const second = await runJest('runner', {major, inDir: first.dir});
     const traced = second.test('cart > totals the lines').failure!;
     expect(Object.values(traced.locals ?? {})[0]).toMatchObject({total: 600});
     expect(second.metrics().files['failing.test.js'].trace_pauses).toBeGreaterThan(0);
+    expect(second.metrics().overhead.trace_time).toBeGreaterThan(0);
     // The passing file throws and catches: traced, it would have paused.
     expect(second.metrics().files['passing.test.js'].trace_pauses).toBe(0);
     expect(second.stderr).not.toContain('ran without local variables');

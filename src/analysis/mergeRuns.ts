@@ -114,7 +114,7 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     budgets,
     regressions: null,
     leaks,
-    overhead: {environmentMs: sum(input => input.overhead.environmentMs), reporterMs: sum(input => input.overhead.reporterMs)},
+    overhead: {environmentMs: sum(input => input.overhead.environmentMs), reporterMs: sum(input => input.overhead.reporterMs), traceMs: sum(input => input.overhead.traceMs)},
   };
   return {run, duplicateIds: [...new Set(duplicateIds)], summaryFromInputs: !complete};
 }

@@ -343,6 +343,8 @@ export class TestRecorder {
   }
 
   private finishFile(): void {
+    const traceStopped = this.trace?.stoppedReason();
+    if (traceStopped) this.notices.push(`trace mode went off during a file and stays off in its worker (${traceStopped}); failures get profile-mode detail`);
     const line: FileEndLine = {
       v: CHANNEL_VERSION,
       k: 'file-end',
@@ -352,6 +354,7 @@ export class TestRecorder {
       heapEndBytes: getHeapStatistics().used_heap_size,
       hookFailures: this.hookFailures,
       selfMs: this.selfMs,
+      traceMs: this.trace?.costMs() ?? 0,
       tracePauses: this.trace?.pauses ?? 0,
       notices: this.notices,
     };
@@ -482,7 +485,9 @@ export class TestRecorder {
     } else {
       const usage = process.resourceUsage();
       const rssEndBytes = this.readRss();
-      const heapEndBytes = getHeapStatistics().used_heap_size;
+      const heap = getHeapStatistics();
+      const heapEndBytes = heap.used_heap_size;
+      if (this.trace !== null) this.trace.checkHeapLimit(heap.heap_size_limit);
       // A new all-time high reached during the attempt is its exact peak; below an earlier high, the sampler
       // and the two end points are what we know.
       const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;

@@ -1,6 +1,8 @@
 import type * as InspectorNamespace from 'inspector';
 import type {Session} from 'inspector';
 import {fileURLToPath, pathToFileURL} from 'url';
+import {getHeapStatistics} from 'v8';
+import {Script} from 'vm';
 import {relativeToRoot} from '../model/testId';
 import {serializeScope} from './serializeValue';
 import type {SerializeLimits} from './serializeValue';
@@ -61,7 +63,28 @@ interface PausedParams {
 }
 
 /** The one inspector session of this process (a worker, or Jest's own process in band). */
-let shared: {session: Session; userScripts: Map<string, string>} | null = null;
+interface SharedSession {
+  session: Session;
+  userScripts: Map<string, string>;
+  /** False once the session was disconnected (mode `auto` after a file, or the heap limit): posting would throw. */
+  connected: boolean;
+  /** `heap_size_limit` when the debugger went on: V8 raises it while a debugger is enabled, see `onHeapLimit`. */
+  heapLimitBytes: number;
+  /** What the debugger has cost this process so far, in ms: measured set-up and pauses, estimated recompiles. */
+  costMs: number;
+  /**
+   * Source hashes of the scripts compiled while the debugger was on, or already compiled when it went on (V8
+   * reports those at enable): a second compile of one is a recompile.
+   */
+  seenScripts: Set<string>;
+}
+let shared: SharedSession | null = null;
+/** Sessions set up in this process so far: more than one in mode `auto`, which turns the debugger off after each file. */
+let sessionsStarted = 0;
+/** Measured once per process (see `calibrateCompile`): what a recompile costs per byte of source, and a bare pause. */
+const price = {msPerByte: 0, pauseMs: 0};
+/** Set when the heap neared its limit under the debugger: the debugger stays off in this process from then on. */
+let heapLimitNotice: string | null = null;
 
 /**
  * Trace mode: pauses on exceptions inside tests and hooks with `node:inspector` in this very thread (Jest's vm
@@ -85,17 +108,23 @@ export class TraceCapture {
   private pausing = false;
   private readonly hooks: TraceHooks;
 
+  private readonly session: Session;
+  private readonly userScripts: Map<string, string>;
+
   private constructor(
-    private readonly session: Session,
-    private readonly userScripts: Map<string, string>,
+    private readonly shared: SharedSession,
     private readonly settings: TraceSettings,
     private readonly sandboxGlobal: object,
+    /** The process's debugger cost when this file began (0 for the file that set the debugger up, which pays that). */
+    private readonly costAtStartMs: number,
   ) {
+    this.session = shared.session;
+    this.userScripts = shared.userScripts;
     this.hooks = {begin: thrown => this.begin(thrown), scope: (scope, kind, label) => this.scope(scope, kind, label)};
     for (const target of [sandboxGlobal, globalThis]) {
       Object.defineProperty(target, TRACE_SYMBOL, {value: this.hooks, enumerable: false, configurable: true});
     }
-    session.on('Debugger.paused', this.onPaused);
+    this.session.on('Debugger.paused', this.onPaused);
   }
 
   /**
@@ -112,25 +141,59 @@ export class TraceCapture {
       return 'node:inspector is not available in this Node build';
     }
     if (inspector.url() !== undefined) return 'a debugger is attached to this process';
+    if (heapLimitNotice !== null) return heapLimitNotice;
     try {
       if (shared === null) {
         const session = new inspector.Session();
         session.connect();
         const userScripts = new Map<string, string>();
+        const heapLimitBytes = getHeapStatistics().heap_size_limit;
         const rootDir = settings.rootDir;
         // Only the user's scripts are kept: their frames are the ones worth reading.
         const rootUrl = pathToFileURL(rootDir).href;
+        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set()};
+        let enabling = true;
         session.on('Debugger.scriptParsed', message => {
+          const params = message.params as {url: string; scriptId: string; hash: string; length?: number};
+          // While the debugger is on, V8's compilation cache is off: each test file compiles again every module
+          // the previous files of this worker compiled (Jest loads them afresh per file), where plain Jest would
+          // reuse the compiled code. Those recompiles are the bulk of trace mode's cost; they are counted here.
+          if (started.seenScripts.has(params.hash)) {
+            if (!enabling) started.costMs += (params.length ?? 0) * price.msPerByte;
+          } else {
+            started.seenScripts.add(params.hash);
+          }
           // Jest's sandbox scripts are named by file URL; frames carry only the script id.
-          const url = (message.params as {url: string}).url;
+          const url = params.url;
           if ((url.startsWith(rootUrl) || url.startsWith(rootDir)) && !url.includes('/node_modules/')) {
-            userScripts.set((message.params as {scriptId: string}).scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
+            userScripts.set(params.scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
           }
         });
+        // Registered before any file's listener, and for the session's whole life: between files too.
+        session.on('Debugger.paused', message => {
+          if ((message.params as {reason?: string}).reason === 'OOM') onHeapLimit(started);
+        });
+        const setupStartMs = performance.now();
         post(session, 'Debugger.enable', {});
-        shared = {session, userScripts};
+        enabling = false;
+        // Turning the debugger on also emptied V8's compilation cache: in mode `auto`, a later session's file
+        // recompiles what earlier files compiled, so the price is measured now if it was not yet.
+        if (price.pauseMs === 0) calibratePause(session);
+        if (price.msPerByte === 0 && sessionsStarted > 0) calibrateCompile();
+        sessionsStarted++;
+        started.costMs += performance.now() - setupStartMs;
+        shared = started;
+        return new TraceCapture(started, settings, sandboxGlobal, 0);
       }
-      return new TraceCapture(shared.session, shared.userScripts, settings, sandboxGlobal);
+      const costAtStartMs = shared.costMs;
+      if (price.msPerByte === 0) {
+        // The first file of a process recompiles nothing; from the second on, in a warm process (a cold one
+        // compiles slower than it will for the rest of the run), the recompile price is measured once.
+        const calibrateStartMs = performance.now();
+        calibrateCompile();
+        shared.costMs += performance.now() - calibrateStartMs;
+      }
+      return new TraceCapture(shared, settings, sandboxGlobal, costAtStartMs);
     } catch (error) {
       return `the inspector could not be enabled (${(error as Error).message})`;
     }
@@ -164,30 +227,50 @@ export class TraceCapture {
     return this.primitive !== null && Object.is(this.primitive.value, thrown) ? this.primitive.captured : null;
   }
 
-  /** The file ended: stop pausing, and let go of this file's sandbox. */
+  /**
+   * At test boundaries, from the recorder's own heap reading (no extra call): a raised `heap_size_limit` that the
+   * pause handler missed (V8 skips its heap-limit pause while another pause runs) turns the debugger off here.
+   */
+  checkHeapLimit(heapLimitBytes: number): void {
+    if (heapLimitBytes > this.shared.heapLimitBytes && this.shared.connected) onHeapLimit(this.shared);
+  }
+
+  /**
+   * What the debugger cost this file, in ms, for the own-cost figure: its set-up (the first file of a process),
+   * its pauses, and an estimate of the recompiles it caused (see `calibrateCompile`). Read before `close`.
+   */
+  costMs(): number {
+    return this.shared.costMs - this.costAtStartMs;
+  }
+
+  /** Why the heap limit turned the debugger off during this file, for the file's notices; null otherwise. */
+  stoppedReason(): string | null {
+    return this.shared.connected ? null : heapLimitNotice;
+  }
+
   /**
    * Ends this file's capture. `detach` also turns the debugger off for the process: while it is on, V8 compiles
    * every script of every later file afresh (no compilation cache), which mode `auto` spares the files it does not trace.
    */
   close(detach = false): void {
-    this.setPausing(false);
+    if (this.shared.connected) this.setPausing(false);
     this.session.removeListener('Debugger.paused', this.onPaused);
     for (const target of [this.sandboxGlobal, globalThis]) {
       if ((target as Record<symbol, unknown>)[TRACE_SYMBOL] === this.hooks) delete (target as Record<symbol, unknown>)[TRACE_SYMBOL];
     }
-    if (detach && shared !== null && shared.session === this.session) {
-      shared = null;
-      this.session.disconnect();
-    }
+    if (detach && this.shared.connected) disconnect(this.shared);
   }
 
   private setPausing(on: boolean): void {
-    if (this.pausing === on) return;
+    if (this.pausing === on || !this.shared.connected) return;
     this.pausing = on;
     post(this.session, 'Debugger.setPauseOnExceptions', {state: on ? 'all' : 'none'});
   }
 
   private readonly onPaused = (message: {params: unknown}): void => {
+    // The heap-limit pause: the session's own listener (which ran first) took the debugger down; nothing to resume.
+    if (!this.shared.connected || (message.params as {reason?: string}).reason === 'OOM') return;
+    const startMs = performance.now();
     this.pauses++;
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
@@ -201,7 +284,8 @@ export class TraceCapture {
         // The budget is spent: no more pauses until the next test starts.
         if (left <= 0) this.setPausing(false);
       } finally {
-        post(this.session, 'Debugger.resume', {});
+        if (this.shared.connected) post(this.session, 'Debugger.resume', {});
+        this.shared.costMs += price.pauseMs + (performance.now() - startMs);
       }
     }
   };
@@ -266,6 +350,93 @@ export class TraceCapture {
       pending.locals ??= {};
       pending.locals[label] = {...pending.locals[label], ...values};
     }
+  }
+}
+
+/**
+ * Module-shaped source for `calibrateCompile`, about 36 KB: function declarations and exports, every function called once
+ * (so compiled twice: lazily pre-parsed with the script, then in full on its first call). A real module runs only
+ * part of its functions, so this prices a recompile high: on a suite of 24 files of 20 tests each loading four npm
+ * packages, the estimate came out 1.5 to 3 times what trace mode really added to the CPU time of the run (in band
+ * and in workers). High on purpose: the own-cost figure must not look smaller than what the user pays.
+ */
+const PROBE_SOURCE = `(function (exports) {\n${Array.from(
+  {length: 120},
+  (_, i) =>
+    `  function helper${i}(items, options) {\n    const out = [];\n    for (const item of items) {\n      if (options && options.skip === item) continue;\n      out.push({id: item.id + ${i}, label: String(item.label || '') + '-${i}'});\n    }\n    return out;\n  }\n  exports.helper${i} = helper${i};\n`,
+).join('')}${Array.from({length: 120}, (_, i) => `  helper${i}([{id: ${i}}]);\n`).join('')}})({});\n`;
+
+/**
+ * `calibrateCompile` and `calibratePause` measure, once per process while the debugger is on, what it makes V8 pay: a compile of module-shaped source
+ * per byte (every recompile of a module costs that; without the debugger the compilation cache makes it nearly
+ * free), and a pause on an exception before our handler runs (V8 collects the frames, the inspector serialises
+ * the event, Node parses it). In CPU time, the least of three tries: on a machine busy with other processes wall
+ * time would count the time this one waited (workers start together). About 10 ms, counted as debugger cost.
+ */
+function calibrateCompile(): void {
+  let compileMs = Infinity;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = process.cpuUsage();
+    new Script(PROBE_SOURCE, {filename: 'jest-perf-monitor-trace-probe.js'}).runInThisContext();
+    compileMs = Math.min(compileMs, cpuMsSince(start));
+  }
+  price.msPerByte = compileMs / PROBE_SOURCE.length;
+}
+
+function calibratePause(session: Session): void {
+  post(session, 'Debugger.setPauseOnExceptions', {state: 'all'});
+  try {
+    let pauseMs = Infinity;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const start = process.cpuUsage();
+      try {
+        throwFromDepth(PROBE_STACK_DEPTH);
+      } catch {
+        // Thrown to be paused on, and caught.
+      }
+      pauseMs = Math.min(pauseMs, cpuMsSince(start));
+    }
+    price.pauseMs = pauseMs;
+  } finally {
+    post(session, 'Debugger.setPauseOnExceptions', {state: 'none'});
+  }
+}
+
+/** About as deep as a test's stack under Jest's: the paused event carries every frame and its scopes. */
+const PROBE_STACK_DEPTH = 30;
+
+function throwFromDepth(depth: number): void {
+  if (depth > 0) throwFromDepth(depth - 1);
+  else throw new Error('jest-perf-monitor: trace mode measures one pause');
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * The heap is near its limit and the debugger is on. V8's inspector then raises the limit to 4x the initial one
+ * (`HeapLimitForDebugging` in v8-debugger.cc, so that a developer can still inspect a process about to run out of
+ * memory) and pauses with reason `OOM`; it restores the limit only when that pause ends, and the next near-limit
+ * raises it again. A test that allocates without end would then grind through four times the heap, in GC, before
+ * it dies: minutes and gigabytes where plain Jest fails in seconds. Disabling the debugger removes V8's callback
+ * and restores the limit (to no less than the live heap plus a quarter), so the process fails as it would without
+ * us. The debugger stays off in this process from then on: failures get profile-mode detail.
+ */
+function onHeapLimit(session: SharedSession): void {
+  if (!session.connected) return;
+  heapLimitNotice = `the JavaScript heap neared its limit (${Math.round(session.heapLimitBytes / 1048576)} MiB), which V8 raises 4x while a debugger is on`;
+  disconnect(session);
+}
+
+function disconnect(session: SharedSession): void {
+  session.connected = false;
+  if (shared === session) shared = null;
+  try {
+    session.session.disconnect();
+  } catch {
+    // Already disconnected: nothing to undo.
   }
 }
 

@@ -185,7 +185,9 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   if (incomplete.length > 0) {
     lines.push(`Files that stopped before finishing (worker crash or process.exit): ${printable(incomplete.map(file => file.key).join(', '))}`);
   }
-  const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time)` : '';
+  // Trace mode's debugger makes V8 recompile every module per file: that part is estimated, and said to be.
+  const trace = run.overhead.traceMs > 0 ? `; ${formatMs(run.overhead.traceMs)} of it trace mode's debugger: set-up, pauses, recompiles (estimated)` : '';
+  const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time${trace})` : trace === '' ? '' : ` (${trace.slice(2)})`;
   lines.push(`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`);
   const limits: string[] = [];
   if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);

@@ -185,6 +185,8 @@ export type FileEndLine = {
   heapEndBytes: number;
   hookFailures: FileRecord['hookFailures'];
   selfMs: number;
+  /** What trace mode's debugger cost the file, beside `selfMs` (absent before channel version 4's writers had it). */
+  traceMs?: number;
   tracePauses: number;
   /** One-line notices for the user (trace mode falling back, for one); the reporter prints each once. */
   notices: string[];
@@ -344,6 +346,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     completed: end !== null,
     hookFailures: end ? end.hookFailures : [],
     selfMs: end ? end.selfMs : 0,
+    traceMs: end?.traceMs ?? 0,
     tracePauses: end?.tracePauses ?? 0,
     // Set by the reporter, which knows Jest's result for the file and the run's projects.
     loadError: null,

@@ -192,6 +192,7 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string; k
     hookFailures: need<unknown[]>(file.hook_failures ?? [], Array.isArray, `${where}.hook_failures`, 'a list').map((failure, i) => failureRecord(failure, `${where}.hook_failures[${i}]`)),
     // Per-file own cost is not in the file; the run's total is (`overhead`).
     selfMs: 0,
+    traceMs: 0,
     tracePauses: optional(file.trace_pauses, count, `${where}.trace_pauses`, 0),
   };
 }
@@ -339,6 +340,7 @@ export function fromSchema(value: unknown): RunMetrics {
     overhead: {
       environmentMs: optional(overhead?.environment_time, ms, 'overhead.environment_time', 0),
       reporterMs: optional(overhead?.reporter_time, ms, 'overhead.reporter_time', 0),
+      traceMs: optional(overhead?.trace_time, ms, 'overhead.trace_time', 0),
     },
   };
 }

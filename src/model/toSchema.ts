@@ -204,7 +204,8 @@ export interface MetricsDocument extends SchemaFindings {
     passed_dropped: number;
   };
   /** Seconds this package itself spent: in the environments (all files) and in the reporter. */
-  overhead: {environment_time: number; reporter_time: number};
+  /** Seconds. `trace_time` is the part of `environment_time` that trace mode's debugger cost. */
+  overhead: {environment_time: number; reporter_time: number; trace_time: number};
   summary: {
     total_duration: number;
     avg_duration: number;
@@ -474,7 +475,7 @@ export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'interrupted'
       failures_dropped: run.stats.failuresDropped,
       passed_dropped: run.stats.passedDropped,
     },
-    overhead: {environment_time: seconds(run.overhead.environmentMs), reporter_time: seconds(run.overhead.reporterMs)},
+    overhead: {environment_time: seconds(run.overhead.environmentMs), reporter_time: seconds(run.overhead.reporterMs), trace_time: seconds(run.overhead.traceMs)},
     summary: {
       total_duration: seconds(run.summary.totalDurationMs),
       avg_duration: seconds(run.summary.avgDurationMs),

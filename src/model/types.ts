@@ -144,6 +144,12 @@ export interface FileRecord {
   hookFailures: FailureRecord[];
   /** Time this package's environment spent handling the file's events (its own cost), up to `run_finish`. */
   selfMs: number;
+  /**
+   * Trace mode: what the debugger cost the file beside `selfMs`: its set-up (in the first traced file of a
+   * process), the pauses on exceptions, and an estimate of the module recompiles it causes (V8 turns its
+   * compilation cache off while a debugger is on). 0 in other modes.
+   */
+  traceMs: number;
   /** Trace mode: debugger pauses on exceptions during the file (each costs ~1 ms; at most 10 per test). */
   tracePauses: number;
   /**
@@ -339,8 +345,13 @@ export interface RunMetrics {
   unmeasured: UnmeasuredFiles | null;
   /** What this package itself cost the run. */
   overhead: {
-    /** Summed over every test file's environment (in workers, or in Jest's process when in band). */
+    /**
+     * Summed over every test file's environment (in workers, or in Jest's process when in band), trace mode's
+     * debugger included.
+     */
     environmentMs: number;
+    /** Of `environmentMs`: what trace mode's debugger cost (set-up, pauses, estimated recompiles); 0 otherwise. */
+    traceMs: number;
     /** The reporter's own work in Jest's main process, before the report is rendered. */
     reporterMs: number;
   };

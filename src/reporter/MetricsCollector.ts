@@ -140,6 +140,7 @@ export class MetricsCollector {
       completed: false,
       hookFailures: [],
       selfMs: 0,
+      traceMs: 0,
       tracePauses: 0,
       loadError: failure,
     };
@@ -235,7 +236,8 @@ export class MetricsCollector {
       interrupted: run.interrupted === true,
       unmeasured: this.unmeasured.files.length > 0 ? {...this.unmeasured, files: [...this.unmeasured.files]} : null,
       overhead: {
-        environmentMs: this.files.reduce((sum, file) => sum + file.selfMs, 0),
+        environmentMs: this.files.reduce((sum, file) => sum + file.selfMs + file.traceMs, 0),
+        traceMs: this.files.reduce((sum, file) => sum + file.traceMs, 0),
         reporterMs: run.reporterMs ?? 0,
       },
     };
