@@ -72,13 +72,16 @@ export class ChannelWriter {
     return this.pendingBytes >= FLUSH_BYTES || (this.oldestMs >= 0 && nowMs - this.oldestMs >= FLUSH_AGE_MS);
   }
 
-  /** Writes what is pending, then `tail` (the file-end line) when given. */
-  flush(tail?: string): void {
+  /**
+   * Writes what is pending, then `tail` (the file-end line) when given. A function tail is called once the batch
+   * is encoded, so the line it makes can count the encoding in the recorder's own time.
+   */
+  flush(tail?: string | (() => string)): void {
     if (this.fd === null) return;
     let text = this.head;
     this.head = '';
     for (let slot = 0; slot < this.count; slot++) text += this.encode(slot);
-    if (tail !== undefined) text += `${tail}\n`;
+    if (tail !== undefined) text += `${typeof tail === 'string' ? tail : tail()}\n`;
     this.count = 0;
     this.pendingBytes = 0;
     this.oldestMs = -1;

@@ -1,5 +1,6 @@
 import type {JestEnvironment} from '@jest/environment';
 import type {Config} from '@jest/types';
+import {performance} from 'perf_hooks';
 import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
@@ -30,6 +31,9 @@ const workerId = Number(process.env.JEST_WORKER_ID ?? '1') || 1;
  */
 export function createRecorder(env: JestEnvironment, file: RecordedFile, channel: ChannelDescriptor): TestRecorder | null {
   try {
+    // Set-up is part of the file's own cost; trace mode's debugger start is priced apart (`TraceCapture.costMs`).
+    const startMs = performance.now();
+    let traceStartMs = 0;
     const {projectConfig, globalConfig, testPath} = file;
     const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
@@ -41,7 +45,9 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     let trace: TraceCapture | null = null;
     if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
+      const beforeTraceMs = performance.now();
       const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
+      traceStartMs = performance.now() - beforeTraceMs;
       if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
       else trace = started;
     }
@@ -78,6 +84,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     // Non-enumerable and under a registered symbol: invisible to the test's own globals, reachable by
     // `jest-perf-monitor/perf` inside the sandbox.
     Object.defineProperty(env.global, BRIDGE_KEY, {value: bridge, enumerable: false, configurable: true});
+    recorder.chargeSetup(performance.now() - startMs - traceStartMs);
     return recorder;
   } catch (error) {
     reportInternalError('environment setup', error);
