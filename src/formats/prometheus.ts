@@ -62,7 +62,7 @@ export interface PrometheusOptions {
   slowest?: number;
 }
 
-/** Run series (17, 20 with unmeasured files) + 2 per file + up to 9 per test: what a push adds to a Pushgateway. */
+/** Run series (16, 19 with unmeasured files) + 2 per file + up to 9 per test: what a push adds to a Pushgateway. */
 export function* renderPrometheus(run: RunMetrics, {tests = 'all', slowest = 50}: PrometheusOptions = {}): Generator<string> {
   const gauge = (name: string, help: string): string => `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} gauge\n`;
   const {stats, summary} = run;

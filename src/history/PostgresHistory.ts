@@ -245,7 +245,8 @@ function describeConnectError(error: unknown): string {
   const message = firstLine(error);
   const code = (error as {code?: string}).code;
   if (/timeout/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
-  // Node's AggregateError (every address of a host refused) has an empty message and the code alone.
-  if (message === '' || message === 'AggregateError') return code ?? 'connection failed';
-  return code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
+  // A system error (ECONNREFUSED, ENOTFOUND, EHOSTUNREACH) says it all by its code; the server's own errors
+  // (a wrong password, a missing database) by their message.
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) return code;
+  return message === '' ? 'connection failed' : message;
 }
