@@ -353,7 +353,7 @@ describe('Pushgateway', () => {
     expect(notices(first)).toEqual([]);
     const series = await pushedSeries(project);
     const metrics = first.metrics();
-    const fileCount = metrics.files.length;
+    const fileCount = Object.keys(metrics.files).length;
     const perTest = series.filter(line => line.startsWith('jest_perf_test_'));
     const testsPushed = new Set(perTest.map(line => (JSON.parse(line.slice(line.indexOf('{'))) as {test: string}).test));
     expect(testsPushed.size).toBe(50);
