@@ -25,8 +25,9 @@ const parsePrometheus = require('parse-prometheus-text-format') as (text: string
 const REPO = path.resolve(__dirname, '..');
 const SCRATCH = path.join(REPO, '.jest-installs', 'team-scale');
 const options = (value: object): Record<string, string> => ({FIXTURE_OPTIONS: JSON.stringify(value)});
-/** The notices of our reporter, one per line. */
-const notices = (run: {stderr: string}): string[] => run.stderr.split('\n').filter(line => line.startsWith('jest-perf-monitor: '));
+/** The notices of our reporter, one per line (not the summary's line, which starts the same way). */
+const notices = (run: {stderr: string}): string[] =>
+  run.stderr.split('\n').filter(line => line.startsWith('jest-perf-monitor: ') && !/^jest-perf-monitor: \d+ tests? \(/.test(line));
 
 let postgres: PostgresServer;
 let databases = 0;
@@ -405,5 +406,59 @@ describe('options', () => {
     expect(() => resolveOptions({pushgateway: {url: 'http://gw:9091', every: 1}}, context)).toThrow('jest-perf-monitor: option "pushgateway" has an unknown key "every"; allowed keys: url, tests');
     expect(() => resolveOptions({}, {...context, env: {JEST_PERF_PUSHGATEWAY: 'gw:9091'}})).toThrow(/^jest-perf-monitor: JEST_PERF_PUSHGATEWAY="gw:9091" is not valid for option "pushgateway"/);
     expect(() => resolveOptions({history: 'postgres://'}, context)).toThrow(/^jest-perf-monitor: option "history" got "postgres:\/\/"; allowed: a SQLite file path, or a postgres/);
+  });
+});
+
+describe('recipes (docs/recipes) parse, and use options, commands and metrics that exist', () => {
+  const RECIPES = path.join(REPO, 'docs', 'recipes');
+
+  test.each(['github-actions-sqlite-cache.yml', 'github-actions-main-baseline.yml', 'github-actions-sharded-postgres.yml'])('%s', async file => {
+    const {parse} = await import('yaml');
+    const {resolveOptions} = await import('../src/options/resolveOptions');
+    const {readFileSync} = await import('fs');
+    const text = readFileSync(path.join(RECIPES, file), 'utf8');
+    const workflow = parse(text, {strict: true, uniqueKeys: true}) as {on: unknown; jobs: Record<string, {'runs-on': string; env?: Record<string, string>; steps: Array<Record<string, unknown>>}>};
+    expect(workflow.on).toBeDefined();
+    const jobs = Object.values(workflow.jobs);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      expect(job['runs-on']).toBe('ubuntu-latest');
+      expect(job.steps.every(step => typeof step.uses === 'string' || typeof step.run === 'string')).toBe(true);
+      // Every literal JEST_PERF_* value is one the reporter accepts (expressions are left to GitHub).
+      const envs = [job.env ?? {}, ...job.steps.map(step => (step.env ?? {}) as Record<string, string>)];
+      for (const env of envs) {
+        const literal = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('JEST_PERF_') && !String(value).includes('${{')));
+        expect(() => resolveOptions({}, {rootDir: '/p', isCI: true, env: {JEST_PERF_HISTORY: 'h.db', ...literal}})).not.toThrow();
+      }
+    }
+    // Every jest-perf-monitor command the recipe runs exists (its --help exits 0).
+    const commands = [...text.matchAll(/npx jest-perf-monitor ((?:history )?[a-z]+)/g)].map(match => match[1]);
+    for (const command of new Set(commands)) {
+      const help = await runCli([...command.split(' '), '--help'], {cwd: REPO});
+      expect({command, exitCode: help.exitCode}).toEqual({command, exitCode: 0});
+    }
+  });
+
+  test('grafana-pushgateway.promql: every query is balanced and names metrics the prometheus format writes', async () => {
+    const {readFileSync} = await import('fs');
+    const {renderPrometheus} = await import('../src/formats/prometheus');
+    const {renderToString} = await import('../src/formats');
+    const {fileOf, runOf, testOf} = await import('./harness/syntheticRun');
+    const exposition = renderToString(renderPrometheus(runOf([testOf('a.test.js', ['t'], {cpuPercent: 50})], [fileOf('a.test.js')])));
+    const families = new Set([...exposition.matchAll(/^# TYPE (\S+) gauge$/gm)].map(match => match[1]));
+    const queries = readFileSync(path.join(RECIPES, 'grafana-pushgateway.promql'), 'utf8')
+      .split('\n')
+      .filter(line => line.trim() !== '' && !line.startsWith('#'));
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+    for (const query of queries) {
+      let depth = 0;
+      for (const char of query.replace(/"[^"]*"/g, '""')) {
+        if ('({['.includes(char)) depth++;
+        if (')}]'.includes(char)) depth--;
+        expect(depth).toBeGreaterThanOrEqual(0);
+      }
+      expect({query, depth}).toEqual({query, depth: 0});
+      for (const [name] of query.matchAll(/\bjest_perf_[a-z_]+/g)) expect({query, name, known: families.has(name)}).toEqual({query, name, known: true});
+    }
   });
 });
