@@ -368,7 +368,12 @@ describe('Pushgateway', () => {
     expect(testsPushed).toContain('src/timing.unit.test.js::slowed');
 
     // A re-run (PUT) replaces the group's series: with tests 'none', no per-test series is left.
-    const second = await runJest('checks', {major, args: ['src'], env: {...env, FIXTURE_OPTIONS: JSON.stringify({pushgateway: {url: gateway.url, tests: 'none'}})}, inDir: first.dir});
+    const second = await runJest('checks', {
+      major,
+      args: ['src'],
+      env: {...env, JEST_PERF_PUSHGATEWAY: undefined, FIXTURE_OPTIONS: JSON.stringify({pushgateway: {url: gateway.url, tests: 'none'}})},
+      inDir: first.dir,
+    });
     expect(notices(second)).toEqual([]);
     const after = await pushedSeries(project);
     expect(after.filter(line => line.startsWith('jest_perf_test_'))).toEqual([]);
