@@ -387,6 +387,21 @@ describe('Pushgateway', () => {
     expect(Date.now() - startedAt).toBeLessThan(60_000);
   });
 
+  test('a run of Jest projects is accepted: the file series name their project jest_project, not the grouping key\'s project', async () => {
+    const {pushToGateway} = await import('../src/reporter/pushToGateway');
+    const {fileOf, runOf, testOf} = await import('./harness/syntheticRun');
+    const project = `projects-${process.pid}`;
+    const synthetic = runOf([testOf('a.test.js', ['t'], {}, 'web')], [fileOf('a.test.js', {}, 'web'), fileOf('a.test.js', {}, 'api')]);
+    expect(await pushToGateway(synthetic, {url: gateway.url, tests: 'all'}, {project, branch: null})).toBeNull();
+    const series = await pushedSeries(project);
+    const loads = series.filter(line => line.startsWith('jest_perf_file_load_seconds'));
+    expect(loads.map(line => (JSON.parse(line.slice(line.indexOf('{'))) as Record<string, string>).jest_project).sort()).toEqual(['api', 'web']);
+    // No branch: the empty value, which Prometheus shows as no label.
+    expect(series.every(line => ((JSON.parse(line.slice(line.indexOf('{'))) as Record<string, string>).branch ?? '') === '')).toBe(true);
+    const refused = await pushToGateway(synthetic, {url: `${gateway.url}/nowhere`, tests: 'all'}, {project, branch: null});
+    expect(refused).toMatch(new RegExp(`^pushgateway ${gateway.url}/nowhere: the push was refused \\(HTTP 404.*\\); the metrics of this run are not pushed$`));
+  });
+
   test('grouping keys: values with a slash, and empty ones, use the base64 form', () => {
     expect(groupingSegment('branch', 'feature/x')).toBe(`branch@base64/${Buffer.from('feature/x').toString('base64url')}`);
     expect(groupingSegment('branch', '')).toBe('branch@base64/=');

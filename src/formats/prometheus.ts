@@ -60,10 +60,15 @@ export interface PrometheusOptions {
   tests?: 'all' | 'slowest' | 'none';
   /** With `tests: 'slowest'`: how many. */
   slowest?: number;
+  /**
+   * The label naming a file's Jest project. A Pushgateway refuses series that carry a label of its grouping key
+   * (`project` is one), so a push names it `jest_project`.
+   */
+  projectLabel?: string;
 }
 
 /** Run series (16, 19 with unmeasured files) + 2 per file + up to 9 per test: what a push adds to a Pushgateway. */
-export function* renderPrometheus(run: RunMetrics, {tests = 'all', slowest = 50}: PrometheusOptions = {}): Generator<string> {
+export function* renderPrometheus(run: RunMetrics, {tests = 'all', slowest = 50, projectLabel = 'project'}: PrometheusOptions = {}): Generator<string> {
   const gauge = (name: string, help: string): string => `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} gauge\n`;
   const {stats, summary} = run;
   const skipped = stats.totalCount - stats.passedCount - stats.failuresCount;
@@ -98,7 +103,7 @@ export function* renderPrometheus(run: RunMetrics, {tests = 'all', slowest = 50}
     for (const [pairs, value] of samples) out += `${name}${Object.keys(pairs).length > 0 ? labels(pairs) : ''} ${sample(value)}\n`;
   }
   // A file that ran in several projects has a series per project.
-  const fileLabels = (file: RunMetrics['files'][number]): string => labels(file.project === null ? {file: file.file} : {file: file.file, project: file.project});
+  const fileLabels = (file: RunMetrics['files'][number]): string => labels(file.project === null ? {file: file.file} : {file: file.file, [projectLabel]: file.project});
   out += gauge('jest_perf_file_load_seconds', 'Time to load and collect the test file.');
   for (const file of run.files) out += `jest_perf_file_load_seconds${fileLabels(file)} ${sample(file.loadMs / 1000)}\n`;
   out += gauge('jest_perf_file_heap_growth_bytes', 'V8 used heap at the end minus at the start of the file.');

@@ -45,7 +45,7 @@ export function pushUrl(base: string, group: {project: string; branch: string | 
  */
 export async function pushToGateway(run: RunMetrics, target: Required<PushgatewayOptions>, group: {project: string; branch: string | null}): Promise<string | null> {
   const url = pushUrl(target.url, group);
-  const body = renderToString(renderPrometheus(run, {tests: target.tests, slowest: PUSHGATEWAY_SLOWEST}));
+  const body = renderToString(renderPrometheus(run, {tests: target.tests, slowest: PUSHGATEWAY_SLOWEST, projectLabel: 'jest_project'}));
   try {
     const response = await fetch(url, {
       method: 'PUT',
