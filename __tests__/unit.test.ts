@@ -137,7 +137,7 @@ describe('resolveOptions', () => {
       ['JEST_PERF_FORMATS', ' , ', 'formats', 'a list of any of json'],
       ['JEST_PERF_FAIL_ON', ',', 'failOn', 'a list of any of budget'],
       ['JEST_PERF_MONITOR', 'constructor', 'enabled', 'true, false'],
-      ['JEST_PERF_HISTORY', 'perf\nhistory.db', 'history', 'a non-empty string (a file path) without control characters'],
+      ['JEST_PERF_HISTORY', 'perf\nhistory.db', 'history', 'a SQLite file path, or a postgres:// or postgresql:// URL (without control characters)'],
       ['JEST_PERF_OUTPUT', 'out\u001b.json', 'output', 'a non-empty string (a file path) without control characters'],
     ]) {
       expect(() => resolve({}, {[name]: value})).toThrow(`${name}=${JSON.stringify(value)} is not valid for option "${option}"; allowed: ${allowed}`);

@@ -2,7 +2,9 @@ import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import {printable} from '../formats/common';
 import {comparisonLines} from '../formats/findings';
-import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/HistoryDatabase';
+import {openHistory} from '../history/HistoryStore';
+import type {HistoryStore} from '../history/HistoryStore';
 import {readHistorySpread} from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 
@@ -36,31 +38,32 @@ export function compareCommand(): Command {
     .argument('[current]', 'the performance_metrics.json of this run', 'performance_metrics.json')
     .option('--threshold <percent>', 'a change must exceed this percentage', nonNegative, 20)
     .option('--min-change <seconds>', 'and this many seconds', nonNegative, 0.01)
-    .option('--db <path>', 'a history database: tests with 5 or more runs there also need a change over 3 robust σ of those runs')
+    .option('--db <path|url>', 'a history database (a SQLite file or a postgres:// URL): tests with 5 or more runs there also need a change over 3 robust σ of those runs')
     .option('--top <n>', 'tests listed per kind', count, 20)
     .option('--fail', 'exit 1 when a test regressed')
-    .action((baselineFile: string, currentFile: string, flags: CompareFlags) => {
+    .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
       const baseline = readMetricsFile(baselineFile);
       const current = readMetricsFile(currentFile);
-      let db: HistoryDatabase | null = null;
+      let db: HistoryStore | null = null;
       try {
-        if (flags.db !== undefined) db = HistoryDatabase.open(flags.db, {mustExist: true});
+        if (flags.db !== undefined) db = await openHistory(flags.db, {mustExist: true});
       } catch (error) {
         if (error instanceof HistoryError) throw new InputError(error.message);
         throw error;
       }
-      let report;
+      let spreadMs: ((id: string) => number | null) | undefined;
       try {
-        // The spread is read while comparing, for the tests over the threshold only: the database stays open.
-        report = compareDurations(durationSamples(baseline.tests), durationSamples(current.tests), {
-          baseline: baselineFile,
-          thresholdPercent: flags.threshold,
-          minChangeMs: flags.minChange * 1000,
-          spreadMs: db === null ? undefined : readHistorySpread(db),
-        });
+        // Every test's spread in one query, aggregated by the database.
+        spreadMs = db === null ? undefined : await readHistorySpread(db);
       } finally {
-        db?.close();
+        await db?.close();
       }
+      const report = compareDurations(durationSamples(baseline.tests), durationSamples(current.tests), {
+        baseline: baselineFile,
+        thresholdPercent: flags.threshold,
+        minChangeMs: flags.minChange * 1000,
+        spreadMs,
+      });
       // Ids as a terminal can show them: a title's control characters escaped, not acted on.
       process.stdout.write(`${comparisonLines(report, Math.floor(flags.top), printable).map(printable).join('\n')}\n`);
       if (flags.fail && report.regressions.length > 0) process.exitCode = 1;

@@ -1,8 +1,10 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {findFlaky, findSlowest} from '../analysis/historyTrends';
 import {formatMs, formatSignedMib, table} from '../formats/common';
-import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/HistoryDatabase';
 import type {RunWindow} from '../history/HistoryDatabase';
+import {openHistory} from '../history/HistoryStore';
+import type {HistoryStore} from '../history/HistoryStore';
 import {InputError} from '../io/readMetricsFile';
 
 /** Where the reporter writes when `history` is set to the suggestion in docs/checks.md. */
@@ -21,19 +23,20 @@ interface WindowFlags {
 }
 
 /** Opens the database for a command: a missing or unusable one is bad input (exit 2). */
-function withDatabase<T>(flags: {db?: string}, use: (db: HistoryDatabase) => T): T {
-  const file = flags.db ?? process.env.JEST_PERF_HISTORY ?? DEFAULT_DB;
-  let db: HistoryDatabase;
+async function withDatabase<T>(flags: {db?: string}, use: (db: HistoryStore) => Promise<T>): Promise<T> {
+  // A blank JEST_PERF_HISTORY is unset, as for the reporter.
+  const file = flags.db ?? (process.env.JEST_PERF_HISTORY?.trim() || DEFAULT_DB);
+  let db: HistoryStore;
   try {
-    db = HistoryDatabase.open(file, {mustExist: true});
+    db = await openHistory(file, {mustExist: true});
   } catch (error) {
     if (error instanceof HistoryError) throw new InputError(error.message);
     throw error;
   }
   try {
-    return use(db);
+    return await use(db);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -45,7 +48,7 @@ const shortCommit = (commit: string | null): string => (commit === null ? '–' 
 
 function withWindowOptions(command: Command): Command {
   return command
-    .option('--db <path>', `the history database (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
+    .option('--db <path|url>', `the history database, a SQLite file or a postgres:// URL (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
     .option('--runs <n>', 'look at the newest n runs', positiveInteger, 20)
     .option('--branch <name>', 'only runs of this git branch');
 }
@@ -55,8 +58,8 @@ function trendCommand(): Command {
     new Command('trend')
       .description("one test's figures across runs, oldest first")
       .requiredOption('--test <id>', 'the test id, as in performance_metrics.json (path::describe > test)'),
-  ).action((flags: WindowFlags & {test: string}) => {
-    const points = withDatabase(flags, db => db.trend(flags.test, windowOf(flags)));
+  ).action(async (flags: WindowFlags & {test: string}) => {
+    const points = await withDatabase(flags, db => db.trend(flags.test, windowOf(flags)));
     if (points.length === 0) throw new InputError(`no runs of test ${JSON.stringify(flags.test)} in the history's newest ${flags.runs} runs`);
     const rows = points.map(point => [
       String(point.runId),
@@ -76,8 +79,8 @@ function trendCommand(): Command {
 }
 
 function flakyCommand(): Command {
-  return withWindowOptions(new Command('flaky').description('tests whose outcome flips across runs, or that passed only after retries')).action((flags: WindowFlags) => {
-    const flaky = withDatabase(flags, db => findFlaky(db.outcomes(windowOf(flags))));
+  return withWindowOptions(new Command('flaky').description('tests whose outcome flips across runs, or that passed only after retries')).action(async (flags: WindowFlags) => {
+    const flaky = await withDatabase(flags, async db => findFlaky(await db.outcomes(windowOf(flags))));
     if (flaky.length === 0) {
       process.stdout.write(`No flaky tests in the newest ${flags.runs} runs.\n`);
       return;
@@ -90,8 +93,8 @@ function flakyCommand(): Command {
 function slowestCommand(): Command {
   return withWindowOptions(new Command('slowest').description('tests that got slower the most (median of the newer half of their runs against the older half)'))
     .option('--top <n>', 'how many tests', positiveInteger, 10)
-    .action((flags: WindowFlags & {top: number}) => {
-      const slower = withDatabase(flags, db => findSlowest(db.passedDurations(windowOf(flags)), flags.top));
+    .action(async (flags: WindowFlags & {top: number}) => {
+      const slower = await withDatabase(flags, async db => findSlowest(await db.passedDurations(windowOf(flags)), flags.top));
       if (slower.length === 0) {
         process.stdout.write(`No test got slower in the newest ${flags.runs} runs.\n`);
         return;
@@ -112,9 +115,9 @@ function pruneCommand(): Command {
   return new Command('prune')
     .description('delete all but the newest runs')
     .requiredOption('--keep <n>', 'runs to keep', positiveInteger)
-    .option('--db <path>', `the history database (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
-    .action((flags: {keep: number; db?: string}) => {
-      const [removed, left] = withDatabase(flags, db => [db.prune(flags.keep), db.runCount()]);
+    .option('--db <path|url>', `the history database, a SQLite file or a postgres:// URL (default: JEST_PERF_HISTORY, else ${DEFAULT_DB})`)
+    .action(async (flags: {keep: number; db?: string}) => {
+      const [removed, left] = await withDatabase(flags, async db => [await db.prune(flags.keep), await db.runCount()]);
       process.stdout.write(`Removed ${removed} run(s); ${left} kept.\n`);
     });
 }

@@ -13,6 +13,8 @@
 import type * as BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, windowParams} from './historySql';
+import type {BaselineRow, RunWindow} from './historySql';
 
 /** Why the history cannot be used. The message names the database file. */
 export class HistoryError extends Error {
@@ -76,6 +78,10 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (run_id, file)
    ) WITHOUT ROWID;
    CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
+  // 3: the shards of one CI run share a run key and are stored as one run.
+  `ALTER TABLE runs ADD COLUMN run_key TEXT;
+   ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
+   CREATE UNIQUE INDEX runs_by_key ON runs (run_key);`,
 ];
 
 /** The run record. */
@@ -96,6 +102,11 @@ export interface HistoryRun {
   passed: number;
   failed: number;
   skipped: number;
+  /**
+   * Set when the run is a shard (`--shard`): shards with one key (`JEST_PERF_RUN_ID`, else the CI's run id) are
+   * stored as one run. Null or absent: a run of its own.
+   */
+  runKey?: string | null;
 }
 
 /** One test's figures in one run (its final attempt). */
@@ -133,13 +144,7 @@ export interface TrendPoint extends HistoryTestRow {
   gitBranch: string | null;
 }
 
-/** Which runs a query looks at. */
-export interface RunWindow {
-  /** The newest this many runs. */
-  runs: number;
-  /** Only runs of this branch. */
-  branch?: string;
-}
+export type {RunWindow};
 
 type Sqlite = typeof BetterSqlite3;
 let sqlite: Sqlite | undefined;
@@ -219,41 +224,17 @@ export class HistoryDatabase {
     this.db.close();
   }
 
-  /** Appends one run, all or nothing; returns its id. */
+  /** Appends one run (or one shard of a run), all or nothing; returns its id. */
   appendRun(run: HistoryRun, tests: readonly HistoryTestRow[], files: readonly HistoryFileRow[]): number {
-    const insertRun = this.db.prepare(
-      `INSERT INTO runs (started_at, duration_ms, git_commit, git_branch, ci_provider, node_version, jest_version, machine, machine_label, total, passed, failed, skipped)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertTest = this.db.prepare(
-      `INSERT OR REPLACE INTO test_results (run_id, test_id, file, status, attempts, duration_ms, setup_ms, call_ms, teardown_ms, rss_delta_bytes, rss_peak_bytes, heap_delta_bytes, cpu_percent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertFile = this.db.prepare(
-      `INSERT OR REPLACE INTO file_results (run_id, file, load_ms, before_all_ms, after_all_ms, heap_growth_bytes, leak_growth_per_test_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insertRun = this.db.prepare(INSERT_RUN);
+    const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${TEST_UPSERT}`);
+    const insertFile = this.db.prepare(`INSERT INTO file_results (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ${FILE_UPSERT}`);
+    const recount = this.db.prepare(RECOUNT);
     const append = this.db.transaction((): number => {
-      const runId = Number(
-        insertRun.run(
-          new Date(run.startedAtMs).toISOString(),
-          run.durationMs,
-          run.gitCommit,
-          run.gitBranch,
-          run.ciProvider,
-          run.nodeVersion,
-          run.jestVersion,
-          run.machine,
-          run.machineLabel,
-          run.total,
-          run.passed,
-          run.failed,
-          run.skipped,
-        ).lastInsertRowid,
-      );
-      for (const t of tests) {
-        insertTest.run(runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent);
-      }
-      for (const f of files) insertFile.run(runId, f.file, f.loadMs, f.beforeAllMs, f.afterAllMs, f.heapGrowthBytes, f.leakGrowthPerTestBytes);
+      const runId = (insertRun.get(...runParams(run)) as {id: number}).id;
+      for (const t of tests) insertTest.run(...testParams(runId, t));
+      for (const f of files) insertFile.run(...fileParams(runId, f));
+      if (run.runKey) recount.run(runId);
       return runId;
     });
     return append.immediate();
@@ -261,67 +242,22 @@ export class HistoryDatabase {
 
   /** How many runs the database holds. */
   runCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number) ?? 0;
+    return (this.db.prepare(RUN_COUNT).pluck().get() as number) ?? 0;
   }
 
   /** Per test, the durations of its passing runs within the window, oldest first. */
   passedDurations(window: RunWindow): Map<string, number[]> {
     const rows = this.db
-      .prepare(
-        `SELECT test_id, duration_ms FROM test_results
-         WHERE status = 'passed' AND run_id IN (${windowQuery(window)})
-         ORDER BY test_id, run_id`,
-      )
+      .prepare(PASSED_DURATIONS(window))
       .raw()
       .all(...windowParams(window)) as Array<[string, number]>;
     return groupByTest(rows, ([, durationMs]) => durationMs);
   }
 
-  /**
-   * Per test, the durations of its newest `perTest` passing results (oldest first), counted per test rather than
-   * per run, so runs of a subset of the suite (`-t`, a path pattern, a shard) do not push other tests out. Runs on
-   * `machine` only, when it has any; else every machine's.
-   */
-  recentPassedDurations(perTest: number, {branch, machine}: {branch?: string; machine?: string} = {}): Map<string, number[]> {
-    const query = (onMachine: boolean): Array<[string, number]> => {
-      const filters = [branch === undefined ? null : 'r.git_branch = ?', onMachine ? 'r.machine = ?' : null].filter(Boolean);
-      const params = [branch, onMachine ? machine : undefined].filter((value): value is string => value !== undefined);
-      return this.db
-        .prepare(
-          `SELECT test_id, duration_ms FROM (
-             SELECT t.test_id, t.duration_ms, t.run_id, ROW_NUMBER() OVER (PARTITION BY t.test_id ORDER BY t.run_id DESC) AS recency
-             FROM test_results t JOIN runs r ON r.id = t.run_id
-             WHERE t.status = 'passed'${filters.map(filter => ` AND ${filter}`).join('')}
-           ) WHERE recency <= ? ORDER BY test_id, run_id`,
-        )
-        .raw()
-        .all(...params, perTest) as Array<[string, number]>;
-    };
-    let rows = machine === undefined ? query(false) : query(true);
-    if (rows.length === 0 && machine !== undefined) rows = query(false);
-    return groupByTest(rows, ([, durationMs]) => durationMs);
-  }
-
-  /** One test's newest `count` passing durations (for the noise floor of the few tests a comparison flags). */
-  testPassedDurations(testId: string, count: number): number[] {
-    return this.db
-      .prepare("SELECT duration_ms FROM test_results WHERE test_id = ? AND status = 'passed' ORDER BY run_id DESC LIMIT ?")
-      .pluck()
-      .all(testId, count) as number[];
-  }
-
   /** One test across the window's runs, oldest first. */
   trend(testId: string, window: RunWindow): TrendPoint[] {
     const rows = this.db
-      .prepare(
-        `SELECT r.id AS runId, r.started_at AS startedAt, r.git_commit AS gitCommit, r.git_branch AS gitBranch,
-                t.test_id AS id, t.file, t.status, t.attempts, t.duration_ms AS durationMs, t.setup_ms AS setupMs,
-                t.call_ms AS callMs, t.teardown_ms AS teardownMs, t.rss_delta_bytes AS rssDeltaBytes,
-                t.rss_peak_bytes AS rssPeakBytes, t.heap_delta_bytes AS heapDeltaBytes, t.cpu_percent AS cpuPercent
-         FROM test_results t JOIN runs r ON r.id = t.run_id
-         WHERE t.test_id = ? AND t.run_id IN (${windowQuery(window)})
-         ORDER BY r.id`,
-      )
+      .prepare(TREND(window))
       .all(testId, ...windowParams(window)) as TrendPoint[];
     return rows;
   }
@@ -329,20 +265,22 @@ export class HistoryDatabase {
   /** Per test, its final statuses and attempt counts across the window's runs, oldest first. */
   outcomes(window: RunWindow): Map<string, Array<{status: string; attempts: number}>> {
     const rows = this.db
-      .prepare(
-        `SELECT test_id, status, attempts FROM test_results
-         WHERE status IN ('passed', 'failed') AND run_id IN (${windowQuery(window)})
-         ORDER BY test_id, run_id`,
-      )
+      .prepare(OUTCOMES(window))
       .raw()
       .all(...windowParams(window)) as Array<[string, string, number]>;
     return groupByTest(rows, ([, status, attempts]) => ({status, attempts}));
   }
 
+  /** The `history` baseline in one query, one row per test (see `baselineQuery`). */
+  baselineRows(query: BaselineQuery): BaselineRow[] {
+    const {sql, params} = baselineStatement(query);
+    return this.db.prepare(sql).all(...params) as BaselineRow[];
+  }
+
   /** Deletes all but the newest `keep` runs (their test and file rows go with them); returns how many went. */
   prune(keep: number): number {
     const removed = this.db
-      .transaction(() => this.db.prepare('DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)').run(keep).changes)
+      .transaction(() => this.db.prepare(PRUNE).run(keep).changes)
       .immediate();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return removed;
@@ -360,12 +298,54 @@ function groupByTest<Row extends [string, ...unknown[]], T>(rows: readonly Row[]
   return byTest;
 }
 
-function windowQuery(window: RunWindow): string {
-  return window.branch === undefined ? 'SELECT id FROM runs ORDER BY id DESC LIMIT ?' : 'SELECT id FROM runs WHERE git_branch = ? ORDER BY id DESC LIMIT ?';
+/** What the `history` baseline reads: each test's newest results, of a branch and a machine when given. */
+export interface BaselineQuery {
+  medianOf: number;
+  spreadOf: number;
+  minSpreadRuns: number;
+  branch?: string;
+  machine?: string;
 }
 
-function windowParams(window: RunWindow): Array<string | number> {
-  return window.branch === undefined ? [window.runs] : [window.branch, window.runs];
+export function baselineStatement({medianOf, spreadOf, minSpreadRuns, branch, machine}: BaselineQuery): {sql: string; params: Array<string | number>} {
+  const filters: string[] = [];
+  const params: Array<string | number> = [];
+  if (branch !== undefined) {
+    filters.push('r.git_branch = ?');
+    params.push(branch);
+  }
+  if (machine !== undefined) {
+    filters.push('r.machine = ?');
+    params.push(machine);
+  }
+  return {sql: baselineQuery(filters), params: [...params, medianOf, spreadOf, minSpreadRuns]};
+}
+
+export function runParams(run: HistoryRun): Array<string | number | null> {
+  return [
+    new Date(run.startedAtMs).toISOString(),
+    run.durationMs,
+    run.gitCommit,
+    run.gitBranch,
+    run.ciProvider,
+    run.nodeVersion,
+    run.jestVersion,
+    run.machine,
+    run.machineLabel,
+    run.total,
+    run.passed,
+    run.failed,
+    run.skipped,
+    run.runKey || null,
+  ];
+}
+
+export function testParams(runId: number, t: HistoryTestRow): Array<string | number | null> {
+  return [runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent];
+}
+
+export function fileParams(runId: number, f: HistoryFileRow): Array<string | number | null> {
+  return [runId, f.file, f.loadMs, f.beforeAllMs, f.afterAllMs, f.heapGrowthBytes, f.leakGrowthPerTestBytes];
 }
 
 /**

@@ -41,3 +41,27 @@ export function collectRunContext(rootDir: string, ciProvider: string | null, en
   const machine = createHash('sha256').update(machineLabel).digest('hex').slice(0, 12);
   return {gitCommit, gitBranch, ciProvider, machine, machineLabel};
 }
+
+/**
+ * What the shards of one CI run share: `JEST_PERF_RUN_ID`, else the CI service's own id for the run (and its
+ * attempt, so a re-run is a run of its own). Null when there is none: each shard is then a run of its own.
+ */
+export function runKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const value = (name: string): string | null => (env[name] === undefined || env[name]!.trim() === '' ? null : env[name]!.trim());
+  const explicit = value('JEST_PERF_RUN_ID');
+  if (explicit !== null) return explicit;
+  const github = value('GITHUB_RUN_ID');
+  if (github !== null) return `github:${github}:${value('GITHUB_RUN_ATTEMPT') ?? '1'}`;
+  const ids: Array<[string, string]> = [
+    ['gitlab', 'CI_PIPELINE_ID'],
+    ['circleci', 'CIRCLE_WORKFLOW_ID'],
+    ['buildkite', 'BUILDKITE_BUILD_ID'],
+    ['azure', 'BUILD_BUILDID'],
+    ['jenkins', 'BUILD_TAG'],
+  ];
+  for (const [service, name] of ids) {
+    const id = value(name);
+    if (id !== null) return `${service}:${id}`;
+  }
+  return null;
+}

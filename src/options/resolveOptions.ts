@@ -1,6 +1,7 @@
 import * as path from 'path';
-import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS} from './types';
-import type {BudgetSet, BudgetsOption, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, ResolvedOptions} from './types';
+import {isPostgresUrl} from '../history/HistoryStore';
+import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS, PUSHGATEWAY_TESTS} from './types';
+import type {BudgetSet, BudgetsOption, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, ResolvedOptions} from './types';
 
 /** A configuration mistake. Its message is the one line the user sees. */
 export class OptionsError extends Error {
@@ -97,6 +98,17 @@ const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
   parse: value => (typeof value === 'string' && value.trim() !== '' && !hasControlCharacter(value) ? value : undefined),
 };
 
+/** An http(s) URL with a host and nothing after the path: the Pushgateway's base, to which /metrics/job/… is added. */
+function isGatewayUrl(value: unknown): value is string {
+  if (typeof value !== 'string' || hasControlCharacter(value)) return false;
+  try {
+    const url = new URL(value.trim());
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}
+
 const BUDGET_RULE_LIMITS = ['maxDuration', 'maxSetup', 'maxMemoryDeltaMb', 'maxPeakMemoryMb'];
 const SUITE_BUDGET_LIMITS = ['maxDuration', 'maxPeakMemoryMb'];
 
@@ -189,7 +201,23 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
     },
   },
   failOn: {env: 'JEST_PERF_FAIL_ON', ...listOf(FAIL_ON)},
-  history: {env: 'JEST_PERF_HISTORY', ...text},
+  history: {
+    env: 'JEST_PERF_HISTORY',
+    allowed: 'a SQLite file path, or a postgres:// or postgresql:// URL (without control characters)',
+    parse: value => (text.parse(value) === undefined ? undefined : isPostgresUrl(value as string) && !isPostgresTarget(value as string) ? undefined : value),
+  },
+  pushgateway: {
+    env: 'JEST_PERF_PUSHGATEWAY',
+    allowed: `a Pushgateway URL (http://host:9091), or {url, tests?: ${PUSHGATEWAY_TESTS.join(' | ')}}`,
+    parse: value => {
+      if (isGatewayUrl(value)) return {url: value.trim(), tests: 'slowest'};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      refuseUnknownKeys(value, ['url', 'tests'], 'pushgateway');
+      const {url, tests = 'slowest'} = value as Record<string, unknown>;
+      if (!isGatewayUrl(url) || !(PUSHGATEWAY_TESTS as readonly unknown[]).includes(tests)) return undefined;
+      return {url: url.trim(), tests};
+    },
+  },
   githubActions: bool,
   junit: {
     allowed:
@@ -299,7 +327,8 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     leaks: pick('leaks', false) || failOn.includes('leak'),
     budgets: resolveBudgets(pick('budgets', null)),
     failOn,
-    history: given.history === undefined ? null : absolute(given.history as string),
+    history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string),
+    pushgateway: (given.pushgateway as Required<PushgatewayOptions> | undefined) ?? null,
     githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
     junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
   };
@@ -315,6 +344,15 @@ export function expandRootDir(file: string, rootDir: string): string {
 }
 
 const ROOT_DIR_TOKEN = '<rootDir>';
+
+/** A `postgres://` URL that names a host (`new URL` parses it). */
+function isPostgresTarget(value: string): boolean {
+  try {
+    return new URL(value.trim()).hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** `history` and `history:<branch>` are references into the history database; anything else is a file path. */
 function resolveBaseline(value: string | undefined, absolute: (file: string) => string): string | null {

@@ -15,6 +15,22 @@ export type Mode = FailureMode | 'auto';
 export const MODES: readonly Mode[] = ['static', 'profile', 'trace', 'auto'];
 
 export const FAIL_ON = ['budget', 'regression', 'leak'] as const;
+
+/** Which per-test series a Pushgateway push carries: every test's, the slowest `PUSHGATEWAY_SLOWEST`, or none. */
+export const PUSHGATEWAY_TESTS = ['all', 'slowest', 'none'] as const;
+export type PushgatewayTests = (typeof PUSHGATEWAY_TESTS)[number];
+/** The slowest tests pushed by default: with run and file series, a push stays within a few hundred series. */
+export const PUSHGATEWAY_SLOWEST = 50;
+
+export interface PushgatewayOptions {
+  /** The Pushgateway's base URL, `http://host:9091`. */
+  url: string;
+  /**
+   * Per-test series: `slowest` (the 50 slowest tests), `all`, or `none` (run and file series only).
+   * @default 'slowest'
+   */
+  tests?: PushgatewayTests;
+}
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** A per-test budget rule (SPEC section 5). */
@@ -223,10 +239,18 @@ export interface PerfMonitorOptions {
    */
   failOn?: FailOn[];
   /**
-   * Path of the SQLite history database. Env: `JEST_PERF_HISTORY`.
+   * The run history: a SQLite file path, or a `postgres://` / `postgresql://` URL (the password from the URL or
+   * `PGPASSWORD`) for a history that many machines share. Env: `JEST_PERF_HISTORY`.
    * @default none
    */
   history?: string;
+  /**
+   * A Prometheus Pushgateway to push the run's metrics to at the end of the run (PUT, under
+   * `job="jest-perf-monitor"` grouped by project and branch): its URL, or `{url, tests}`. Env:
+   * `JEST_PERF_PUSHGATEWAY` (a URL).
+   * @default none
+   */
+  pushgateway?: string | PushgatewayOptions;
   /**
    * GitHub Actions annotations and job summary.
    * @default true when GITHUB_ACTIONS=true
@@ -270,8 +294,9 @@ export interface ResolvedOptions {
   /** `recommended` already written out. */
   budgets: Required<BudgetSet> | null;
   failOn: FailOn[];
-  /** Absolute path, or null. */
+  /** Absolute path, a PostgreSQL URL, or null. */
   history: string | null;
+  pushgateway: Required<PushgatewayOptions> | null;
   githubActions: boolean;
   junit: Required<JunitOptions>;
 }

@@ -17,7 +17,7 @@ import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} fr
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
 import {resolveOptions} from '../options/resolveOptions';
-import type {PerfMonitorOptions, ResolvedOptions} from '../options/types';
+import type {PerfMonitorOptions, PushgatewayOptions, ResolvedOptions} from '../options/types';
 import {describeLoadError} from './describeLoadError';
 import {FailedFilesMemory} from './FailedFilesMemory';
 import {MetricsCollector} from './MetricsCollector';
@@ -27,6 +27,8 @@ import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp} from '../config/withPerfMonitorConfig';
 import {RunChecks} from './RunChecks';
+import {projectName, pushToGateway} from './pushToGateway';
+import {collectRunContext} from '../history/collectRunContext';
 import {collectSystemInfo} from './systemInfo';
 
 /** Report files a watch session was told we leave alone (module state: watch mode keeps this process). */
@@ -80,7 +82,12 @@ export default class PerfMonitorReporter implements Reporter {
     this.jestAnnotatesFailures = (globalConfig.reporters ?? []).some(reporter => (Array.isArray(reporter) ? reporter[0] : reporter) === 'github-actions');
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
     this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
-    this.checks = new RunChecks(this.options, {rootDir: this.rootDir, ciProvider: isCI ? ciName : null, notice: message => this.notice(message)});
+    this.checks = new RunChecks(this.options, {
+      rootDir: this.rootDir,
+      ciProvider: isCI ? ciName : null,
+      shard: globalConfig.shard != null,
+      notice: message => this.notice(message),
+    });
     this.projects = new ProjectNames(globalConfig);
     this.watching = globalConfig.watch || globalConfig.watchAll;
     this.pathProjects = (globalConfig.projects ?? []).some(project => typeof project === 'string');
@@ -200,7 +207,8 @@ export default class PerfMonitorReporter implements Reporter {
     }
   }
 
-  onRunComplete(testContexts?: Set<TestContext>, results?: AggregatedResult): void {
+  /** Jest awaits this: the history and the Pushgateway are written over the network before Jest exits. */
+  async onRunComplete(testContexts?: Set<TestContext>, results?: AggregatedResult): Promise<void> {
     if (this.runDir === null) return;
     this.removeProcessListeners();
     if (this.watching && results !== undefined && results.numTotalTestSuites === 0) {
@@ -210,7 +218,7 @@ export default class PerfMonitorReporter implements Reporter {
     }
     const configs = [...(testContexts ?? [])].map(context => context.config);
     if (results?.wasInterrupted === true) this.ingestLeftovers();
-    this.complete('', {interrupted: results?.wasInterrupted === true, watchedBy: this.watching ? configs : null});
+    await this.completeAsync({interrupted: results?.wasInterrupted === true, watchedBy: this.watching ? configs : null});
   }
 
   /**
@@ -302,61 +310,106 @@ export default class PerfMonitorReporter implements Reporter {
     delete process.env[CHANNEL_ENV_VAR];
   }
 
+  /**
+   * The end of a run stopped by `process.exit` or a signal: everything at once (this is an 'exit' or signal
+   * listener, nothing asynchronous would finish), so the history and the Pushgateway are left out.
+   */
   private complete(preface: string, end: {interrupted: boolean; watchedBy: Config.ProjectConfig[] | null}): void {
     if (this.runDir === null) return;
     try {
-      const buildStartMs = performance.now();
-      const system = this.options.systemInfo ? collectSystemInfo() : null;
-      const run = this.collector.build({
-        startedAtMs: this.startedAtMs,
-        durationMs: Date.now() - this.startedAtMs,
-        system,
-        reporterMs: this.selfMs + (performance.now() - buildStartMs),
-        interrupted: end.interrupted,
-      });
-      if (run.unmeasured !== null) {
-        const count = run.unmeasured.files.length;
-        // Projects given as paths keep their own config, runner included: the likelier cause when there are any.
-        const why = this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
-        this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
-      }
-      if (this.untracedFailures > 0) {
-        this.notice(
-          `${this.untracedFailures} failed test file${this.untracedFailures === 1 ? '' : 's'} ran without local variables: mode 'auto' traces a file in the run after it fails, so run ${this.untracedFailures === 1 ? 'it' : 'them'} again to see them`,
-        );
-      }
-      try {
-        this.failedFiles?.save();
-      } catch (error) {
-        this.internalError('remembering the failed files for mode auto', error);
-      }
+      const run = this.buildRun(end);
       let failures: string[] = [];
       try {
-        this.checks.finish(run);
+        this.checks.finishOffline(run);
+        failures = this.checks.failures(run);
+      } catch (error) {
+        this.internalError('running the budget, baseline and leak checks', error);
+      }
+      this.publish(run, failures, preface, end);
+    } catch (error) {
+      this.internalError('writing the report', error);
+    } finally {
+      this.closeChannel();
+    }
+  }
+
+  /** The end of a run that Jest completed: with the history and the Pushgateway. */
+  private async completeAsync(end: {interrupted: boolean; watchedBy: Config.ProjectConfig[] | null}): Promise<void> {
+    if (this.runDir === null) return;
+    try {
+      const run = this.buildRun(end);
+      let failures: string[] = [];
+      try {
+        await this.checks.finish(run);
         failures = this.checks.failures(run);
       } catch (error) {
         // A check that breaks must not cost the user the report.
         this.internalError('running the budget, baseline, leak and history checks', error);
       }
-      const written = this.writeOutputs(run, end.watchedBy);
-      if (this.options.printSummary) {
-        const shown = (file: string): string => path.relative(process.cwd(), file) || file;
-        process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown), columns: terminalColumns(process.stderr)})}`);
-      }
-      if (this.options.githubActions) this.writeGithubActions(run);
-      if (failures.length > 0) {
-        // Jest exits 1 on this error without printing it, so the reason is said here.
-        this.lastError = new Error(`jest-perf-monitor: failing the run (failOn): ${printable(failures.join(', '))}`);
-        process.stderr.write(`${this.lastError.message}\n`);
-      }
+      this.publish(run, failures, '', end);
+      if (this.options.pushgateway !== null) await this.push(run, this.options.pushgateway);
     } catch (error) {
       this.internalError('writing the report', error);
     } finally {
-      rmSync(this.runDir, {recursive: true, force: true});
-      this.runDir = null;
-      // The next run in this process (watch mode) opens its own channel, or none.
-      delete process.env[CHANNEL_ENV_VAR];
+      this.closeChannel();
     }
+  }
+
+  private buildRun(end: {interrupted: boolean}): RunMetrics {
+    const buildStartMs = performance.now();
+    const system = this.options.systemInfo ? collectSystemInfo() : null;
+    const run = this.collector.build({
+      startedAtMs: this.startedAtMs,
+      durationMs: Date.now() - this.startedAtMs,
+      system,
+      reporterMs: this.selfMs + (performance.now() - buildStartMs),
+      interrupted: end.interrupted,
+    });
+    if (run.unmeasured !== null) {
+      const count = run.unmeasured.files.length;
+      // Projects given as paths keep their own config, runner included: the likelier cause when there are any.
+      const why = this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
+      this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
+    }
+    if (this.untracedFailures > 0) {
+      this.notice(
+        `${this.untracedFailures} failed test file${this.untracedFailures === 1 ? '' : 's'} ran without local variables: mode 'auto' traces a file in the run after it fails, so run ${this.untracedFailures === 1 ? 'it' : 'them'} again to see them`,
+      );
+    }
+    try {
+      this.failedFiles?.save();
+    } catch (error) {
+      this.internalError('remembering the failed files for mode auto', error);
+    }
+    return run;
+  }
+
+  /** The report files, the summary, GitHub's annotations, and the failOn verdict. */
+  private publish(run: RunMetrics, failures: string[], preface: string, end: {watchedBy: Config.ProjectConfig[] | null}): void {
+    const written = this.writeOutputs(run, end.watchedBy);
+    if (this.options.printSummary) {
+      const shown = (file: string): string => path.relative(process.cwd(), file) || file;
+      process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown), columns: terminalColumns(process.stderr)})}`);
+    }
+    if (this.options.githubActions) this.writeGithubActions(run);
+    if (failures.length > 0) {
+      // Jest exits 1 on this error without printing it, so the reason is said here.
+      this.lastError = new Error(`jest-perf-monitor: failing the run (failOn): ${printable(failures.join(', '))}`);
+      process.stderr.write(`${this.lastError.message}\n`);
+    }
+  }
+
+  private async push(run: RunMetrics, target: Required<PushgatewayOptions>): Promise<void> {
+    const context = collectRunContext(this.rootDir, null);
+    const problem = await pushToGateway(run, target, {project: projectName(this.rootDir), branch: context.gitBranch});
+    if (problem !== null) this.notice(problem);
+  }
+
+  private closeChannel(): void {
+    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
+    this.runDir = null;
+    // The next run in this process (watch mode) opens its own channel, or none.
+    delete process.env[CHANNEL_ENV_VAR];
   }
 
   /**

@@ -3,10 +3,12 @@ import {BudgetChecker} from '../analysis/BudgetChecker';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import type {DurationSample} from '../analysis/compareDurations';
 import {findLeak} from '../analysis/findLeak';
-import {collectRunContext} from '../history/collectRunContext';
+import {collectRunContext, runKeyFromEnv} from '../history/collectRunContext';
 import type {RunContext} from '../history/collectRunContext';
-import {HistoryDatabase, HistoryError} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/HistoryDatabase';
 import type {HistoryFileRow, HistoryTestRow} from '../history/HistoryDatabase';
+import {openHistory} from '../history/HistoryStore';
+import type {HistoryStore} from '../history/HistoryStore';
 import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
@@ -32,7 +34,13 @@ export class RunChecks {
 
   constructor(
     private readonly options: Options,
-    private readonly context: {rootDir: string; ciProvider: string | null; notice: (message: string) => void},
+    private readonly context: {
+      rootDir: string;
+      ciProvider: string | null;
+      /** `--shard` was given: the run is one shard of a run that others complete. */
+      shard: boolean;
+      notice: (message: string) => void;
+    },
   ) {
     this.budgets = options.budgets === null ? null : new BudgetChecker(options.budgets);
     this.rows = options.baseline !== null || options.history !== null ? [] : null;
@@ -81,19 +89,49 @@ export class RunChecks {
   }
 
   /** Adds the findings to the run, and appends it to the history. */
-  finish(run: RunMetrics): void {
+  async finish(run: RunMetrics): Promise<void> {
+    const target = this.options.history;
+    if (target === null) {
+      this.finishOffline(run);
+      return;
+    }
+    this.finishLocal(run);
+    const context = collectRunContext(this.context.rootDir, this.context.ciProvider);
+    const history = await this.openHistory(target);
+    try {
+      const {baseline} = this.options;
+      if (baseline !== null) {
+        let before: DurationSample[] | null = null;
+        if (!isHistoryReference(baseline)) before = this.readBaselineFile(baseline);
+        else if (history !== null) {
+          before = await readHistoryBaseline(history, baseline, context.machine);
+          if (before === null) this.context.notice(`baseline ${baseline}: the history has no passing runs${baseline === 'history' ? '' : ' of that branch'} yet; no comparison this run`);
+        }
+        if (before !== null) run.regressions = this.compare(baseline, before, history === null ? undefined : await readHistorySpread(history));
+      }
+      if (history !== null) await this.append(history, run, context);
+    } finally {
+      await history?.close();
+    }
+  }
+
+  /**
+   * The checks that need no database, at once: for a run stopped by a signal or `process.exit`, where nothing
+   * asynchronous can finish. Such a run is not added to the history (it is partial anyway).
+   */
+  finishOffline(run: RunMetrics): void {
+    this.finishLocal(run);
+    const {baseline} = this.options;
+    if (baseline === null || isHistoryReference(baseline)) return;
+    const before = this.readBaselineFile(baseline);
+    if (before !== null) run.regressions = this.compare(baseline, before, undefined);
+  }
+
+  /** Budgets and leaks: what needs nothing but this run. */
+  private finishLocal(run: RunMetrics): void {
     if (this.budgets) run.budgets = this.budgets.report({durationMs: run.durationMs});
     if (this.options.leaks) {
       run.leaks = {filesChecked: this.leakFilesChecked, flagged: [...this.flagged].sort((a, b) => b.growthPerTestBytes - a.growthPerTestBytes)};
-    }
-    let history: HistoryDatabase | null = null;
-    try {
-      const context = this.options.history === null ? null : collectRunContext(this.context.rootDir, this.context.ciProvider);
-      if (this.options.history !== null) history = this.openHistory(this.options.history);
-      if (this.options.baseline !== null) run.regressions = this.compare(this.options.baseline, history, context?.machine);
-      if (history !== null && context !== null) this.append(history, run, context);
-    } finally {
-      history?.close();
     }
   }
 
@@ -110,50 +148,44 @@ export class RunChecks {
     return reasons;
   }
 
-  private openHistory(file: string): HistoryDatabase | null {
+  private async openHistory(target: string): Promise<HistoryStore | null> {
     try {
-      return HistoryDatabase.open(file);
+      return await openHistory(target);
     } catch (error) {
-      this.context.notice(`${error instanceof HistoryError ? error.message : `history database ${file}: ${String(error)}`}; this run is not recorded`);
+      this.context.notice(`${error instanceof HistoryError ? error.message : `history database ${target}: ${String(error)}`}; this run is not recorded`);
       return null;
     }
   }
 
-  private compare(baseline: string, history: HistoryDatabase | null, machine: string | undefined): RunMetrics['regressions'] {
-    let before: DurationSample[] | null;
-    if (baseline === 'history' || baseline.startsWith('history:')) {
-      if (history === null) return null;
-      before = readHistoryBaseline(history, baseline, machine);
-      if (before === null) {
-        this.context.notice(`baseline ${baseline}: the history has no passing runs${baseline === 'history' ? '' : ' of that branch'} yet; no comparison this run`);
-        return null;
-      }
-    } else {
-      // The first run on a branch has no baseline yet: that is a normal state, not an error.
-      if (!existsSync(baseline)) {
-        this.context.notice(`baseline ${baseline} does not exist; no comparison this run`);
-        return null;
-      }
-      try {
-        before = durationSamples(readMetricsFile(baseline).tests);
-      } catch (error) {
-        this.context.notice(`baseline ${error instanceof InputError ? error.message : String(error)}; no comparison this run`);
-        return null;
-      }
+  /** A metrics file as the baseline; null (said once) when it is missing or unreadable. */
+  private readBaselineFile(baseline: string): DurationSample[] | null {
+    // The first run on a branch has no baseline yet: that is a normal state, not an error.
+    if (!existsSync(baseline)) {
+      this.context.notice(`baseline ${baseline} does not exist; no comparison this run`);
+      return null;
     }
+    try {
+      return durationSamples(readMetricsFile(baseline).tests);
+    } catch (error) {
+      this.context.notice(`baseline ${error instanceof InputError ? error.message : String(error)}; no comparison this run`);
+      return null;
+    }
+  }
+
+  private compare(baseline: string, before: DurationSample[], spreadMs: ((id: string) => number | null) | undefined): RunMetrics['regressions'] {
     const now = (this.rows ?? []).map(row => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs}));
     return compareDurations(before, now, {
       baseline,
       thresholdPercent: this.options.regressionThresholdPercent,
       minChangeMs: this.options.regressionMinChangeMs,
-      spreadMs: history === null ? undefined : readHistorySpread(history),
+      spreadMs,
     });
   }
 
-  private append(history: HistoryDatabase, run: RunMetrics, context: RunContext): void {
+  private async append(history: HistoryStore, run: RunMetrics, context: RunContext): Promise<void> {
     const rows = this.rows ?? [];
     try {
-      history.appendRun(
+      await history.appendRun(
         {
           startedAtMs: run.startedAtMs,
           durationMs: run.durationMs,
@@ -164,12 +196,15 @@ export class RunChecks {
           passed: rows.filter(row => row.status === 'passed').length,
           failed: rows.filter(row => row.status === 'failed').length,
           skipped: rows.filter(row => row.status === 'skipped' || row.status === 'todo').length,
+          runKey: this.context.shard ? runKeyFromEnv() : null,
         },
         rows,
         this.fileRows,
       );
     } catch (error) {
-      this.context.notice(`history database ${history.file}: this run could not be recorded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+      this.context.notice(`history database ${history.label}: this run could not be recorded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
     }
   }
 }
+
+const isHistoryReference = (baseline: string): boolean => baseline === 'history' || baseline.startsWith('history:');
