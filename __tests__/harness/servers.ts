@@ -94,12 +94,14 @@ export interface Pushgateway {
   stop(): Promise<void>;
 }
 
-/** The Pushgateway on a free loopback port, persistence off (no --persistence.file): it starts empty. */
+/** The Pushgateway on a free loopback port, persistence off: it starts empty. */
 export async function startPushgateway(): Promise<Pushgateway> {
   if (!existsSync(PUSHGATEWAY)) throw new Error(`the Pushgateway is not installed (no ${PUSHGATEWAY}): apt-get install prometheus-pushgateway`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
+  // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: an empty value keeps it in memory,
+  // so each test's gateway starts empty and two at once do not share a file.
+  const child: ChildProcess = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], {stdio: ['ignore', 'ignore', 'pipe']});
   let log = '';
   child.stderr!.on('data', chunk => (log += chunk));
   const deadline = Date.now() + 20_000;
