@@ -13,7 +13,7 @@
 import type * as BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, windowParams} from './historySql';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, groupByTest, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 
 /** Why the history cannot be used. The message names the database file. */
@@ -285,17 +285,6 @@ export class HistoryDatabase {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return removed;
   }
-}
-
-/** Rows ordered by test id (then run), as one list per test. */
-function groupByTest<Row extends [string, ...unknown[]], T>(rows: readonly Row[], value: (row: Row) => T): Map<string, T[]> {
-  const byTest = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = byTest.get(row[0]);
-    if (list) list.push(value(row));
-    else byTest.set(row[0], [value(row)]);
-  }
-  return byTest;
 }
 
 /** What the `history` baseline reads: each test's newest results, of a branch and a machine when given. */

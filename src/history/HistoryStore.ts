@@ -30,17 +30,6 @@ export function isPostgresUrl(value: string): boolean {
   return /^postgres(ql)?:\/\//i.test(value.trim());
 }
 
-/** Rows ordered by test id (then run), as one list per test. */
-export function groupByTest<Row extends [string, ...unknown[]], T>(rows: readonly Row[], value: (row: Row) => T): Map<string, T[]> {
-  const byTest = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = byTest.get(row[0]);
-    if (list) list.push(value(row));
-    else byTest.set(row[0], [value(row)]);
-  }
-  return byTest;
-}
-
 /**
  * Opens the history `target` names (creating it and bringing its schema up to date unless `mustExist`, as the CLI
  * asks). Throws a `HistoryError` naming the database (never a password) when it cannot be used.

@@ -10,9 +10,8 @@
 import type * as Pg from 'pg';
 import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './HistoryDatabase';
 import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './HistoryDatabase';
-import {groupByTest} from './HistoryStore';
 import type {HistoryStore} from './HistoryStore';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, numberPlaceholders, windowParams} from './historySql';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, numberPlaceholders, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 
 /** How long connecting may take before the history is given up for this run. */

@@ -112,3 +112,14 @@ export function numberPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+
+/** Rows ordered by test id (then run), as one list per test. */
+export function groupByTest<Row extends [string, ...unknown[]], T>(rows: readonly Row[], value: (row: Row) => T): Map<string, T[]> {
+  const byTest = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byTest.get(row[0]);
+    if (list) list.push(value(row));
+    else byTest.set(row[0], [value(row)]);
+  }
+  return byTest;
+}
