@@ -175,7 +175,7 @@ describe.each(MAJORS)('Jest %i', major => {
       // Each test's retained heap is in its entry.
       const retained = Object.entries(run.metrics().tests)
         .filter(([id]) => id.startsWith('leaks/leaky'))
-        .map(([, entry]) => entry.heap.retained_mb!);
+        .map(([, entry]) => entry.heap!.retained_mb!);
       expect(retained).toHaveLength(8);
       expect(retained[7] - retained[0]).toBeGreaterThan(7);
       expect(run.stderr).toMatch(/Leaks: 1 file whose retained heap keeps growing \(2 files checked\)\n {2}leaks\/leaky\.test\.js: \+\d+\.\d MiB per test over 8 tests/);
@@ -184,7 +184,7 @@ describe.each(MAJORS)('Jest %i', major => {
     test('off by default: no forced GC, no retained figures; failOn: leak turns it on and fails the run', async () => {
       const off = await runJest('checks', {major, args: ['leaks'], env: options({})});
       expect(off.metrics().leaks).toBeUndefined();
-      expect(Object.values(off.metrics().tests).every(entry => entry.heap.retained_mb === undefined)).toBe(true);
+      expect(Object.values(off.metrics().tests).every(entry => entry.heap?.retained_mb === undefined)).toBe(true);
       const failing = await runJest('checks', {major, args: ['leaks'], env: options({failOn: ['leak']}), jestJson: true});
       expect(failing.exitCode).toBe(1);
       expect(failing.jestResult()).toMatchObject({numFailedTests: 0});
@@ -289,12 +289,20 @@ describe.each(MAJORS)('Jest %i', major => {
       db.prepare(
         "INSERT INTO runs (started_at, duration_ms, node_version, machine, total, passed, failed, skipped) VALUES ('2026-01-01T00:00:00.000Z', 1000, '20.0.0', 'abc', 1, 1, 0, 0)",
       ).run();
+      db.prepare(
+        "INSERT INTO test_results (run_id, test_id, file, status, attempts, duration_ms, setup_ms, call_ms, teardown_ms, rss_delta_bytes, rss_peak_bytes, heap_delta_bytes, cpu_percent) VALUES (1, 'old.test.js::kept', 'old.test.js', 'passed', 1, 5, 1, 3, 1, 4096, 8192, -2048, 50)",
+      ).run();
       db.close();
-      const run = await runJest('checks', {major, args: ['src/timing'], env: {...options({}), JEST_PERF_HISTORY: 'old.db'}, files: {'old.db': readFileSync(old) as unknown as string}});
+      // Static mode: no per-test heap, stored as NULL (schema 4 allows it).
+      const run = await runJest('checks', {major, args: ['src/timing'], env: {...options({}), JEST_PERF_MODE: 'static', JEST_PERF_HISTORY: 'old.db'}, files: {'old.db': readFileSync(old) as unknown as string}});
       expect(run.stderr).not.toMatch(/history database/);
       const migrated = new Database(path.join(run.dir, 'old.db'), {readonly: true});
       expect(migrated.pragma('user_version', {simple: true})).toBe(MIGRATIONS.length);
       expect(migrated.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual({n: 2});
+      expect(migrated.prepare("SELECT heap_delta_bytes AS heap, rss_delta_bytes AS rss FROM test_results WHERE test_id = 'old.test.js::kept'").get()).toEqual({heap: -2048, rss: 4096});
+      const fresh = migrated.prepare('SELECT heap_delta_bytes AS heap FROM test_results WHERE run_id = 2').all() as Array<{heap: number | null}>;
+      expect(fresh).toHaveLength(3);
+      expect(fresh.every(row => row.heap === null)).toBe(true);
       expect((migrated.prepare('SELECT COUNT(*) AS n FROM file_results').get() as {n: number}).n).toBe(1);
       migrated.close();
 

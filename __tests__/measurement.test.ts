@@ -3,6 +3,8 @@
  * Timings are checked with tolerances: a loaded CI machine runs late, never early.
  */
 import {describe, expect, test} from '@jest/globals';
+import {readFileSync} from 'fs';
+import * as path from 'path';
 import {MAJORS, runJest} from './harness/runJest';
 
 const LATE_MS = 250;
@@ -49,8 +51,23 @@ describe.each(MAJORS)('Jest %i', major => {
 
     for (const t of [retained, transient, belowHigh]) {
       expect(t.memory.peak_mb).toBeGreaterThanOrEqual(Math.max(t.memory.start_mb, t.memory.end_mb));
-      expect(t.heap.start_mb).toBeGreaterThan(0);
+      expect(t.heap!.start_mb).toBeGreaterThan(0);
     }
+  });
+
+  test('static mode reads the heap per file only: no per-test heap in the JSON, empty heap cells in the CSV', async () => {
+    const run = await runJest('memory', {major, args: ['--runInBand', 'retained'], env: {JEST_PERF_MODE: 'static', JEST_PERF_FORMATS: 'json,csv'}});
+    expect(run.exitCode).toBe(0);
+    const retained = run.test('retained.test.js::retains 200 MiB');
+    expect(retained.heap).toBeUndefined();
+    expect(retained.memory.delta_mb).toBeGreaterThan(180);
+    const file = run.metrics().files['retained.test.js'];
+    expect(file.heap_start_mb).toBeGreaterThan(0);
+    expect(file.heap_end_mb).toBeGreaterThan(0);
+    const [header, row] = readFileSync(path.join(run.dir, 'performance_metrics.csv'), 'utf8').trim().split('\n');
+    const cells = Object.fromEntries(header.split(',').map((name, i) => [name, row.split(',')[i]]));
+    expect(cells).toMatchObject({heap_start_mb: '', heap_end_mb: '', heap_delta_mb: ''});
+    expect(Number(cells.memory_delta_mb)).toBeGreaterThan(180);
   });
 
   test('memory: with sampling off, the high-water mark still finds a new peak', async () => {

@@ -91,7 +91,8 @@ describe('one history, two back-ends', () => {
     for (let i = 0; i < 12; i++) {
       const rows = [
         testRow('a.test.js::steady', 10 + ((i * 7) % 5) + i / 8),
-        testRow('a.test.js::growing', 5 * i + 0.25),
+        // A static-mode run's test: no per-test heap (NULL since schema 4).
+        {...testRow('a.test.js::growing', 5 * i + 0.25), heapDeltaBytes: null},
         testRow('b.test.js::flaky', 3 + (i % 3), i % 4 === 1 ? 'failed' : 'passed', i % 5 === 0 ? 2 : 1),
         testRow('b.test.js::once', 42),
       ].filter(row => row.id !== 'b.test.js::once' || i === 3);
@@ -109,6 +110,7 @@ describe('one history, two back-ends', () => {
         passedMain: [...(await store.passedDurations({runs: 4, branch: 'main'}))],
         outcomes: [...(await store.outcomes({runs: 20}))],
         trend: await store.trend('a.test.js::steady', {runs: 5, branch: 'feature/x'}),
+        trendGrowing: await store.trend('a.test.js::growing', {runs: 2}),
         baseline: await store.baselineRows({medianOf: 10, spreadOf: 20, minSpreadRuns: 5}),
         baselineM1: await store.baselineRows({medianOf: 4, spreadOf: 6, minSpreadRuns: 5, machine: 'm1', branch: 'feature/x'}),
       })),
@@ -116,6 +118,7 @@ describe('one history, two back-ends', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[0].trend).toHaveLength(5);
     expect(answers[0].trend[0]).toMatchObject({rssDeltaBytes: 3 * 2 ** 32, heapDeltaBytes: -1024, cpuPercent: null, gitBranch: 'feature/x'});
+    expect(answers[0].trendGrowing.map(row => row.heapDeltaBytes)).toEqual([null, null]);
     // The database's aggregation is the reporter's old one: each test's median of its newest 10, spread of newest 20.
     for (const row of answers[0].baseline) {
       const all = durations.get(row.testId)!;

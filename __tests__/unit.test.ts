@@ -533,7 +533,7 @@ describe('reading a metrics file back (fromSchema)', () => {
     expect(bad(d => (d.session.duration = 400 * 24 * 3600))).toMatch(/^session\.duration is 34560000, which no run produces/);
     expect(bad(d => (d.tests['src/a.test.js::adds > small'].memory.start_mb = -1))).toBe(`${test}.memory.start_mb is -1, which no run produces; allowed: MiB from 0 to 1 PiB`);
     expect(bad(d => (d.tests['src/a.test.js::adds > small'].memory.delta_mb = -(2 ** 31)))).toMatch(/memory\.delta_mb is -2147483648, which no run produces; allowed: MiB within 1 PiB either way/);
-    expect(bad(d => (d.tests['src/a.test.js::adds > small'].heap.start_mb = 2 ** 31))).toMatch(/heap\.start_mb is 2147483648, which no run produces/);
+    expect(bad(d => (d.tests['src/a.test.js::adds > small'].heap!.start_mb = 2 ** 31))).toMatch(/heap\.start_mb is 2147483648, which no run produces/);
     expect(bad(d => (d.tests['src/a.test.js::adds > small'].cpu_user_ms = -3))).toMatch(/cpu_user_ms is -3, which no run produces/);
     expect(bad(d => (d.tests['src/a.test.js::adds > small'].cpu_percent = -1))).toMatch(/cpu_percent is -1, which no run produces; allowed: a percentage >= 0, or null/);
     expect(bad(d => (d.stats.total_count = -1))).toBe('stats.total_count is -1, which no run produces; allowed: an integer >= 0');

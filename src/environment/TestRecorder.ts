@@ -1,6 +1,6 @@
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
-import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, STATUS_CODES} from '../model/channel';
+import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
 import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SpanRecord} from '../model/types';
@@ -88,6 +88,11 @@ const TODO = STATUS_CODES.indexOf('todo');
 
 /** A test whose RSS rose this much may be the one that takes the worker down: flush after it. */
 const FLUSH_RSS_RISE_BYTES = 50 * 1024 * 1024;
+/**
+ * Static mode reads no heap per test; it checks the heap against `heapFlushBytes()` only after RSS grew this much
+ * since the last check. The heap cannot grow much without its pages adding to RSS, so none of that growth is missed.
+ */
+const HEAP_CHECK_RSS_STEP_BYTES = 16 * 1024 * 1024;
 let heapFlushAtBytes = -1;
 /** 80 % of the worker's heap limit: past it, an out-of-memory death may be near. Read once per process. */
 function heapFlushBytes(): number {
@@ -187,6 +192,13 @@ export class TestRecorder {
   private readonly gc: (() => void) | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
   private leakSamples: ReadonlySet<number> | null = null;
+  /**
+   * Whether each test's heap is read. Not in `static` mode: `getHeapStatistics()` walks the heap, and in a Jest
+   * worker two calls cost more than the rest of a test's reads together (docs/performance.md).
+   */
+  private readonly heapPerTest: boolean;
+  /** Static mode: the RSS at which the heap is next checked against its flush threshold. */
+  private heapCheckAtRssBytes = 0;
 
   constructor(options: RecorderOptions) {
     this.writer = new ChannelWriter(options.channelPath);
@@ -199,6 +211,7 @@ export class TestRecorder {
     this.notices = options.notices;
     this.gc = options.gc;
     this.captureRate = options.settings.captureRate;
+    this.heapPerTest = options.settings.mode !== 'static';
     this.failureContext = {
       rootDir: options.rootDir,
       mode: options.settings.mode,
@@ -211,12 +224,12 @@ export class TestRecorder {
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
 
-  /** Called when the wrapped environment's `setup()` resolved: loading the test file starts now. */
   /** Time spent making this recorder (see `createRecorder`), counted as its own. */
   chargeSetup(ms: number): void {
     this.selfMs += ms;
   }
 
+  /** Called when the wrapped environment's `setup()` resolved: loading the test file starts now. */
   markSetupDone(): void {
     this.setupDoneMs = performance.now();
   }
@@ -470,7 +483,7 @@ export class TestRecorder {
     attempt.cpuUserStartUs = usage.userCPUTime;
     attempt.cpuSystemStartUs = usage.systemCPUTime;
     attempt.maxRssStartKiB = usage.maxRSS;
-    attempt.heapStartBytes = getHeapStatistics().used_heap_size;
+    attempt.heapStartBytes = this.heapPerTest ? getHeapStatistics().used_heap_size : HEAP_NOT_READ;
     attempt.rssStartBytes = this.readRss();
   }
 
@@ -496,9 +509,16 @@ export class TestRecorder {
     } else {
       const usage = process.resourceUsage();
       const rssEndBytes = this.readRss();
-      const heap = getHeapStatistics();
-      const heapEndBytes = heap.used_heap_size;
-      if (this.trace !== null) this.trace.checkHeapLimit(heap.heap_size_limit);
+      let heapEndBytes = HEAP_NOT_READ;
+      let heapNearLimit: boolean;
+      if (this.heapPerTest) {
+        const heap = getHeapStatistics();
+        heapEndBytes = heap.used_heap_size;
+        if (this.trace !== null) this.trace.checkHeapLimit(heap.heap_size_limit);
+        heapNearLimit = heapEndBytes > heapFlushBytes();
+      } else {
+        heapNearLimit = rssEndBytes >= this.heapCheckAtRssBytes && this.heapNearLimit(rssEndBytes);
+      }
       // A new all-time high reached during the attempt is its exact peak; below an earlier high, the sampler
       // and the two end points are what we know.
       const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
@@ -540,11 +560,17 @@ export class TestRecorder {
       if (extras !== null) extras.retainedHeapBytes = this.retainedHeap(attempt);
       // The moments a worker may die next (an assertion about to take it down, memory running out): what is
       // pending goes out now.
-      flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapEndBytes > heapFlushBytes();
+      flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapNearLimit;
     }
     if (flushNow || writer.due(endMs)) writer.flush();
     // After the figures are taken and written: a sampler that starts now boots between two tests.
     this.sampler?.noteDuration(durationMs);
+  }
+
+  /** Static mode's heap check, made when RSS grew by `HEAP_CHECK_RSS_STEP_BYTES` since the last one. */
+  private heapNearLimit(rssBytes: number): boolean {
+    this.heapCheckAtRssBytes = rssBytes + HEAP_CHECK_RSS_STEP_BYTES;
+    return getHeapStatistics().used_heap_size > heapFlushBytes();
   }
 
   /**

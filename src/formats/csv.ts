@@ -72,9 +72,10 @@ function rawRow(entry: TestEntry): Array<string | number | boolean | null> {
     test.memory.peak_mb,
     test.memory.end_mb,
     test.memory.delta_mb,
-    test.heap.start_mb,
-    test.heap.end_mb,
-    test.heap.delta_mb,
+    // Empty cells where the heap was not read per test (static mode).
+    test.heap?.start_mb ?? null,
+    test.heap?.end_mb ?? null,
+    test.heap?.delta_mb ?? null,
     test.cpu_percent,
     test.cpu_user_ms,
     test.cpu_system_ms,

@@ -115,7 +115,7 @@ function testcase(entry: TestEntry, options: Required<JunitOptions>, names: Reco
       memory_peak_mb: schema.memory.peak_mb,
       memory_end_mb: schema.memory.end_mb,
       memory_delta_mb: schema.memory.delta_mb,
-      heap_delta_mb: schema.heap.delta_mb,
+      heap_delta_mb: schema.heap?.delta_mb ?? null,
       cpu_percent: schema.cpu_percent,
       worker: schema.worker,
       attempts: entry.record.attempts.length,

@@ -1,4 +1,4 @@
-import type {RunMetrics, TestEntry} from '../model/types';
+import type {AttemptRecord, RunMetrics, TestEntry} from '../model/types';
 import {finalAttempt, isFlaky, wasExecuted} from './common';
 
 /**
@@ -30,10 +30,15 @@ const PER_TEST: Family[] = [
   {name: 'jest_perf_test_teardown_seconds', help: 'Time in afterEach hooks, final attempt.', value: e => finalAttempt(e).teardownMs / 1000},
   {name: 'jest_perf_test_memory_delta_bytes', help: 'Worker RSS at the end minus at the start of the test.', value: e => finalAttempt(e).rssEndBytes - finalAttempt(e).rssStartBytes},
   {name: 'jest_perf_test_memory_peak_bytes', help: 'Highest worker RSS seen during the test.', value: e => finalAttempt(e).rssPeakBytes},
-  {name: 'jest_perf_test_heap_delta_bytes', help: 'V8 used heap at the end minus at the start of the test.', value: e => finalAttempt(e).heapEndBytes - finalAttempt(e).heapStartBytes},
+  {name: 'jest_perf_test_heap_delta_bytes', help: 'V8 used heap at the end minus at the start of the test.', value: e => heapDelta(finalAttempt(e))},
   {name: 'jest_perf_test_cpu_ratio', help: 'Worker CPU time (user + system) over wall time during the test; 1 is one core.', value: e => (finalAttempt(e).cpuPercent === null ? null : finalAttempt(e).cpuPercent! / 100)},
   {name: 'jest_perf_test_attempts', help: 'Attempts the test took (more than 1 with retryTimes).', value: e => e.record.attempts.length},
 ];
+
+/** Null (no sample) where the heap was not read per test: static mode. */
+function heapDelta(a: AttemptRecord): number | null {
+  return a.heapEndBytes === null || a.heapStartBytes === null ? null : a.heapEndBytes - a.heapStartBytes;
+}
 
 /** Tests per chunk of output. */
 const BATCH = 1000;

@@ -135,7 +135,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   lines.push(
     ...testTable('Biggest memory growth (RSS)', ['test', 'delta', 'peak', 'heap delta'], hungry, entry => {
       const a = finalAttempt(entry);
-      return [formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
+      return [formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), a.heapEndBytes === null || a.heapStartBytes === null ? '—' : formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
     }, columns),
   );
 

@@ -82,6 +82,28 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN run_key TEXT;
    ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
    CREATE UNIQUE INDEX runs_by_key ON runs (run_key);`,
+  // 4: heap_delta_bytes may be NULL (a static-mode run reads the heap per file only). SQLite cannot drop a NOT NULL
+  // in place: the table is rebuilt, its columns in the same order.
+  `CREATE TABLE test_results_v4 (
+     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     test_id TEXT NOT NULL,
+     file TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     setup_ms REAL NOT NULL,
+     call_ms REAL NOT NULL,
+     teardown_ms REAL NOT NULL,
+     rss_delta_bytes INTEGER NOT NULL,
+     rss_peak_bytes INTEGER NOT NULL,
+     heap_delta_bytes INTEGER,
+     cpu_percent REAL,
+     PRIMARY KEY (run_id, test_id)
+   ) WITHOUT ROWID;
+   INSERT INTO test_results_v4 SELECT * FROM test_results;
+   DROP TABLE test_results;
+   ALTER TABLE test_results_v4 RENAME TO test_results;
+   CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
 ];
 
 /** The run record. */
@@ -121,7 +143,8 @@ export interface HistoryTestRow {
   teardownMs: number;
   rssDeltaBytes: number;
   rssPeakBytes: number;
-  heapDeltaBytes: number;
+  /** Null for a test of a static-mode run, which reads the heap per file only. */
+  heapDeltaBytes: number | null;
   cpuPercent: number | null;
 }
 

@@ -74,6 +74,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN run_key TEXT;
    ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
    CREATE UNIQUE INDEX runs_by_key ON runs (run_key);`,
+  `ALTER TABLE test_results ALTER COLUMN heap_delta_bytes DROP NOT NULL;`,
 ];
 
 type PgModule = typeof Pg;

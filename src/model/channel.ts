@@ -18,7 +18,7 @@ import * as path from 'path';
 import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 4;
+export const CHANNEL_VERSION = 5;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -89,6 +89,7 @@ export const AttemptSlot = {
   rssStartBytes: 7,
   rssPeakBytes: 8,
   rssEndBytes: 9,
+  /** -1 when the heap was not read per test (static mode); both heap slots then are. */
   heapStartBytes: 10,
   heapEndBytes: 11,
   cpuUserUs: 12,
@@ -96,6 +97,9 @@ export const AttemptSlot = {
   /** 1 or 0. */
   concurrent: 14,
 } as const;
+
+/** The heap slots' value when static mode did not read the heap for the test. */
+export const HEAP_NOT_READ = -1;
 
 /** How many numbers an attempt has. */
 export const ATTEMPT_NUMBERS = 15;
@@ -132,8 +136,8 @@ export function encodeAttemptRecord(index: number, titlePath: string[], a: Attem
     a.rssStartBytes,
     a.rssPeakBytes,
     a.rssEndBytes,
-    a.heapStartBytes,
-    a.heapEndBytes,
+    a.heapStartBytes ?? HEAP_NOT_READ,
+    a.heapEndBytes ?? HEAP_NOT_READ,
     us(a.cpuUserMs),
     us(a.cpuSystemMs),
     a.concurrent ? 1 : 0,
@@ -148,6 +152,7 @@ export function decodeAttempt(line: AttemptArray): AttemptLine {
   const durationUs = n(AttemptSlot.durationUs);
   const cpuUserUs = n(AttemptSlot.cpuUserUs);
   const cpuSystemUs = n(AttemptSlot.cpuSystemUs);
+  const heapStartBytes = n(AttemptSlot.heapStartBytes);
   const hasExtras = line.length > 3 + ATTEMPT_NUMBERS;
   return {
     index: line[1],
@@ -163,8 +168,8 @@ export function decodeAttempt(line: AttemptArray): AttemptLine {
       rssStartBytes: n(AttemptSlot.rssStartBytes),
       rssPeakBytes: n(AttemptSlot.rssPeakBytes),
       rssEndBytes: n(AttemptSlot.rssEndBytes),
-      heapStartBytes: n(AttemptSlot.heapStartBytes),
-      heapEndBytes: n(AttemptSlot.heapEndBytes),
+      heapStartBytes: heapStartBytes === HEAP_NOT_READ ? null : heapStartBytes,
+      heapEndBytes: heapStartBytes === HEAP_NOT_READ ? null : n(AttemptSlot.heapEndBytes),
       cpuUserMs: cpuUserUs / 1000,
       cpuSystemMs: cpuSystemUs / 1000,
       cpuPercent: durationUs > 0 ? Math.round(((cpuUserUs + cpuSystemUs) / durationUs) * 10000) / 100 : null,

@@ -112,10 +112,11 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
   const status = need<TestStatus>(value.status, v => STATUSES.includes(v as TestStatus), `${where}.status`, `one of ${STATUSES.join(', ')}`);
   const memory = obj(value.memory, `${where}.memory`) as unknown as SchemaMemory;
   // Earlier attempts keep their timings and memory; heap and CPU time are recorded for the final attempt only.
-  const heap = last ? obj(last.heap, `${where}.heap`) : null;
+  // No `heap` on a test of a static-mode run: it reads the heap per file only.
+  const heap = last ? objOrNull<Record<string, unknown>>(last.heap, `${where}.heap`) : null;
   // The end figures are rebuilt from start + delta, so the delta (what rankings use) is exactly the file's.
   const rssStartBytes = bytes(memory.start_mb, `${where}.memory.start_mb`);
-  const heapStartBytes = heap ? bytes(heap.start_mb, `${where}.heap.start_mb`) : 0;
+  const heapStartBytes = heap ? bytes(heap.start_mb, `${where}.heap.start_mb`) : null;
   return {
     attempt: number,
     status,
@@ -128,7 +129,7 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
     rssPeakBytes: bytes(memory.peak_mb, `${where}.memory.peak_mb`),
     rssEndBytes: rssStartBytes + deltaBytes(memory.delta_mb, `${where}.memory.delta_mb`),
     heapStartBytes,
-    heapEndBytes: heap ? heapStartBytes + deltaBytes(heap.delta_mb, `${where}.heap.delta_mb`) : 0,
+    heapEndBytes: heap && heapStartBytes !== null ? heapStartBytes + deltaBytes(heap.delta_mb, `${where}.heap.delta_mb`) : null,
     cpuUserMs: last ? cpuMs(last.cpu_user_ms, `${where}.cpu_user_ms`) : 0,
     cpuSystemMs: last ? cpuMs(last.cpu_system_ms, `${where}.cpu_system_ms`) : 0,
     // Above 100 with several threads busy; a million percent would be ten thousand cores.
@@ -139,7 +140,7 @@ function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number:
       return {name: str(span.name, `${where}.spans[${i}].name`), offsetMs: ms(span.offset, `${where}.spans[${i}].offset`), durationMs: signedMs(span.duration, `${where}.spans[${i}].duration`)};
     }),
     failure: value.failure ? failureRecord(value.failure, `${where}.failure`) : null,
-    retainedHeapBytes: last && last.heap.retained_mb !== undefined ? bytes(last.heap.retained_mb, `${where}.heap.retained_mb`) : null,
+    retainedHeapBytes: last?.heap?.retained_mb !== undefined ? bytes(last.heap.retained_mb, `${where}.heap.retained_mb`) : null,
   };
 }
 

@@ -93,7 +93,7 @@ export interface SchemaTest {
   file: string;
   attempts?: SchemaAttempt[];
   /** `retained_mb`: the heap left after a forced GC at the test's end, when leak detection ran. */
-  heap: {start_mb: number; end_mb: number; delta_mb: number; retained_mb?: number};
+  heap?: {start_mb: number; end_mb: number; delta_mb: number; retained_mb?: number};
   cpu_user_ms: number;
   cpu_system_ms: number;
   worker: number;
@@ -271,12 +271,16 @@ export function testEntry({id, file, project, record}: TestEntry): SchemaTest {
     cpu_percent: percent(last.cpuPercent),
     status: last.status,
     file,
-    heap: {
-      start_mb: mebibytes(last.heapStartBytes),
-      end_mb: mebibytes(last.heapEndBytes),
-      delta_mb: mebibytes(last.heapEndBytes - last.heapStartBytes),
-      ...(last.retainedHeapBytes !== null && {retained_mb: mebibytes(last.retainedHeapBytes)}),
-    },
+    // Static mode reads the heap per file only: the key is left out rather than filled with figures never read.
+    ...(last.heapStartBytes !== null &&
+      last.heapEndBytes !== null && {
+        heap: {
+          start_mb: mebibytes(last.heapStartBytes),
+          end_mb: mebibytes(last.heapEndBytes),
+          delta_mb: mebibytes(last.heapEndBytes - last.heapStartBytes),
+          ...(last.retainedHeapBytes !== null && {retained_mb: mebibytes(last.retainedHeapBytes)}),
+        },
+      }),
     cpu_user_ms: millis(last.cpuUserMs),
     cpu_system_ms: millis(last.cpuSystemMs),
     worker: record.workerId,
@@ -347,11 +351,19 @@ export function testEntryJson(entry: TestEntry): string {
     `"teardown_time":${secondsJson(last.teardownMs)},"memory":{"start_mb":${mebibytesJson(last.rssStartBytes)},` +
     `"peak_mb":${mebibytesJson(last.rssPeakBytes)},"end_mb":${mebibytesJson(last.rssEndBytes)},` +
     `"delta_mb":${mebibytesJson(last.rssEndBytes - last.rssStartBytes)}},"cpu_percent":${percentJson(last.cpuPercent)},` +
-    `"status":"${last.status}","file":${quotedFile.json},"heap":{"start_mb":${mebibytesJson(last.heapStartBytes)},` +
-    `"end_mb":${mebibytesJson(last.heapEndBytes)},"delta_mb":${mebibytesJson(last.heapEndBytes - last.heapStartBytes)}` +
-    `${last.retainedHeapBytes !== null ? `,"retained_mb":${mebibytesJson(last.retainedHeapBytes)}` : ''}},` +
+    `"status":"${last.status}","file":${quotedFile.json},${heapJson(last)}` +
     `"cpu_user_ms":${millisJson(last.cpuUserMs)},"cpu_system_ms":${millisJson(last.cpuSystemMs)},"worker":${Number.isFinite(record.workerId) ? record.workerId : 'null'},` +
     `"concurrent":${last.concurrent},"started_at":"${isoTime(last.startedAtMs)}"}`
+  );
+}
+
+/** The `"heap":{…},` member of a test's line, or nothing when the heap was not read per test (static mode). */
+function heapJson(last: AttemptRecord): string {
+  if (last.heapStartBytes === null || last.heapEndBytes === null) return '';
+  return (
+    `"heap":{"start_mb":${mebibytesJson(last.heapStartBytes)},"end_mb":${mebibytesJson(last.heapEndBytes)},` +
+    `"delta_mb":${mebibytesJson(last.heapEndBytes - last.heapStartBytes)}` +
+    `${last.retainedHeapBytes !== null ? `,"retained_mb":${mebibytesJson(last.retainedHeapBytes)}` : ''}},`
   );
 }
 

@@ -85,10 +85,13 @@ export interface AttemptRecord {
   rssPeakBytes: number;
   /** Resident set size at `test_done`. */
   rssEndBytes: number;
-  /** V8 used heap at `test_start`. */
-  heapStartBytes: number;
-  /** V8 used heap at `test_done`. */
-  heapEndBytes: number;
+  /**
+   * V8 used heap at `test_start`. Null in `static` mode, which reads the heap per file only: `getHeapStatistics()`
+   * walks the whole heap, the dearest of a test's reads (see docs/performance.md).
+   */
+  heapStartBytes: number | null;
+  /** V8 used heap at `test_done`; null when `heapStartBytes` is. */
+  heapEndBytes: number | null;
   /** Worker process user CPU time during the attempt. */
   cpuUserMs: number;
   /** Worker process system CPU time during the attempt. */

@@ -72,7 +72,7 @@ export class RunChecks {
         teardownMs: last.teardownMs,
         rssDeltaBytes: last.rssEndBytes - last.rssStartBytes,
         rssPeakBytes: last.rssPeakBytes,
-        heapDeltaBytes: last.heapEndBytes - last.heapStartBytes,
+        heapDeltaBytes: last.heapEndBytes === null || last.heapStartBytes === null ? null : last.heapEndBytes - last.heapStartBytes,
         cpuPercent: last.cpuPercent,
       });
     }
