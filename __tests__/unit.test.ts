@@ -8,7 +8,7 @@ import {describeFailure} from '../src/environment/describeFailure';
 import {CodeFrameReader} from '../src/environment/readCodeFrame';
 import {REDACTED, serializeScope, serializeValue} from '../src/environment/serializeValue';
 import {ChannelWriter} from '../src/environment/ChannelWriter';
-import {CHANNEL_VERSION, decodeChannelFile, encodeAttemptRecord} from '../src/model/channel';
+import {CHANNEL_VERSION, channelFilePath, decodeChannelFile, encodeAttemptRecord} from '../src/model/channel';
 import {createSecretRules, isSecretName} from '../src/model/redactSecrets';
 import {fromSchema, SchemaError} from '../src/model/fromSchema';
 import {limitFailureDetail} from '../src/model/limitFailureDetail';
@@ -170,6 +170,21 @@ describe('channel', () => {
   const line = (value: object) => JSON.stringify({v: CHANNEL_VERSION, ...value});
   const start = (session: string) => line({k: 'file-start', session, testPath: '/project/a.test.js', workerId: 2, loadMs: 5, heapStartBytes: 1});
   const attemptLine = (_session: string, index: number, a: Partial<AttemptRecord> = {}) => encodeAttemptRecord(index, ['d', `t${index}`], attempt(a));
+
+  test('file names: 20 hex digits, one per project and path, none shared among 50,000 files', () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 25_000; i++) {
+      for (const project of ['/repo/jest.config.js', '/repo/jest.config.js:1']) names.add(path.basename(channelFilePath('/run', project, `/repo/src/module${i}/index.test.ts`)));
+    }
+    expect(names.size).toBe(50_000);
+    for (const name of names) expect(name).toMatch(/^[0-9a-f]{20}\.ndjson$/);
+    expect(channelFilePath('/run', 'p', '/a.test.js')).toBe(channelFilePath('/run', 'p', '/a.test.js'));
+  });
+
+  test('a static-mode attempt (heap not read) decodes with null heap figures', () => {
+    const [decoded] = decodeChannelFile([start('s1'), encodeAttemptRecord(0, ['t'], attempt({heapStartBytes: null, heapEndBytes: null}))].join('\n')).tests;
+    expect(decoded.attempts[0]).toMatchObject({heapStartBytes: null, heapEndBytes: null});
+  });
 
   test('keeps the last session of a re-run file and tolerates a torn last line', () => {
     const text = [start('s1'), attemptLine('s1', 0), attemptLine('s1', 1), start('s2'), attemptLine('s2', 0), attemptLine('s2', 1, {attempt: 1, status: 'failed'}), attemptLine('s2', 1, {attempt: 2}), '{"v":1,"k":"att'].join('\n');

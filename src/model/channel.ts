@@ -13,7 +13,6 @@
  * jest-worker re-runs a file whose worker crashed, so each environment instance writes under its own `session`
  * and the reader keeps only the last session of a file.
  */
-import {createHash} from 'crypto';
 import * as path from 'path';
 import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
 
@@ -203,8 +202,30 @@ export type ChannelLine = FileStartLine | AttemptArray | FileEndLine;
  * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
  * exchanged. The project id keeps two projects that share a test file apart.
  */
+/**
+ * The file's name: a hash of the project and the path (paths can be longer than a file name may be). Not a
+ * cryptographic one: nothing here is adversarial, and in a Jest worker `createHash('sha1')` cost ~50 µs a file, called
+ * by the worker and twice by the reporter. Two independent 53-bit hashes (cyrb53, public domain) make 106 bits, of
+ * which the name keeps 80: no collision among any number of test files a run can have.
+ */
 function channelFileName(projectId: string, testPath: string): string {
-  return `${createHash('sha1').update(projectId).update('\0').update(testPath).digest('hex').slice(0, 20)}.ndjson`;
+  const text = `${projectId}\0${testPath}`;
+  return `${cyrb53(text, 0x9e3779b9).toString(16).padStart(14, '0').slice(-10)}${cyrb53(text, 0x85ebca6b).toString(16).padStart(14, '0').slice(-10)}.ndjson`;
+}
+
+function cyrb53(text: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 export function channelFilePath(dir: string, projectId: string, testPath: string): string {
@@ -212,6 +233,7 @@ export function channelFilePath(dir: string, projectId: string, testPath: string
 }
 
 let mismatchReported = false;
+let lastDescriptor: {raw: string; parsed: ChannelDescriptor | null} = {raw: '', parsed: null};
 
 /**
  * Reads `CHANNEL_ENV_VAR`; null when absent. A malformed value, or one of another channel version (the
@@ -221,10 +243,15 @@ let mismatchReported = false;
 export function readChannelDescriptor(env: NodeJS.ProcessEnv = process.env): ChannelDescriptor | null {
   const raw = env[CHANNEL_ENV_VAR];
   if (!raw) return null;
+  // Read for every test file (twice by the environment entries); the value changes only between watch runs.
+  if (raw === lastDescriptor.raw) return lastDescriptor.parsed;
   let problem: string;
   try {
     const parsed = JSON.parse(raw) as ChannelDescriptor;
-    if (parsed.v === CHANNEL_VERSION && typeof parsed.dir === 'string') return parsed;
+    if (parsed.v === CHANNEL_VERSION && typeof parsed.dir === 'string') {
+      lastDescriptor = {raw, parsed};
+      return parsed;
+    }
     problem = `the reporter speaks channel version ${String(parsed.v)}, this environment version ${CHANNEL_VERSION}: are two versions of jest-perf-monitor installed?`;
   } catch {
     problem = `${CHANNEL_ENV_VAR} is not valid JSON`;
