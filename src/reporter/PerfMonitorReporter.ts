@@ -1,7 +1,7 @@
 import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
 import type {Config} from '@jest/types';
 import {isCI, name as ciName} from 'ci-info';
-import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'fs';
+import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync} from 'fs';
 import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
@@ -291,9 +291,16 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   private ingest(file: string, project?: ProjectLabel): GatheredFile | null {
-    if (!existsSync(file)) return null;
-    const decoded = decodeChannelFile(readFileSync(file, 'utf8'));
-    rmSync(file, {force: true});
+    // Once per test file: no stat before the read, and a plain unlink (rmSync stats first).
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const decoded = decodeChannelFile(text);
+    unlinkSync(file);
     if (decoded.foreignVersion !== null) {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
     }
