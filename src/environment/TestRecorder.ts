@@ -133,8 +133,8 @@ export interface ImportSource {
   loadedMs(): number;
   /** What timing the loads cost so far: this package's own time. */
   ownMs(): number;
-  /** Stops timing; `loadedMs` is the figure read at `run_start`. */
-  finish(loadedMs: number): ImportsLine;
+  /** Stops timing; `loadedMs` is the figure read at `run_start`. Null when the file's load could not be timed (ESM). */
+  finish(loadedMs: number): ImportsLine | null;
   stop(): void;
 }
 
@@ -398,7 +398,7 @@ export class TestRecorder {
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
       };
-      if (imports !== undefined) line.imports = imports;
+      if (imports) line.imports = imports;
       return JSON.stringify(line);
     });
   }

@@ -202,8 +202,8 @@ export type ModuleCostArray = [string, number, number, number, number];
 /** A file's module loads as the runner timed them. */
 export interface ImportsLine {
   /**
-   * The costliest modules by self time, costliest first, at most `CHANNEL_IMPORTS`: the file keeps 10, the rest is
-   * for the run's totals, where a module cheap in each file but loaded by all of them adds up.
+   * The costliest modules by self time (in no particular order), at most `CHANNEL_IMPORTS`: the file keeps its 10
+   * costliest, the rest is for the run's totals, where a module cheap in each file but loaded by all of them adds up.
    */
   modules: ModuleCostArray[];
   /** Distinct modules the file loaded, those past the cap included. */

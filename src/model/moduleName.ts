@@ -16,6 +16,7 @@ export function moduleName(rootDir: string, file: string): string {
   const root = rootDir.split(path.sep).join('/').replace(/\/$/, '');
   const inside = slashed.startsWith(`${root}/`);
   if (index >= 0 && (!inside || index >= root.length)) return slashed.slice(index + NODE_MODULES.length);
+  if (inside) return slashed.slice(root.length + 1);
   const relative = path.relative(rootDir, file);
   // Another drive on Windows: no relative path exists, and an absolute one is never shown.
   return (path.isAbsolute(relative) ? path.basename(file) : relative).split(path.sep).join('/');

@@ -23,6 +23,8 @@ interface Totals {
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 type Target = Record<string, unknown>;
 
+const microseconds = (ms: number): number => Math.max(0, Math.round(ms * 1000));
+
 const isObject = (value: unknown): value is Target => typeof value === 'object' && value !== null;
 
 /**
@@ -67,13 +69,16 @@ export class ImportTimer implements ImportSource {
   private readonly restores: Array<() => void> = [];
   private stopped = false;
 
-  private constructor(private readonly rootDir: string) {}
+  private constructor(
+    private readonly rootDir: string,
+    private readonly testPath: string,
+  ) {}
 
   /** Installs the timer on a file's runtime; a string says why it cannot (an unknown runtime shape). */
-  static install(runtime: unknown, rootDir: string): ImportTimer | string {
+  static install(runtime: unknown, rootDir: string, testPath: string): ImportTimer | string {
     const loader = findLoader(runtime);
     if (loader === null) return "this Jest's runtime has no module loader this version of jest-perf-monitor knows";
-    const timer = new ImportTimer(rootDir);
+    const timer = new ImportTimer(rootDir, testPath);
     timer.wrap(loader.target, loader.key, original =>
       function timedLoad(this: unknown, ...args: unknown[]): unknown {
         const modulePath = args[3];
@@ -119,29 +124,40 @@ export class ImportTimer implements ImportSource {
   }
 
   /**
-   * Stops, and gives the file's modules for its end line: the costliest `CHANNEL_IMPORTS` by self time. Its cost is
-   * the caller's to count (the recorder times the whole end of the file).
+   * Stops, and gives the file's modules for its end line: the costliest `CHANNEL_IMPORTS` by self time, in no
+   * particular order; null when the test file itself was not loaded through the CommonJS loader (an ES module test
+   * file). Its cost is the caller's to count (the recorder times the whole end of the file).
    */
-  finish(loadedMs: number): ImportsLine {
+  finish(loadedMs: number): ImportsLine | null {
     this.stop();
+    // An ES module test file never goes through the CommonJS loader: its load time cannot be split, so none is claimed.
+    if (!this.modules.has(this.testPath)) return null;
+    // Most files load fewer modules than the cap: all go, unsorted (the reporter ranks them). Past it, the cap's
+    // worth with the highest self time, found from the self times alone.
+    let floorMs = -Infinity;
+    if (this.modules.size > CHANNEL_IMPORTS) {
+      const selfTimes = new Float64Array(this.modules.size);
+      let index = 0;
+      for (const totals of this.modules.values()) selfTimes[index++] = totals.selfMs;
+      selfTimes.sort();
+      floorMs = selfTimes[selfTimes.length - CHANNEL_IMPORTS];
+    }
     // Two copies of one package (nested installs, pnpm peers) share a name: summed under it.
     const byName = new Map<string, ModuleCostArray>();
-    const ranked = [...this.modules.entries()].sort((a, b) => b[1].selfMs - a[1].selfMs);
-    for (const [file, totals] of ranked) {
-      if (byName.size >= CHANNEL_IMPORTS) break;
+    for (const [file, totals] of this.modules) {
+      if (totals.selfMs < floorMs || (totals.selfMs === floorMs && byName.size >= CHANNEL_IMPORTS)) continue;
       const name = moduleName(this.rootDir, file);
-      const us = (ms: number): number => Math.max(0, Math.round(ms * 1000));
       const known = byName.get(name);
-      if (known === undefined) byName.set(name, [name, us(totals.selfMs), us(totals.totalMs), us(totals.transformMs), totals.count]);
-      else {
-        known[1] += us(totals.selfMs);
-        known[2] += us(totals.totalMs);
-        known[3] += us(totals.transformMs);
+      if (known === undefined) {
+        byName.set(name, [name, microseconds(totals.selfMs), microseconds(totals.totalMs), microseconds(totals.transformMs), totals.count]);
+      } else {
+        known[1] += microseconds(totals.selfMs);
+        known[2] += microseconds(totals.totalMs);
+        known[3] += microseconds(totals.transformMs);
         known[4] += totals.count;
       }
     }
-    const modules = [...byName.values()].sort((a, b) => b[1] - a[1]);
-    return {modules, count: this.modules.size, loadUs: Math.round(loadedMs * 1000)};
+    return {modules: [...byName.values()], count: this.modules.size, loadUs: microseconds(loadedMs)};
   }
 
   private wrap(target: Target, key: string, make: (original: Method) => Method): void {

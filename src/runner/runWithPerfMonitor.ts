@@ -51,7 +51,7 @@ function installRecorder(environment: JestEnvironment, globalConfig: Config.Glob
   if (channel === null) return null;
   const recorder = createRecorder(environment, {globalConfig, projectConfig: config, testPath}, channel);
   if (recorder === null) return null;
-  if (channel.settings.imports === true) timeImports(recorder, runtime, globalConfig.rootDir ?? config.rootDir);
+  if (channel.settings.imports === true) timeImports(recorder, runtime, globalConfig.rootDir ?? config.rootDir, testPath);
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
   const own = environment.handleTestEvent as EventHandler | undefined;
@@ -68,10 +68,10 @@ function installRecorder(environment: JestEnvironment, globalConfig: Config.Glob
 }
 
 /** Jest's runtime loads the setupFilesAfterEnv and the test file once circus starts: the timer goes on before. */
-function timeImports(recorder: TestRecorder, runtime: unknown, rootDir: string): void {
+function timeImports(recorder: TestRecorder, runtime: unknown, rootDir: string, testPath: string): void {
   const startMs = performance.now();
   try {
-    const timer = ImportTimer.install(runtime, rootDir);
+    const timer = ImportTimer.install(runtime, rootDir, testPath);
     if (typeof timer === 'string') recorder.notice(`import costs are off (${timer})`);
     else recorder.timeImports(timer);
   } catch (error) {
