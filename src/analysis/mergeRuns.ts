@@ -1,3 +1,4 @@
+import {ImportTotals} from '../model/ImportTotals';
 import {summarise} from '../model/SummaryAccumulator';
 import type {BudgetReport, FileLeak, LeakReport, RunMetrics, SummaryFigures, TestEntry} from '../model/types';
 
@@ -114,9 +115,17 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     budgets,
     regressions: null,
     leaks,
+    imports: mergeImports(inputs),
     overhead: {environmentMs: sum(input => input.overhead.environmentMs), reporterMs: sum(input => input.overhead.reporterMs), traceMs: sum(input => input.overhead.traceMs)},
   };
   return {run, duplicateIds: [...new Set(duplicateIds)], summaryFromInputs: !complete};
+}
+
+/** The shards' heaviest imports summed: each shard lists its top 20 only, so a module's merged figure is a floor. */
+function mergeImports(inputs: readonly RunMetrics[]): RunMetrics['imports'] {
+  const totals = new ImportTotals();
+  for (const input of inputs) totals.addRun(input.imports);
+  return totals.top();
 }
 
 function dedupeLeaks(leaks: FileLeak[]): FileLeak[] {

@@ -1,7 +1,7 @@
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
-import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine} from '../model/channel';
+import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine, ImportsLine} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SpanRecord} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
@@ -129,6 +129,20 @@ export function recordEvent(recorder: TestRecorder, event: unknown, state: unkno
   }
 }
 
+/**
+ * Times the file's module loads (the runner's `ImportTimer`: only the runner gets Jest's runtime). Nothing of it runs
+ * per test event: the recorder asks it once at `run_start` and once at `run_finish`.
+ */
+export interface ImportSource {
+  /** Milliseconds spent inside module loads so far, nested loads counted once. */
+  loadedMs(): number;
+  /** What timing the loads cost so far: this package's own time. */
+  ownMs(): number;
+  /** Stops timing; `loadedMs` is the figure read at `run_start`. Null when the file's load could not be timed (ESM). */
+  finish(loadedMs: number): ImportsLine | null;
+  stop(): void;
+}
+
 /** Everything a recorder needs for one test file. */
 export interface RecorderOptions {
   channelPath: string;
@@ -199,6 +213,9 @@ export class TestRecorder {
   private readonly heapPerTest: boolean;
   /** Static mode: the RSS at which the heap is next checked against its flush threshold. */
   private heapCheckAtRssBytes = 0;
+  private imports: ImportSource | null = null;
+  /** `imports.loadedMs()` at `run_start`: the part of the load time spent in module loads. */
+  private importsLoadedMs = -1;
 
   constructor(options: RecorderOptions) {
     this.writer = new ChannelWriter(options.channelPath);
@@ -232,6 +249,16 @@ export class TestRecorder {
   /** Called when the wrapped environment's `setup()` resolved: loading the test file starts now. */
   markSetupDone(): void {
     this.setupDoneMs = performance.now();
+  }
+
+  /** A one-line notice for the user, printed once by the reporter. */
+  notice(message: string): void {
+    this.notices.push(message);
+  }
+
+  /** The runner times the file's imports: their figures go into the file's end line. */
+  timeImports(source: ImportSource): void {
+    this.imports = source;
   }
 
   /**
@@ -323,6 +350,7 @@ export class TestRecorder {
   }
 
   close(): void {
+    this.imports?.stop();
     process.removeListener('exit', this.onProcessExit);
     this.trace?.close(this.detachTrace);
     this.writer.close();
@@ -346,6 +374,7 @@ export class TestRecorder {
     this.trace?.startFile();
 
     const loadMs = performance.now() - this.setupDoneMs;
+    if (this.imports !== null) this.importsLoadedMs = this.imports.loadedMs();
     // Prepended: in band, the reporter's own exit listener (registered earlier) must see this file's last record.
     process.prependOnceListener('exit', this.onProcessExit);
     const line: FileStartLine = {
@@ -368,6 +397,7 @@ export class TestRecorder {
     // The line is made after the batch is encoded: the file's own time then includes the encoding, all but the
     // one write system call that follows.
     this.writer.flush(() => {
+      const imports = this.imports === null ? undefined : this.imports.finish(this.importsLoadedMs < 0 ? this.imports.loadedMs() : this.importsLoadedMs);
       const line: FileEndLine = {
         v: CHANNEL_VERSION,
         k: 'file-end',
@@ -376,11 +406,12 @@ export class TestRecorder {
         afterAllMs: this.afterAllMs,
         heapEndBytes,
         hookFailures: this.hookFailures,
-        selfMs: this.selfMs + (performance.now() - nowMs),
+        selfMs: this.selfMs + (this.imports?.ownMs() ?? 0) + (performance.now() - nowMs),
         traceMs: this.trace?.costMs() ?? 0,
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
       };
+      if (imports) line.imports = imports;
       return JSON.stringify(line);
     });
   }

@@ -1,6 +1,6 @@
 import {fileKeyOfId} from '../model/testId';
 import {mebibytes, percent, seconds} from '../model/toSchema';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry} from '../model/types';
+import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunModuleCost, TestEntry} from '../model/types';
 
 /** The attempt that decided the test's outcome. */
 export const finalAttempt = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
@@ -168,6 +168,17 @@ export function headlineCounts(run: RunMetrics): {total: number; passed: number;
 }
 
 /** The notes a run may need before its figures: it stopped early, or some files were not measured. */
+/** A module whose loads cost less than this over the whole run is not worth a "Heaviest imports" row. */
+export const HEAVY_IMPORT_MS = 50;
+
+/**
+ * The "Heaviest imports" rows: the run's costliest modules by self time summed over the files that loaded them, those
+ * costing at least `HEAVY_IMPORT_MS`; empty when imports were not measured or none is that heavy.
+ */
+export function heaviestImports(run: RunMetrics, n: number): RunModuleCost[] {
+  return (run.imports ?? []).filter(cost => cost.selfMs >= HEAVY_IMPORT_MS).slice(0, n);
+}
+
 export function runNotes(run: RunMetrics): string[] {
   const notes: string[] = [];
   if (run.interrupted) notes.push('The run was interrupted: this report holds the tests that finished before it stopped.');

@@ -109,6 +109,48 @@ function findingsHtml(run: RunMetrics, top: number): string {
   return parts.join('');
 }
 
+/** Modules named per file in the load-time table. */
+const MODULES_PER_FILE = 5;
+
+/**
+ * The run's heaviest imports, and per file (the slowest to load first) where its load time went: the framework's
+ * set-up, and the module loads with the costliest modules by self time.
+ */
+function importsHtml(run: RunMetrics, top: number): string {
+  const files = run.files.filter(file => file.imports !== null).sort((a, b) => b.loadMs - a.loadMs);
+  if (run.imports === null && files.length === 0) return '';
+  const id = (text: string): string => `<span class="id">${escapeHtml(text)}</span>`;
+  const parts = ['<section id="imports"><h2>Imports</h2>'];
+  if (run.imports !== null && run.imports.length > 0) {
+    parts.push('<p class="note">Self: the module\'s own top-level code and its transform, summed over the test files that load it. Total: with the modules it loads.</p>');
+    parts.push(
+      findingTable(
+        ['module', 'self', 'total', 'transform', 'files'],
+        run.imports.map(cost => [id(cost.module), formatMs(cost.selfMs), formatMs(cost.totalMs), formatMs(cost.transformMs), String(cost.files)]),
+      ),
+    );
+  }
+  if (files.length > 0) {
+    parts.push('<h3>Where each file\'s load time went</h3>');
+    parts.push(
+      findingTable(
+        ['file', 'load', 'framework set-up', 'module loads', 'costliest modules (self)'],
+        files.slice(0, top).map(file => {
+          const imports = file.imports!;
+          const costliest = imports.modules
+            .slice(0, MODULES_PER_FILE)
+            .map(cost => `${id(cost.module)} ${escapeHtml(formatMs(cost.selfMs))}${cost.transformMs >= 1 ? escapeHtml(` (transform ${formatMs(cost.transformMs)})`) : ''}`)
+            .join('<br>');
+          return [id(file.key), formatMs(file.loadMs), formatMs(Math.max(0, file.loadMs - imports.loadImportsMs)), formatMs(imports.loadImportsMs), costliest];
+        }),
+      ),
+    );
+    if (files.length > top) parts.push(`<p class="note">… and ${escapeHtml(plural(files.length - top, 'more file'))} in the JSON report.</p>`);
+  }
+  parts.push('</section>\n');
+  return parts.join('');
+}
+
 const STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--fail:#cf222e;--pass:#1a7f37;--skip:#9a6700}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:24px;max-width:1400px}
@@ -332,6 +374,7 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
   if (stats.passedDropped > 0) yield `<p class="note">${escapeHtml(`${plural(stats.passedDropped, 'fast passed test')} left out by maxPassed.`)}</p>`;
   yield '</section>\n';
 
+  yield importsHtml(run, options.maxFindings ?? 100);
   yield findingsHtml(run, options.maxFindings ?? 100);
 
   const failed = listFailures(run);

@@ -8,6 +8,7 @@ import {
   formatMs,
   formatSignedMib,
   headlineCounts,
+  heaviestImports,
   isFlaky,
   listFailures,
   phaseNote,
@@ -152,6 +153,13 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
           `| ${formatSignedMib(a.rssEndBytes - a.rssStartBytes)} | ${formatMib(a.rssPeakBytes)} | ${a.cpuPercent === null ? '–' : `${a.cpuPercent.toFixed(0)} %`} |\n`,
       );
     }
+    head.push('\n');
+  }
+  const heavy = heaviestImports(run, 5);
+  if (heavy.length > 0) {
+    head.push('### Heaviest imports\n\nSelf time (the module\'s own top-level code and its transform) summed over the test files that load it; total includes what it loads.\n\n');
+    head.push('| module | self | total | transform | files |\n|---|---:|---:|---:|---:|\n');
+    for (const cost of heavy) head.push(`| ${code(cost.module)} | ${formatMs(cost.selfMs)} | ${formatMs(cost.totalMs)} | ${formatMs(cost.transformMs)} | ${cost.files} |\n`);
     head.push('\n');
   }
   head.push(...checkSections(run, top));

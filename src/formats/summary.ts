@@ -9,6 +9,7 @@ import {
   formatMs,
   formatSignedMib,
   headlineCounts,
+  heaviestImports,
   listFailures,
   memoryDeltaKey,
   plural,
@@ -147,6 +148,20 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       return [`${cpuKey(entry).toFixed(0)} %`, formatMs(a.cpuUserMs), formatMs(a.cpuSystemMs)];
     }, columns),
   );
+
+  const heavy = heaviestImports(run, top);
+  if (heavy.length > 0) {
+    const header = ['module', 'self', 'total', 'transform', 'files'];
+    const figures = heavy.map(cost => [formatMs(cost.selfMs), formatMs(cost.totalMs), formatMs(cost.transformMs), String(cost.files)]);
+    const figureWidths = header.slice(1).map((label, column) => Math.max(label.length, ...figures.map(row => displayWidth(row[column]))));
+    const nameWidth = Math.max(MIN_ID_WIDTH, columns - 2 - figureWidths.reduce((sum, width) => sum + width + 2, 0));
+    lines.push(
+      ...table('Heaviest imports (self = own code and transform, summed over files; total = with what it loads)', [
+        header,
+        ...heavy.map((cost, index) => [clipId(cost.module, nameWidth), ...figures[index]]),
+      ]),
+    );
+  }
 
   // `failuresCount` covers failures whose record was not kept; the list holds the ones that were.
   const listed = listFailures(run);

@@ -14,7 +14,7 @@
  * and the reader keeps only the last session of a file.
  */
 import * as path from 'path';
-import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
+import type {AttemptRecord, FailureMode, FailureRecord, FileImports, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
 export const CHANNEL_VERSION = 5;
@@ -47,6 +47,8 @@ export interface EnvironmentSettings {
   redact: string[];
   /** Force a full GC after each test and record the heap it leaves (leak detection). */
   leaks: boolean;
+  /** Time each module a test file loads through Jest's runtime (the runner only: environments never see the runtime). */
+  imports?: boolean;
 }
 
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */
@@ -194,7 +196,32 @@ export type FileEndLine = {
   tracePauses: number;
   /** One-line notices for the user (trace mode falling back, for one); the reporter prints each once. */
   notices: string[];
+  /** The file's module loads, when `imports` is on and the runner could time them. */
+  imports?: ImportsLine;
 };
+
+/** One module's cost in a channel line: `[module, selfUs, totalUs, transformUs, count]`, times in whole microseconds. */
+export type ModuleCostArray = [string, number, number, number, number];
+
+/** A file's module loads as the runner timed them. */
+export interface ImportsLine {
+  /**
+   * The costliest modules by self time (in no particular order), at most `CHANNEL_IMPORTS`: the file keeps its 10
+   * costliest, the rest is for the run's totals, where a module cheap in each file but loaded by all of them adds up.
+   */
+  modules: ModuleCostArray[];
+  /** Distinct modules the file loaded, those past the cap included. */
+  count: number;
+  /** Microseconds of the file's load time (up to `run_start`) spent inside module loads. */
+  loadUs: number;
+}
+
+/**
+ * Modules a file sends: beyond the file's own top 10, so that the run's totals stay right for a module that is cheap
+ * in each file but loaded by every file. 200 covers every module of most test files; past it, a module left out
+ * costs that file less than the 200th does (typically well under a millisecond). About 12 KB per file at most.
+ */
+export const CHANNEL_IMPORTS = 200;
 
 export type ChannelLine = FileStartLine | AttemptArray | FileEndLine;
 
@@ -383,6 +410,16 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     // Set by the reporter, which knows Jest's result for the file and the run's projects.
     loadError: null,
     project: null,
+    imports: end?.imports ? decodeImports(end.imports) : null,
   };
   return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion};
+}
+
+/** A file's imports line in the model's units (every module the line carries: the reporter keeps the top 10). */
+export function decodeImports(line: ImportsLine): FileImports {
+  return {
+    modules: line.modules.map(([module, selfUs, totalUs, transformUs, count]) => ({module, selfMs: selfUs / 1000, totalMs: totalUs / 1000, transformMs: transformUs / 1000, count})),
+    moduleCount: line.count,
+    loadImportsMs: line.loadUs / 1000,
+  };
 }

@@ -14,6 +14,8 @@ import type {
   SchemaFile,
   SchemaFileLeak,
   SchemaMemory,
+  SchemaModuleCost,
+  SchemaRunModuleCost,
   SchemaTest,
 } from './toSchema';
 import type {
@@ -22,11 +24,13 @@ import type {
   BudgetReport,
   DurationChange,
   FailureRecord,
+  FileImports,
   FileLeak,
   FileRecord,
   LeakReport,
   RegressionReport,
   RunMetrics,
+  RunModuleCost,
   TestEntry,
   TestStatus,
 } from './types';
@@ -195,6 +199,33 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string; k
     selfMs: 0,
     traceMs: 0,
     tracePauses: optional(file.trace_pauses, count, `${where}.trace_pauses`, 0),
+    imports: file.imports === undefined ? null : fileImports(file, where),
+  };
+}
+
+/** Milliseconds (the `_ms` keys), in the file and in the model. */
+const plainMs = (value: unknown, where: string): number => within(value, where, 0, MAX_SECONDS * 1000, 'milliseconds from 0 to a year');
+
+function moduleCosts<T>(value: unknown, where: string, last: 'count' | 'files'): Array<T & {module: string; selfMs: number; totalMs: number; transformMs: number}> {
+  return need<unknown[]>(value, Array.isArray, where, 'a list').map((item, i) => {
+    const at = `${where}[${i}]`;
+    const cost = obj(item, at) as unknown as SchemaModuleCost & SchemaRunModuleCost;
+    return {
+      module: str(cost.module, `${at}.module`),
+      selfMs: plainMs(cost.self_ms, `${at}.self_ms`),
+      totalMs: plainMs(cost.total_ms, `${at}.total_ms`),
+      transformMs: plainMs(cost.transform_ms, `${at}.transform_ms`),
+      [last]: count(cost[last], `${at}.${last}`),
+    } as T & {module: string; selfMs: number; totalMs: number; transformMs: number};
+  });
+}
+
+function fileImports(file: SchemaFile, where: string): FileImports {
+  const modules = moduleCosts<{count: number}>(file.imports, `${where}.imports`, 'count');
+  return {
+    modules,
+    moduleCount: optional(file.modules_loaded, count, `${where}.modules_loaded`, modules.length),
+    loadImportsMs: optional(file.import_time, ms, `${where}.import_time`, 0),
   };
 }
 
@@ -338,6 +369,7 @@ export function fromSchema(value: unknown): RunMetrics {
     budgets: document.budgets === undefined ? null : budgetReport(document.budgets),
     regressions: document.regressions === undefined ? null : regressionReport(document.regressions),
     leaks: document.leaks === undefined ? null : leakReport(document.leaks),
+    imports: document.imports === undefined ? null : moduleCosts<{files: number}>(document.imports, 'imports', 'files') as RunModuleCost[],
     overhead: {
       environmentMs: optional(overhead?.environment_time, ms, 'overhead.environment_time', 0),
       reporterMs: optional(overhead?.reporter_time, ms, 'overhead.reporter_time', 0),

@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
  */
 import {idGivesTitles} from './testId';
-import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, RunMetrics, TestEntry} from './types';
+import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -125,6 +125,33 @@ export interface SchemaFile {
   project?: string;
   /** The file could not run (a missing module, a syntax error, a throw at its top level). */
   load_error?: SchemaFailure;
+  /** Seconds of `load_time` spent inside module loads (option `imports`, under the runner). */
+  import_time?: number;
+  /** Seconds: `load_time` minus `import_time`, the framework's own set-up (jest-circus, expect, the globals). */
+  framework_setup_time?: number;
+  /** Distinct modules the file loaded through Jest's runtime. */
+  modules_loaded?: number;
+  /** The file's 10 costliest modules by self time (milliseconds, as the keys say). */
+  imports?: SchemaModuleCost[];
+}
+
+/** A module's cost in one file. Milliseconds, as the key names say. */
+export interface SchemaModuleCost {
+  module: string;
+  self_ms: number;
+  total_ms: number;
+  transform_ms: number;
+  count: number;
+}
+
+/** A module's cost summed over the run. Milliseconds, as the key names say. */
+export interface SchemaRunModuleCost {
+  module: string;
+  self_ms: number;
+  total_ms: number;
+  transform_ms: number;
+  /** Test files that loaded it. */
+  files: number;
 }
 
 /** A budget breach. `value` and `limit` are in the unit the metric's name gives: seconds, or MiB for `_mb`. */
@@ -185,6 +212,8 @@ export interface MetricsDocument extends SchemaFindings {
   };
   tests: Record<string, SchemaTest>;
   files: Record<string, SchemaFile>;
+  /** The modules that cost most over the run, by summed self time (option `imports`). */
+  imports?: SchemaRunModuleCost[];
   /** Present and true when the run stopped before its end; the file holds the tests finished until then. */
   interrupted?: boolean;
   /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
@@ -387,7 +416,22 @@ export function fileEntry(file: FileRecord & {file: string; key: string}): Schem
   if (file.key !== file.file) entry.file = file.file;
   if (file.project !== null) entry.project = file.project;
   if (file.loadError !== null) entry.load_error = failure(file.loadError, `${file.key}::(${file.loadError.phase})`, file.file);
+  if (file.imports !== null) {
+    entry.import_time = seconds(file.imports.loadImportsMs);
+    // Rounded apart from load_time, so that the two add up to it exactly in the file.
+    entry.framework_setup_time = Math.max(0, microseconds(file.loadMs) - microseconds(file.imports.loadImportsMs)) / 1e6;
+    entry.modules_loaded = file.imports.moduleCount;
+    entry.imports = file.imports.modules.map(moduleCostEntry);
+  }
   return entry;
+}
+
+function moduleCostEntry(cost: ModuleCost): SchemaModuleCost {
+  return {module: cost.module, self_ms: millis(cost.selfMs), total_ms: millis(cost.totalMs), transform_ms: millis(cost.transformMs), count: cost.count};
+}
+
+function runModuleCostEntry(cost: RunModuleCost): SchemaRunModuleCost {
+  return {module: cost.module, self_ms: millis(cost.selfMs), total_ms: millis(cost.totalMs), transform_ms: millis(cost.transformMs), files: cost.files};
 }
 
 /** The blocks before `tests`, in the file's key order. */
@@ -472,9 +516,13 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
   return findings;
 }
 
-/** The blocks after `files`, in the file's key order. `interrupted` and `unmeasured` only when they say something. */
-export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
+/**
+ * The blocks after `files`, in the file's key order. `imports` only when measured; `interrupted` and `unmeasured`
+ * only when they say something.
+ */
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
   return {
+    ...(run.imports !== null && {imports: run.imports.map(runModuleCostEntry)}),
     ...(run.interrupted && {interrupted: true}),
     ...(run.unmeasured !== null && {unmeasured: {files: [...run.unmeasured.files], tests: run.unmeasured.testCount, passed: run.unmeasured.passedCount, failed: run.unmeasured.failedCount}}),
     stats: {

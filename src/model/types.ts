@@ -166,6 +166,48 @@ export interface FileRecord {
    * `projects`); null in a single-project run.
    */
   project: string | null;
+  /** What the file's module loads cost (option `imports`, under `jest-perf-monitor/runner`); null when not measured. */
+  imports: FileImports | null;
+}
+
+/** What loading one module cost: in one test file, or (with `files`) summed over the run. */
+export interface ModuleCost {
+  /** Path relative to rootDir for the user's code; `package/subpath` (`@scope/pkg/sub`) inside `node_modules`. */
+  module: string;
+  /** Time in the module's loads, the modules it loaded excluded: its transform and its own top-level code. */
+  selfMs: number;
+  /** Time in the module's loads, the modules it loaded included. */
+  totalMs: number;
+  /** Of `selfMs`: Jest's transform of the module (ts-jest, babel; a transform-cache hit costs little). */
+  transformMs: number;
+  /** Times the module was loaded (`jest.isolateModules` and `jest.resetModules` load it again). */
+  count: number;
+}
+
+/** One test file's module loads, timed through Jest's runtime. */
+export interface FileImports {
+  /**
+   * The costliest modules by self time, the costliest first: the file's top 10 in a finished run (the channel
+   * carries more, for the run's totals). The test file itself is one of them: its top-level code is a cost.
+   */
+  modules: ModuleCost[];
+  /** Distinct modules the file loaded. */
+  moduleCount: number;
+  /**
+   * Of `loadMs`: time inside module loads before the tests started (the setupFilesAfterEnv, the test file and all
+   * they required). `loadMs` minus this is the framework's own set-up (jest-circus, expect, the globals).
+   */
+  loadImportsMs: number;
+}
+
+/** A module's cost summed over the run's files. */
+export interface RunModuleCost {
+  module: string;
+  selfMs: number;
+  totalMs: number;
+  transformMs: number;
+  /** Test files that loaded it. */
+  files: number;
 }
 
 /** Facts about the machine and tool versions. */
@@ -346,6 +388,11 @@ export interface RunMetrics {
    * than Jest did.
    */
   unmeasured: UnmeasuredFiles | null;
+  /**
+   * The modules that cost most over the run (summed self time, the costliest first, at most `RUN_IMPORTS`); null
+   * when no file's imports were measured.
+   */
+  imports: RunModuleCost[] | null;
   /** What this package itself cost the run. */
   overhead: {
     /**

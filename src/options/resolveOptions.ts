@@ -188,6 +188,7 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
   regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0')},
   regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0')},
   leaks: {env: 'JEST_PERF_LEAKS', ...bool},
+  imports: {env: 'JEST_PERF_IMPORTS', ...bool},
   budgets: {
     allowed: "'recommended', or {tests: [{match, maxDuration?, maxSetup?, maxMemoryDeltaMb?, maxPeakMemoryMb?}], suite: {maxDuration?, maxPeakMemoryMb?}}",
     parse: value => {
@@ -325,6 +326,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     regressionThresholdPercent: pick('regressionThreshold', 20),
     regressionMinChangeMs: pick('regressionMinChange', 0.01) * 1000,
     leaks: pick('leaks', false) || failOn.includes('leak'),
+    imports: pick('imports', true),
     budgets: resolveBudgets(pick('budgets', null)),
     failOn,
     history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string),

@@ -231,6 +231,13 @@ export interface PerfMonitorOptions {
    * @default false
    */
   leaks?: boolean;
+  /**
+   * Time what each test file's imports cost through Jest's runtime (self, total, transform), for `files[].imports`
+   * and the run's heaviest imports. Needs `testRunner: 'jest-perf-monitor/runner'` (the environment entries never
+   * see the runtime). Env: `JEST_PERF_IMPORTS`.
+   * @default true
+   */
+  imports?: boolean;
   /** @default none */
   budgets?: BudgetsOption;
   /**
@@ -291,6 +298,7 @@ export interface ResolvedOptions {
   regressionMinChangeMs: number;
   /** True when asked for, or when `failOn` has `leak`. */
   leaks: boolean;
+  imports: boolean;
   /** `recommended` already written out. */
   budgets: Required<BudgetSet> | null;
   failOn: FailOn[];

@@ -1,6 +1,7 @@
 import type {DecodedChannelFile} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
+import {byCost, FILE_IMPORTS, ImportTotals} from '../model/ImportTotals';
 import {SummaryAccumulator} from '../model/SummaryAccumulator';
 import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry, UnmeasuredFiles} from '../model/types';
 import {keyPrefix} from './ProjectNames';
@@ -54,6 +55,7 @@ export class MetricsCollector {
    */
   private readonly ids = new Map<string, number>();
   private readonly summary = new SummaryAccumulator();
+  private readonly imports = new ImportTotals();
   /** Failure records with full detail, oldest first (a queue: `failureHead` is its start). */
   private readonly fullFailures: FailureRecord[] = [];
   private failureHead = 0;
@@ -96,7 +98,16 @@ export class MetricsCollector {
     if (decoded.file !== null) {
       testPath = decoded.file.testPath;
       file = this.relativePath(testPath);
-      gathered = {...decoded.file, file, key: prefix + file, project: project.name};
+      const imports = decoded.file.imports;
+      if (imports !== null) this.imports.addFile(imports.modules);
+      gathered = {
+        ...decoded.file,
+        file,
+        key: prefix + file,
+        project: project.name,
+        // The run's totals took every module the file sent; the file keeps its own top few.
+        imports: imports && {...imports, modules: [...imports.modules].sort(byCost).slice(0, FILE_IMPORTS)},
+      };
       this.files.push(gathered);
       for (const failure of decoded.file.hookFailures) this.holdFailure(failure, JSON.stringify(failure).length);
     }
@@ -143,6 +154,7 @@ export class MetricsCollector {
       traceMs: 0,
       tracePauses: 0,
       loadError: failure,
+      imports: null,
     };
     this.files.push(gathered);
     this.holdFailure(failure, JSON.stringify(failure).length);
@@ -235,6 +247,7 @@ export class MetricsCollector {
       leaks: null,
       interrupted: run.interrupted === true,
       unmeasured: this.unmeasured.files.length > 0 ? {...this.unmeasured, files: [...this.unmeasured.files]} : null,
+      imports: this.imports.top(),
       overhead: {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs + file.traceMs, 0),
         traceMs: this.files.reduce((sum, file) => sum + file.traceMs, 0),

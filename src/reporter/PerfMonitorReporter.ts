@@ -161,6 +161,7 @@ export default class PerfMonitorReporter implements Reporter {
       captureRate: options.captureRate,
       redact: options.redact.map(key => key.toLowerCase()),
       leaks: options.leaks,
+      imports: options.imports,
     };
   }
 

@@ -1,3 +1,4 @@
+import {performance} from 'perf_hooks';
 import type {JestEnvironment} from '@jest/environment';
 import type {TestResult} from '@jest/test-result';
 import type {Circus, Config} from '@jest/types';
@@ -5,6 +6,7 @@ import {createRecorder} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
+import {ImportTimer} from './ImportTimer';
 import {loadCircusRunner} from './loadCircusRunner';
 import type {TestFramework} from './loadCircusRunner';
 
@@ -20,9 +22,9 @@ type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise
  * environment's own handler, whose result (and timing: circus awaits it) is passed through unchanged.
  */
 export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<TestResult> {
-  const [globalConfig, config, environment, , testPath] = args;
+  const [globalConfig, config, environment, runtime, testPath] = args;
   const circus = loadCircusRunner(config.rootDir);
-  const recorder = installRecorder(environment, globalConfig, config, testPath);
+  const recorder = installRecorder(environment, globalConfig, config, testPath, runtime);
   if (recorder === null) return circus(...args);
   const close = (): void => {
     try {
@@ -42,13 +44,14 @@ export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<
   return result.finally(close);
 }
 
-function installRecorder(environment: JestEnvironment, globalConfig: Config.GlobalConfig, config: Config.ProjectConfig, testPath: string): TestRecorder | null {
+function installRecorder(environment: JestEnvironment, globalConfig: Config.GlobalConfig, config: Config.ProjectConfig, testPath: string, runtime: unknown): TestRecorder | null {
   // One of our environment entries records already: a second recorder would write every test twice.
   if ((environment as {perfRecorder?: unknown}).perfRecorder !== undefined) return null;
   const channel = readChannelDescriptor();
   if (channel === null) return null;
   const recorder = createRecorder(environment, {globalConfig, projectConfig: config, testPath}, channel);
   if (recorder === null) return null;
+  if (channel.settings.imports === true) timeImports(recorder, runtime, globalConfig.rootDir ?? config.rootDir, testPath);
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
   const own = environment.handleTestEvent as EventHandler | undefined;
@@ -62,4 +65,17 @@ function installRecorder(environment: JestEnvironment, globalConfig: Config.Glob
       };
   environment.handleTestEvent = handler as JestEnvironment['handleTestEvent'];
   return recorder;
+}
+
+/** Jest's runtime loads the setupFilesAfterEnv and the test file once circus starts: the timer goes on before. */
+function timeImports(recorder: TestRecorder, runtime: unknown, rootDir: string, testPath: string): void {
+  const startMs = performance.now();
+  try {
+    const timer = ImportTimer.install(runtime, rootDir, testPath);
+    if (typeof timer === 'string') recorder.notice(`import costs are off (${timer})`);
+    else recorder.timeImports(timer);
+  } catch (error) {
+    reportInternalError('import timing', error);
+  }
+  recorder.chargeSetup(performance.now() - startMs);
 }
