@@ -11,6 +11,7 @@ import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
 import type {LazyRssSampler} from './RssSampler';
+import type {CpuProfiler} from './CpuProfiler';
 import type {TraceCapture} from './TraceCapture';
 
 /** The parts of circus's state this recorder reads. Structural, so Jest 29 and 30 both fit. */
@@ -145,6 +146,8 @@ export interface RecorderOptions {
   gc: (() => void) | null;
   /** Said once by the reporter (trace mode falling back, for one). */
   notices: string[];
+  /** `cpuProfile`: the sampling profiler for this file; null (the default) when off. */
+  profiler?: CpuProfiler | null;
 }
 
 /**
@@ -185,6 +188,7 @@ export class TestRecorder {
   private readonly detachTrace: boolean;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
+  private readonly profiler: CpuProfiler | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
   private leakSamples: ReadonlySet<number> | null = null;
 
@@ -198,6 +202,7 @@ export class TestRecorder {
     this.detachTrace = options.detachTrace === true;
     this.notices = options.notices;
     this.gc = options.gc;
+    this.profiler = options.profiler ?? null;
     this.captureRate = options.settings.captureRate;
     this.failureContext = {
       rootDir: options.rootDir,
@@ -312,6 +317,7 @@ export class TestRecorder {
   close(): void {
     process.removeListener('exit', this.onProcessExit);
     this.trace?.close(this.detachTrace);
+    this.profiler?.close();
     this.writer.close();
   }
 
@@ -331,6 +337,7 @@ export class TestRecorder {
     if (this.gc !== null) this.leakSamples = leakSamplePositions(this.positions.size);
     // beforeAll hooks run before the first test starts: trace them too.
     this.trace?.startFile();
+    this.profiler?.startFile();
 
     const loadMs = performance.now() - this.setupDoneMs;
     // Prepended: in band, the reporter's own exit listener (registered earlier) must see this file's last record.
@@ -352,6 +359,7 @@ export class TestRecorder {
     const traceStopped = this.trace?.stoppedReason();
     if (traceStopped) this.notices.push(`trace mode went off during a file and stays off in its worker (${traceStopped}); failures get profile-mode detail`);
     const heapEndBytes = getHeapStatistics().used_heap_size;
+    const profiles = this.profiler === null ? undefined : this.profiler.finishFile();
     // The line is made after the batch is encoded: the file's own time then includes the encoding, all but the
     // one write system call that follows.
     this.writer.flush(() => {
@@ -368,6 +376,7 @@ export class TestRecorder {
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
       };
+      if (profiles !== undefined) line.profiles = profiles;
       return JSON.stringify(line);
     });
   }
@@ -538,6 +547,7 @@ export class TestRecorder {
       n[offset + AttemptSlot.cpuSystemUs] = usage.systemCPUTime - attempt.cpuSystemStartUs;
       n[offset + AttemptSlot.concurrent] = attempt.concurrent ? 1 : 0;
       if (extras !== null) extras.retainedHeapBytes = this.retainedHeap(attempt);
+      if (this.profiler !== null) this.profiler.addAttempt(attempt.position.index, test.invocations, attempt.startMs, endMs);
       // The moments a worker may die next (an assertion about to take it down, memory running out): what is
       // pending goes out now.
       flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapEndBytes > heapFlushBytes();

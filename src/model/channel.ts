@@ -15,7 +15,7 @@
  */
 import {createHash} from 'crypto';
 import * as path from 'path';
-import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
+import type {AttemptRecord, FailureMode, FailureRecord, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
 export const CHANNEL_VERSION = 4;
@@ -48,6 +48,30 @@ export interface EnvironmentSettings {
   redact: string[];
   /** Force a full GC after each test and record the heap it leaves (leak detection). */
   leaks: boolean;
+  /** CPU profiles of the slowest tests; absent or null when off. */
+  cpuProfile?: ProfileSettings | null;
+}
+
+/** What a worker needs to profile tests and keep only the candidates. */
+export interface ProfileSettings {
+  /** Each worker keeps its own this many slowest tests' profiles (the run's slowest are among them). */
+  tests: number;
+  samplingIntervalUs: number;
+  /** Duration budgets (`budgets.tests[].maxDuration`), in order: a test over its file's limit keeps its profile too. */
+  maxDuration: Array<{match: string; maxDurationMs: number}>;
+}
+
+/** A test whose profile a worker kept: the reporter picks the run's slowest among these. */
+export interface ProfileCandidate {
+  /** The test's position in its file (`TestRecord.index`) and the attempt profiled (the last one it ran). */
+  index: number;
+  attempt: number;
+  durationMs: number;
+  /** The sliced `.cpuprofile`, in the channel directory; a worker deletes it when a slower test displaces it. */
+  path: string;
+  top: ProfileFunction[];
+  /** Over a duration budget: kept whatever its rank. */
+  overBudget: boolean;
 }
 
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */
@@ -190,6 +214,8 @@ export type FileEndLine = {
   tracePauses: number;
   /** One-line notices for the user (trace mode falling back, for one); the reporter prints each once. */
   notices: string[];
+  /** `cpuProfile`: this file's tests whose profiles the worker kept (some may be displaced by later files). */
+  profiles?: ProfileCandidate[];
 };
 
 export type ChannelLine = FileStartLine | AttemptArray | FileEndLine;
@@ -242,6 +268,8 @@ export interface DecodedChannelFile {
   skippedLines: number;
   /** A channel version other than ours, when one was seen. */
   foreignVersion: number | null;
+  /** `cpuProfile`: candidates for a profile among this file's tests. */
+  profiles?: ProfileCandidate[];
 }
 
 /** Shared by every attempt that recorded no span. */
@@ -307,7 +335,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     }
   }
 
-  if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion};
+  if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion, profiles: []};
 
   const newTest = (line: AttemptLine): TestRecord => ({
     testPath: start.testPath,
@@ -352,5 +380,5 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     loadError: null,
     project: null,
   };
-  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion};
+  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? []};
 }

@@ -22,6 +22,21 @@ export type PushgatewayTests = (typeof PUSHGATEWAY_TESTS)[number];
 /** The slowest tests pushed by default: with run and file series, a push stays within a few hundred series. */
 export const PUSHGATEWAY_SLOWEST = 50;
 
+/** `cpuProfile` as an object: how many tests get a profile, and how often V8 samples. */
+export interface CpuProfileOptions {
+  /**
+   * The slowest tests of the run that get a `.cpuprofile` file and top functions (tests that break a duration budget
+   * or regress get one too). Each worker keeps at most this many candidates.
+   * @default 10
+   */
+  tests?: number;
+  /**
+   * Microseconds between V8's samples. Smaller sees shorter functions and costs more.
+   * @default 1000
+   */
+  samplingIntervalUs?: number;
+}
+
 export interface PushgatewayOptions {
   /** The Pushgateway's base URL, `http://host:9091`. */
   url: string;
@@ -231,6 +246,15 @@ export interface PerfMonitorOptions {
    * @default false
    */
   leaks?: boolean;
+  /**
+   * CPU profiles of the slowest tests: each worker runs V8's sampling profiler, cuts the samples by each test's
+   * time window, and keeps `<outputDir>/profiles/<test>.cpuprofile` (Chrome DevTools, VS Code, speedscope) and the
+   * top functions (`tests[id].profile`) for the slowest tests. `true`, or `{tests, samplingIntervalUs}`. Costs a few
+   * percent of CPU while on (see docs/performance.md), so it is off in every preset. Env: `JEST_PERF_CPU_PROFILE`
+   * (`1`/`true`, `0`/`false`, or a number of tests).
+   * @default false
+   */
+  cpuProfile?: boolean | CpuProfileOptions;
   /** @default none */
   budgets?: BudgetsOption;
   /**
@@ -291,6 +315,8 @@ export interface ResolvedOptions {
   regressionMinChangeMs: number;
   /** True when asked for, or when `failOn` has `leak`. */
   leaks: boolean;
+  /** Null when off. */
+  cpuProfile: Required<CpuProfileOptions> | null;
   /** `recommended` already written out. */
   budgets: Required<BudgetSet> | null;
   failOn: FailOn[];

@@ -1,7 +1,8 @@
 import type {JestEnvironment} from '@jest/environment';
 import type {TestResult} from '@jest/test-result';
-import type {Circus, Config} from '@jest/types';
+import type {Circus} from '@jest/types';
 import {createRecorder} from '../environment/createRecorder';
+import type {RecordedFile} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
@@ -20,9 +21,11 @@ type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise
  * environment's own handler, whose result (and timing: circus awaits it) is passed through unchanged.
  */
 export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<TestResult> {
-  const [globalConfig, config, environment, , testPath] = args;
+  const [globalConfig, config, environment, runtime, testPath] = args;
   const circus = loadCircusRunner(config.rootDir);
-  const recorder = installRecorder(environment, globalConfig, config, testPath);
+  // Jest's runtime knows where each transformed module's source map is: profiles point at the `.ts` line.
+  const sourceMaps = (): ReadonlyMap<string, string> | undefined => (runtime as {getSourceMaps?: () => ReadonlyMap<string, string>}).getSourceMaps?.();
+  const recorder = installRecorder(environment, {globalConfig, projectConfig: config, testPath, sourceMaps});
   if (recorder === null) return circus(...args);
   const close = (): void => {
     try {
@@ -42,12 +45,12 @@ export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<
   return result.finally(close);
 }
 
-function installRecorder(environment: JestEnvironment, globalConfig: Config.GlobalConfig, config: Config.ProjectConfig, testPath: string): TestRecorder | null {
+function installRecorder(environment: JestEnvironment, file: RecordedFile): TestRecorder | null {
   // One of our environment entries records already: a second recorder would write every test twice.
   if ((environment as {perfRecorder?: unknown}).perfRecorder !== undefined) return null;
   const channel = readChannelDescriptor();
   if (channel === null) return null;
-  const recorder = createRecorder(environment, {globalConfig, projectConfig: config, testPath}, channel);
+  const recorder = createRecorder(environment, file, channel);
   if (recorder === null) return null;
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
