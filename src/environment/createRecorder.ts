@@ -8,6 +8,7 @@ import {channelFilePath} from '../model/channel';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode} from '../model/types';
+import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
@@ -66,7 +67,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     if (settings.cpuProfile) {
       // Required here: a run without cpuProfile never loads the module, let alone the inspector.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-      const {CpuProfiler: Profiler} = require('./CpuProfiler') as typeof import('./CpuProfiler');
+      const {CpuProfiler: Profiler} = require('./CpuProfiler') as typeof CpuProfilerModule;
       const created = Profiler.create(settings.cpuProfile, {
         channelDir: channel.dir,
         rootDir,
