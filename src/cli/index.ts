@@ -10,6 +10,7 @@ import {packageVersion} from '../io/writeReports';
 import {compareCommand} from './compare';
 import {historyCommand} from './history';
 import {mergeCommand} from './merge';
+import {profileCommand} from './profile';
 import {reportCommand} from './report';
 import {summaryCommand} from './summary';
 
@@ -21,7 +22,8 @@ const program = new Command('jest-perf-monitor')
   .addCommand(reportCommand())
   .addCommand(compareCommand())
   .addCommand(mergeCommand())
-  .addCommand(historyCommand());
+  .addCommand(historyCommand())
+  .addCommand(profileCommand());
 // Sub-commands exit through the same path, so usage errors anywhere give exit code 2, and every error is one
 // line (commander adds a "Did you mean …?" line of its own).
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];

@@ -11,6 +11,7 @@ import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
 import type {LazyRssSampler} from './RssSampler';
+import type {CpuProfiler} from './CpuProfiler';
 import type {TraceCapture} from './TraceCapture';
 
 /** The parts of circus's state this recorder reads. Structural, so Jest 29 and 30 both fit. */
@@ -164,6 +165,8 @@ export interface RecorderOptions {
   gc: (() => void) | null;
   /** Said once by the reporter (trace mode falling back, for one). */
   notices: string[];
+  /** `cpuProfile`: the sampling profiler for this file; null (the default) when off. */
+  profiler?: CpuProfiler | null;
 }
 
 /**
@@ -204,6 +207,7 @@ export class TestRecorder {
   private readonly detachTrace: boolean;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
+  private readonly profiler: CpuProfiler | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
   private leakSamples: ReadonlySet<number> | null = null;
   /**
@@ -227,6 +231,7 @@ export class TestRecorder {
     this.detachTrace = options.detachTrace === true;
     this.notices = options.notices;
     this.gc = options.gc;
+    this.profiler = options.profiler ?? null;
     this.captureRate = options.settings.captureRate;
     this.heapPerTest = options.settings.mode !== 'static';
     this.failureContext = {
@@ -353,6 +358,7 @@ export class TestRecorder {
     this.imports?.stop();
     process.removeListener('exit', this.onProcessExit);
     this.trace?.close(this.detachTrace);
+    this.profiler?.close();
     this.writer.close();
   }
 
@@ -372,6 +378,7 @@ export class TestRecorder {
     if (this.gc !== null) this.leakSamples = leakSamplePositions(this.positions.size);
     // beforeAll hooks run before the first test starts: trace them too.
     this.trace?.startFile();
+    this.profiler?.startFile();
 
     const loadMs = performance.now() - this.setupDoneMs;
     if (this.imports !== null) this.importsLoadedMs = this.imports.loadedMs();
@@ -394,6 +401,7 @@ export class TestRecorder {
     const traceStopped = this.trace?.stoppedReason();
     if (traceStopped) this.notices.push(`trace mode went off during a file and stays off in its worker (${traceStopped}); failures get profile-mode detail`);
     const heapEndBytes = getHeapStatistics().used_heap_size;
+    const profiles = this.profiler === null ? undefined : this.profiler.finishFile();
     // The line is made after the batch is encoded: the file's own time then includes the encoding, all but the
     // one write system call that follows.
     this.writer.flush(() => {
@@ -412,6 +420,7 @@ export class TestRecorder {
         notices: this.notices,
       };
       if (imports) line.imports = imports;
+      if (profiles !== undefined) line.profiles = profiles;
       return JSON.stringify(line);
     });
   }
@@ -589,6 +598,7 @@ export class TestRecorder {
       n[offset + AttemptSlot.cpuSystemUs] = usage.systemCPUTime - attempt.cpuSystemStartUs;
       n[offset + AttemptSlot.concurrent] = attempt.concurrent ? 1 : 0;
       if (extras !== null) extras.retainedHeapBytes = this.retainedHeap(attempt);
+      if (this.profiler !== null) this.profiler.addAttempt(attempt.position.index, test.invocations, attempt.startMs, endMs);
       // The moments a worker may die next (an assertion about to take it down, memory running out): what is
       // pending goes out now.
       flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapNearLimit;

@@ -5,8 +5,11 @@ import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {channelFilePath} from '../model/channel';
+import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode} from '../model/types';
+import type * as CpuProfilerModule from './CpuProfiler';
+import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
 import {RssSampler} from './RssSampler';
@@ -19,6 +22,8 @@ export interface RecordedFile {
   globalConfig: Config.GlobalConfig;
   projectConfig: Config.ProjectConfig;
   testPath: string;
+  /** Jest's source maps for the file's modules: the runner has them (from the runtime), the environment entries do not. */
+  sourceMaps?: SourceMapRegistry;
 }
 
 const workerId = Number(process.env.JEST_WORKER_ID ?? '1') || 1;
@@ -58,6 +63,20 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       gc = acquireGc();
       if (gc === null) notices.push('leak detection is off: V8 did not give a garbage collector to force (try node --expose-gc)');
     }
+    let profiler: CpuProfiler | null = null;
+    if (settings.cpuProfile) {
+      // Required here: a run without cpuProfile never loads the module, let alone the inspector.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+      const {CpuProfiler: Profiler} = require('./CpuProfiler') as typeof CpuProfilerModule;
+      const created = Profiler.create(settings.cpuProfile, {
+        channelDir: channel.dir,
+        rootDir,
+        relativeFile: relativeToRoot(rootDir, testPath),
+        sourceMaps: file.sourceMaps ?? null,
+      });
+      if (typeof created === 'string') notices.push(`cpuProfile is off in this worker (${created})`);
+      else profiler = created;
+    }
     const recorder = new TestRecorder({
       channelPath: channelFilePath(channel.dir, projectConfig.id, testPath),
       testPath,
@@ -71,6 +90,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       detachTrace: channel.settings.mode === 'auto',
       gc,
       notices,
+      profiler,
     });
     const bridge: PerfBridge = {
       recordSpan: (name, startMs, durationMs, testName) => {

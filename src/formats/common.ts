@@ -1,6 +1,6 @@
 import {fileKeyOfId} from '../model/testId';
 import {mebibytes, percent, seconds} from '../model/toSchema';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunModuleCost, TestEntry} from '../model/types';
+import type {AttemptRecord, FailureRecord, FileRecord, ProfileFunction, RunMetrics, RunModuleCost, TestEntry} from '../model/types';
 
 /** The attempt that decided the test's outcome. */
 export const finalAttempt = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.record.attempts.length - 1];
@@ -332,4 +332,9 @@ export function table(title: string, rows: string[][]): string[] {
     return column === 0 ? `${cell}${room}` : `${room}${cell}`;
   };
   return [printable(title), ...shown.map(row => `  ${row.map(pad).join('  ')}`)];
+}
+
+/** One of a CPU profile's top functions, as reports name it: `name (file:line)`, or the folded entry's name alone. */
+export function functionLabel(fn: ProfileFunction): string {
+  return fn.location === null ? fn.functionName : `${fn.functionName} (${fn.location})`;
 }

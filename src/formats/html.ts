@@ -1,5 +1,5 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {describeFailureCounts, failureWhere, finalAttempt, formatMs, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
+import {describeFailureCounts, failureWhere, finalAttempt, formatMs, functionLabel, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
 import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, leakHeadline} from './findings';
 
 export interface HtmlOptions {
@@ -71,6 +71,21 @@ function failureHtml(heading: string, failure: FailureRecord | null, file: strin
 function findingTable(headers: string[], rows: string[][]): string {
   const head = headers.map(header => `<th>${escapeHtml(header)}</th>`).join('');
   return `<table class="plain"><thead><tr>${head}</tr></thead><tbody>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+/**
+ * `cpuProfile`: each profiled test (slowest first) with its top functions by self time and a link to its
+ * `.cpuprofile`, whose path is relative to the JSON report (the HTML's directory by default).
+ */
+function profilesHtml(run: RunMetrics): string {
+  const profiled = run.tests.filter(entry => entry.record.profile !== undefined).sort((a, b) => finalAttempt(b).durationMs - finalAttempt(a).durationMs);
+  if (profiled.length === 0) return '';
+  const rows = profiled.map(entry => {
+    const profile = entry.record.profile!;
+    const functions = profile.top.map(fn => `${escapeHtml(functionLabel(fn))} <span class="note">${escapeHtml(`${formatMs(fn.selfMs)} self, ${formatMs(fn.totalMs)} total`)}</span>`).join('<br>');
+    return [`<span class="id">${escapeHtml(entry.id)}</span>`, escapeHtml(formatMs(finalAttempt(entry).durationMs)), functions, `<a href="${escapeHtml(encodeURI(profile.file))}">${escapeHtml(profile.file.split('/').pop() ?? profile.file)}</a>`];
+  });
+  return `<section id="profiles"><h2>Where the slowest tests spent CPU</h2><p class="note">Sampled by V8 (option cpuProfile). Open a .cpuprofile in Chrome DevTools (Performance), VS Code or speedscope.</p>${findingTable(['test', 'duration', 'top functions (self time)', 'profile'], rows)}</section>\n`;
 }
 
 /** Budgets, the comparison with the baseline and leaks, in the words the summary and Markdown use (findings.ts). */
@@ -376,6 +391,7 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
 
   yield importsHtml(run, options.maxFindings ?? 100);
   yield findingsHtml(run, options.maxFindings ?? 100);
+  yield profilesHtml(run);
 
   const failed = listFailures(run);
   if (failed.length > 0) {

@@ -6,6 +6,7 @@ import {
   finalAttempt,
   formatMib,
   formatMs,
+  functionLabel,
   formatSignedMib,
   headlineCounts,
   heaviestImports,
@@ -145,12 +146,16 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
   );
   const slowest = slowestTests(run.tests, top);
   if (slowest.length > 0) {
-    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU |\n|---|---:|---:|---:|---:|---:|---:|---:|\n`);
+    // `cpuProfile`: a column for each slow test's top function, only when some test has a profile.
+    const profiled = slowest.some(entry => entry.record.profile !== undefined);
+    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU |${profiled ? ' top function (self) |' : ''}\n|---|---:|---:|---:|---:|---:|---:|---:|${profiled ? '---|' : ''}\n`);
     for (const entry of slowest) {
       const a = finalAttempt(entry);
+      const fn = entry.record.profile?.top[0];
+      const topCell = !profiled ? '' : fn === undefined ? ' – |' : ` ${code(functionLabel(fn))} ${formatMs(fn.selfMs)} |`;
       head.push(
         `| ${code(entry.id)} | ${formatMs(a.durationMs)} | ${formatMs(a.setupMs)} | ${formatMs(a.callMs)} | ${formatMs(a.teardownMs)} ` +
-          `| ${formatSignedMib(a.rssEndBytes - a.rssStartBytes)} | ${formatMib(a.rssPeakBytes)} | ${a.cpuPercent === null ? '–' : `${a.cpuPercent.toFixed(0)} %`} |\n`,
+          `| ${formatSignedMib(a.rssEndBytes - a.rssStartBytes)} | ${formatMib(a.rssPeakBytes)} | ${a.cpuPercent === null ? '–' : `${a.cpuPercent.toFixed(0)} %`} |${topCell}\n`,
       );
     }
     head.push('\n');

@@ -2,12 +2,14 @@ import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {findingLines} from './findings';
 import {
   clipId,
+  clipMiddle,
   cpuKey,
   displayWidth,
   finalAttempt,
   formatMib,
   formatMs,
   formatSignedMib,
+  functionLabel,
   headlineCounts,
   heaviestImports,
   listFailures,
@@ -101,6 +103,18 @@ function testTable(title: string, header: string[], entries: readonly TestEntry[
   return table(title, [header, ...entries.map((entry, index) => [clipId(entry.id, idWidth), ...figures[index]])]);
 }
 
+/** `cpuProfile`: under the slowest tests' table, each profiled one with its top 2 functions by self time. */
+function profileLines(slowest: readonly TestEntry[], columns: number): string[] {
+  const profiled = slowest.filter(entry => entry.record.profile !== undefined && entry.record.profile.top.length > 0);
+  if (profiled.length === 0) return [];
+  const lines = ['Where the slowest tests spent CPU (self time, top 2; open profiles/*.cpuprofile in DevTools)'];
+  for (const entry of profiled) {
+    lines.push(`  ${printable(clipId(entry.id, columns - 2))}`);
+    for (const fn of entry.record.profile!.top.slice(0, 2)) lines.push(`    ${formatMs(fn.selfMs).padStart(9)}  ${printable(clipMiddle(functionLabel(fn), columns - 15))}`);
+  }
+  return lines;
+}
+
 /** The summary printed after a run: the slowest, the most memory-hungry and the CPU-heaviest tests, and failures. */
 export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
   const top = options.top ?? 5;
@@ -131,6 +145,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       return [formatMs(a.durationMs), formatMs(a.setupMs), formatMs(a.callMs), formatMs(a.teardownMs)];
     }, columns),
   );
+  lines.push(...profileLines(slowest, columns));
 
   const hungry = topBy(executed, top, memoryDeltaKey);
   lines.push(

@@ -14,7 +14,7 @@
  * and the reader keeps only the last session of a file.
  */
 import * as path from 'path';
-import type {AttemptRecord, FailureMode, FailureRecord, FileImports, FileRecord, SpanRecord, TestRecord, TestStatus} from './types';
+import type {AttemptRecord, FailureMode, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
 export const CHANNEL_VERSION = 5;
@@ -49,6 +49,30 @@ export interface EnvironmentSettings {
   leaks: boolean;
   /** Time each module a test file loads through Jest's runtime (the runner only: environments never see the runtime). */
   imports?: boolean;
+  /** CPU profiles of the slowest tests; absent or null when off. */
+  cpuProfile?: ProfileSettings | null;
+}
+
+/** What a worker needs to profile tests and keep only the candidates. */
+export interface ProfileSettings {
+  /** Each worker keeps its own this many slowest tests' profiles (the run's slowest are among them). */
+  tests: number;
+  samplingIntervalUs: number;
+  /** Duration budgets (`budgets.tests[].maxDuration`), in order: a test over its file's limit keeps its profile too. */
+  maxDuration: Array<{match: string; maxDurationMs: number}>;
+}
+
+/** A test whose profile a worker kept: the reporter picks the run's slowest among these. */
+export interface ProfileCandidate {
+  /** The test's position in its file (`TestRecord.index`) and the attempt profiled (the last one it ran). */
+  index: number;
+  attempt: number;
+  durationMs: number;
+  /** The sliced `.cpuprofile`, in the channel directory; a worker deletes it when a slower test displaces it. */
+  path: string;
+  top: ProfileFunction[];
+  /** Over a duration budget: kept whatever its rank. */
+  overBudget: boolean;
 }
 
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */
@@ -198,6 +222,8 @@ export type FileEndLine = {
   notices: string[];
   /** The file's module loads, when `imports` is on and the runner could time them. */
   imports?: ImportsLine;
+  /** `cpuProfile`: this file's tests whose profiles the worker kept (some may be displaced by later files). */
+  profiles?: ProfileCandidate[];
 };
 
 /** One module's cost in a channel line: `[module, selfUs, totalUs, transformUs, count]`, times in whole microseconds. */
@@ -301,6 +327,8 @@ export interface DecodedChannelFile {
   skippedLines: number;
   /** A channel version other than ours, when one was seen. */
   foreignVersion: number | null;
+  /** `cpuProfile`: candidates for a profile among this file's tests. */
+  profiles?: ProfileCandidate[];
 }
 
 /** Shared by every attempt that recorded no span. */
@@ -366,7 +394,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     }
   }
 
-  if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion};
+  if (!start) return {file: null, tests: [], testBytes: [], notices: [], skippedLines, foreignVersion, profiles: []};
 
   const newTest = (line: AttemptLine): TestRecord => ({
     testPath: start.testPath,
@@ -412,7 +440,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     project: null,
     imports: end?.imports ? decodeImports(end.imports) : null,
   };
-  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion};
+  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? []};
 }
 
 /** A file's imports line in the model's units (every module the line carries: the reporter keeps the top 10). */

@@ -32,6 +32,7 @@ import type {
   RunMetrics,
   RunModuleCost,
   TestEntry,
+  TestProfile,
   TestStatus,
 } from './types';
 
@@ -112,6 +113,23 @@ function failureRecord(value: unknown, where: string): FailureRecord {
   };
 }
 
+function testProfile(value: unknown, where: string): TestProfile {
+  const profile = obj(value, where);
+  const top = need<unknown[]>(profile.top, Array.isArray, `${where}.top`, 'a list');
+  return {
+    file: str(profile.file, `${where}.file`),
+    top: top.map((item, i) => {
+      const fn = obj(item, `${where}.top[${i}]`);
+      return {
+        functionName: str(fn.function, `${where}.top[${i}].function`),
+        location: strOrNull(fn.location, `${where}.top[${i}].location`),
+        selfMs: cpuMs(fn.self_ms, `${where}.top[${i}].self_ms`),
+        totalMs: cpuMs(fn.total_ms, `${where}.top[${i}].total_ms`),
+      };
+    }),
+  };
+}
+
 function attemptRecord(value: SchemaTest | SchemaAttempt, where: string, number: number, last: SchemaTest | null): AttemptRecord {
   const status = need<TestStatus>(value.status, v => STATUSES.includes(v as TestStatus), `${where}.status`, `one of ${STATUSES.join(', ')}`);
   const memory = obj(value.memory, `${where}.memory`) as unknown as SchemaMemory;
@@ -173,6 +191,7 @@ function testEntry(id: string, value: unknown, index: number): TestEntry {
       index,
       workerId: typeof test.worker === 'number' ? test.worker : 0,
       attempts,
+      ...(test.profile !== undefined && {profile: testProfile(test.profile, `${where}.profile`)}),
     },
   };
 }

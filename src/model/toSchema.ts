@@ -105,6 +105,13 @@ export interface SchemaTest {
   project?: string;
   spans?: Array<{name: string; offset: number; duration: number}>;
   failure?: SchemaFailure;
+  /** `cpuProfile`: a slow test's `.cpuprofile` (relative to the JSON file's directory) and its top functions. */
+  profile?: SchemaProfile;
+}
+
+export interface SchemaProfile {
+  file: string;
+  top: Array<{function: string; location: string | null; self_ms: number; total_ms: number}>;
 }
 
 export interface SchemaFile {
@@ -323,6 +330,12 @@ export function testEntry({id, file, project, record}: TestEntry): SchemaTest {
     entry.spans = last.spans.map(span => ({name: span.name, offset: seconds(span.offsetMs), duration: seconds(span.durationMs)}));
   }
   if (last.failure) entry.failure = failure(last.failure, id, file);
+  if (record.profile !== undefined) {
+    entry.profile = {
+      file: record.profile.file,
+      top: record.profile.top.map(fn => ({function: fn.functionName, location: fn.location, self_ms: millis(fn.selfMs), total_ms: millis(fn.totalMs)})),
+    };
+  }
   return entry;
 }
 
@@ -371,7 +384,7 @@ let quotedFile = {file: '', json: '""'};
 export function testEntryJson(entry: TestEntry): string {
   const {id, file, record} = entry;
   const last = record.attempts[record.attempts.length - 1];
-  if (record.attempts.length > 1 || last.spans.length > 0 || last.failure !== null || entry.project !== null || !idGivesTitles(id, file, record.titlePath)) {
+  if (record.attempts.length > 1 || last.spans.length > 0 || last.failure !== null || entry.project !== null || record.profile !== undefined || !idGivesTitles(id, file, record.titlePath)) {
     return JSON.stringify(testEntry(entry));
   }
   if (quotedFile.file !== file) quotedFile = {file, json: JSON.stringify(file)};

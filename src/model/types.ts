@@ -111,6 +111,29 @@ export interface AttemptRecord {
   retainedHeapBytes: number | null;
 }
 
+/** One entry of a CPU profile's top functions. */
+export interface ProfileFunction {
+  /**
+   * The function's name (`(anonymous)` when it has none), or a folded entry: `(node_modules: <package>)`,
+   * `(node internals)`, or V8's `(idle)`, `(program)`, `(garbage collector)`.
+   */
+  functionName: string;
+  /** `path/relative/to/rootDir.ts:line` of the function (source-mapped under the runner); null for folded entries. */
+  location: string | null;
+  /** Sampled time with this function on top of the stack. */
+  selfMs: number;
+  /** Sampled time with this function anywhere on the stack. */
+  totalMs: number;
+}
+
+/** A slow test's CPU profile (option `cpuProfile`). */
+export interface TestProfile {
+  /** The `.cpuprofile` file, relative to the directory of the main JSON file, `/`-separated. */
+  file: string;
+  /** The functions with the most self time (at most 5). */
+  top: ProfileFunction[];
+}
+
 /** One test (all its attempts) as the environment saw it. */
 export interface TestRecord {
   /** Absolute path of the test file. */
@@ -123,6 +146,8 @@ export interface TestRecord {
   workerId: number;
   /** Every attempt, in order; the last one is the test's result. */
   attempts: AttemptRecord[];
+  /** Its last attempt's CPU profile, for the slowest tests when `cpuProfile` is on. */
+  profile?: TestProfile;
 }
 
 /** Figures of one test file, outside any test. */

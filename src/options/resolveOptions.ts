@@ -1,7 +1,7 @@
 import * as path from 'path';
 import {isPostgresUrl} from '../history/HistoryStore';
 import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS, PUSHGATEWAY_TESTS} from './types';
-import type {BudgetSet, BudgetsOption, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, ResolvedOptions} from './types';
+import type {BudgetSet, BudgetsOption, CpuProfileOptions, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, ResolvedOptions} from './types';
 
 /** A configuration mistake. Its message is the one line the user sees. */
 export class OptionsError extends Error {
@@ -189,6 +189,17 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
   regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0')},
   leaks: {env: 'JEST_PERF_LEAKS', ...bool},
   imports: {env: 'JEST_PERF_IMPORTS', ...bool},
+  cpuProfile: {
+    env: 'JEST_PERF_CPU_PROFILE',
+    allowed: 'true, false, or {tests?: an integer from 1 to 1000, samplingIntervalUs?: an integer from 50 to 100000} (env: 1, 0, true, false, or a number of tests)',
+    parse: parseCpuProfile,
+    // `1` and `0` are on and off, as for every boolean; any other whole number is a number of tests.
+    parseEnv: value => {
+      const word = BOOLEAN_WORDS.get(value.trim().toLowerCase());
+      if (word !== undefined) return parseCpuProfile(word);
+      return INTEGER.test(value.trim()) ? parseCpuProfile({tests: Number(value)}) : undefined;
+    },
+  },
   budgets: {
     allowed: "'recommended', or {tests: [{match, maxDuration?, maxSetup?, maxMemoryDeltaMb?, maxPeakMemoryMb?}], suite: {maxDuration?, maxPeakMemoryMb?}}",
     parse: value => {
@@ -327,6 +338,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     regressionMinChangeMs: pick('regressionMinChange', 0.01) * 1000,
     leaks: pick('leaks', false) || failOn.includes('leak'),
     imports: pick('imports', true),
+    cpuProfile: pick('cpuProfile', false) === false ? null : (given.cpuProfile as Required<CpuProfileOptions>),
     budgets: resolveBudgets(pick('budgets', null)),
     failOn,
     history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string),
@@ -360,6 +372,20 @@ function isPostgresTarget(value: string): boolean {
 function resolveBaseline(value: string | undefined, absolute: (file: string) => string): string | null {
   if (value === undefined) return null;
   return value === 'history' || value.startsWith('history:') ? value : absolute(value);
+}
+
+export const CPU_PROFILE_DEFAULTS: Required<CpuProfileOptions> = {tests: 10, samplingIntervalUs: 1000};
+
+/** `cpuProfile`: false, or the options written out (a bad key throws its own line, a bad value gives undefined). */
+function parseCpuProfile(value: unknown): false | Required<CpuProfileOptions> | undefined {
+  if (value === false) return false;
+  if (value === true) return {...CPU_PROFILE_DEFAULTS};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  refuseUnknownKeys(value, ['tests', 'samplingIntervalUs'], 'cpuProfile');
+  const {tests = CPU_PROFILE_DEFAULTS.tests, samplingIntervalUs = CPU_PROFILE_DEFAULTS.samplingIntervalUs} = value as Record<string, unknown>;
+  const integerIn = (item: unknown, min: number, max: number): item is number => typeof item === 'number' && Number.isInteger(item) && item >= min && item <= max;
+  if (!integerIn(tests, 1, 1000) || !integerIn(samplingIntervalUs, 50, 100000)) return undefined;
+  return {tests, samplingIntervalUs};
 }
 
 /** Writes out the named set, so that everything downstream sees one shape. */

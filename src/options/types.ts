@@ -22,6 +22,21 @@ export type PushgatewayTests = (typeof PUSHGATEWAY_TESTS)[number];
 /** The slowest tests pushed by default: with run and file series, a push stays within a few hundred series. */
 export const PUSHGATEWAY_SLOWEST = 50;
 
+/** `cpuProfile` as an object: how many tests get a profile, and how often V8 samples. */
+export interface CpuProfileOptions {
+  /**
+   * The slowest tests of the run that get a `.cpuprofile` file and top functions (tests that break a duration budget
+   * or regress get one too). Each worker keeps at most this many candidates.
+   * @default 10
+   */
+  tests?: number;
+  /**
+   * Microseconds between V8's samples. Smaller sees shorter functions and costs more.
+   * @default 1000
+   */
+  samplingIntervalUs?: number;
+}
+
 export interface PushgatewayOptions {
   /** The Pushgateway's base URL, `http://host:9091`. */
   url: string;
@@ -238,6 +253,17 @@ export interface PerfMonitorOptions {
    * @default true
    */
   imports?: boolean;
+  /**
+   * CPU profiles of the slowest tests: each worker runs V8's sampling profiler, cuts the samples by each test's
+   * time window, and keeps `<outputDir>/profiles/<test>.cpuprofile` (Chrome DevTools, VS Code, speedscope) and the
+   * top functions (`tests[id].profile`) for the slowest tests. `true`, or `{tests, samplingIntervalUs}`. It costs
+   * CPU: on the bench's realistic suite about a quarter more process CPU at 1 ms sampling (a sixth at 10 ms), most
+   * of it V8 logging the code compiled while a profile runs, so it is off in every preset. Under the runner the
+   * locations are source-mapped; under the environment entries they are lines of the transformed code.
+   * Env: `JEST_PERF_CPU_PROFILE` (`1`/`true`, `0`/`false`, or a number of tests).
+   * @default false
+   */
+  cpuProfile?: boolean | CpuProfileOptions;
   /** @default none */
   budgets?: BudgetsOption;
   /**
@@ -299,6 +325,8 @@ export interface ResolvedOptions {
   /** True when asked for, or when `failOn` has `leak`. */
   leaks: boolean;
   imports: boolean;
+  /** Null when off. */
+  cpuProfile: Required<CpuProfileOptions> | null;
   /** `recommended` already written out. */
   budgets: Required<BudgetSet> | null;
   failOn: FailOn[];

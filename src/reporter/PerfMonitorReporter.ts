@@ -26,6 +26,7 @@ import {ProjectNames} from './ProjectNames';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp} from '../config/withPerfMonitorConfig';
+import {ProfileKeeper} from './ProfileKeeper';
 import {RunChecks} from './RunChecks';
 import {projectName, pushToGateway} from './pushToGateway';
 import {collectRunContext} from '../history/collectRunContext';
@@ -75,6 +76,8 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly startedFiles = new Map<string, ProjectLabel>();
   /** Report directories found unwritable before the run, already said once: their files' failures are not said again. */
   private readonly unwritableDirs = new Set<string>();
+  /** `cpuProfile`: the candidates workers kept; null when off. */
+  private readonly profiles: ProfileKeeper | null;
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -92,6 +95,8 @@ export default class PerfMonitorReporter implements Reporter {
     this.watching = globalConfig.watch || globalConfig.watchAll;
     this.pathProjects = (globalConfig.projects ?? []).some(project => typeof project === 'string');
     this.failedFiles = this.options.mode === 'auto' ? new FailedFilesMemory() : null;
+    const {cpuProfile, outputDir, output} = this.options;
+    this.profiles = cpuProfile === null ? null : new ProfileKeeper({tests: cpuProfile.tests, outputDir, output});
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
       delete process.env[CHANNEL_ENV_VAR];
@@ -162,6 +167,11 @@ export default class PerfMonitorReporter implements Reporter {
       redact: options.redact.map(key => key.toLowerCase()),
       leaks: options.leaks,
       imports: options.imports,
+      cpuProfile: options.cpuProfile === null ? null : {
+        tests: options.cpuProfile.tests,
+        samplingIntervalUs: options.cpuProfile.samplingIntervalUs,
+        maxDuration: (options.budgets?.tests ?? []).flatMap(rule => (rule.maxDuration === undefined ? [] : [{match: rule.match, maxDurationMs: rule.maxDuration * 1000}])),
+      },
     };
   }
 
@@ -308,6 +318,7 @@ export default class PerfMonitorReporter implements Reporter {
     for (const notice of decoded.notices) this.notice(notice);
     const added = this.collector.addFile(decoded, project);
     this.checks.addFile(added.file, added.tests);
+    this.profiles?.addFile(decoded.profiles, added.tests);
     return added.file;
   }
 
@@ -394,6 +405,14 @@ export default class PerfMonitorReporter implements Reporter {
 
   /** The report files, the summary, GitHub's annotations, and the failOn verdict. */
   private publish(run: RunMetrics, failures: string[], preface: string, end: {watchedBy: Config.ProjectConfig[] | null}): void {
+    if (this.profiles !== null) {
+      try {
+        const problem = this.profiles.finish(run);
+        if (problem !== null) this.notice(problem);
+      } catch (error) {
+        this.internalError('keeping the CPU profiles', error);
+      }
+    }
     const written = this.writeOutputs(run, end.watchedBy);
     if (this.options.printSummary) {
       const shown = (file: string): string => path.relative(process.cwd(), file) || file;

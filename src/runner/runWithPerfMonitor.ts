@@ -1,8 +1,9 @@
 import {performance} from 'perf_hooks';
 import type {JestEnvironment} from '@jest/environment';
 import type {TestResult} from '@jest/test-result';
-import type {Circus, Config} from '@jest/types';
+import type {Circus} from '@jest/types';
 import {createRecorder} from '../environment/createRecorder';
+import type {RecordedFile} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
@@ -24,7 +25,9 @@ type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise
 export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<TestResult> {
   const [globalConfig, config, environment, runtime, testPath] = args;
   const circus = loadCircusRunner(config.rootDir);
-  const recorder = installRecorder(environment, globalConfig, config, testPath, runtime);
+  // Jest's runtime knows where each transformed module's source map is: profiles point at the `.ts` line.
+  const sourceMaps = (): ReadonlyMap<string, string> | undefined => (runtime as {getSourceMaps?: () => ReadonlyMap<string, string>}).getSourceMaps?.();
+  const recorder = installRecorder(environment, {globalConfig, projectConfig: config, testPath, sourceMaps}, runtime);
   if (recorder === null) return circus(...args);
   const close = (): void => {
     try {
@@ -44,14 +47,14 @@ export function runWithPerfMonitor(...args: Parameters<TestFramework>): Promise<
   return result.finally(close);
 }
 
-function installRecorder(environment: JestEnvironment, globalConfig: Config.GlobalConfig, config: Config.ProjectConfig, testPath: string, runtime: unknown): TestRecorder | null {
+function installRecorder(environment: JestEnvironment, file: RecordedFile, runtime: unknown): TestRecorder | null {
   // One of our environment entries records already: a second recorder would write every test twice.
   if ((environment as {perfRecorder?: unknown}).perfRecorder !== undefined) return null;
   const channel = readChannelDescriptor();
   if (channel === null) return null;
-  const recorder = createRecorder(environment, {globalConfig, projectConfig: config, testPath}, channel);
+  const recorder = createRecorder(environment, file, channel);
   if (recorder === null) return null;
-  if (channel.settings.imports === true) timeImports(recorder, runtime, globalConfig.rootDir ?? config.rootDir, testPath);
+  if (channel.settings.imports === true) timeImports(recorder, runtime, file.globalConfig.rootDir ?? file.projectConfig.rootDir, file.testPath);
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
   const own = environment.handleTestEvent as EventHandler | undefined;

@@ -1,0 +1,52 @@
+import {Command, InvalidArgumentError} from 'commander';
+import {readFileSync} from 'fs';
+import {formatMs, functionLabel, printable, table} from '../formats/common';
+import {InputError} from '../io/readMetricsFile';
+import {cpuProfileProblem, topFunctions} from '../model/cpuProfile';
+import type {CpuProfile} from '../model/cpuProfile';
+
+/** `jest-perf-monitor profile <file.cpuprofile>`: the functions of a saved CPU profile with the most self time. */
+export function profileCommand(): Command {
+  return new Command('profile')
+    .description('print the top functions (self and total time) of a saved CPU profile, such as profiles/*.cpuprofile')
+    .argument('<file>', 'a .cpuprofile file')
+    .option('--top <n>', 'how many functions to list', parseTop, 10)
+    .action((file: string, options: {top: number}) => {
+      process.stdout.write(renderProfile(readProfile(file), {top: options.top, rootDir: process.cwd()}));
+    });
+}
+
+function parseTop(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return Number(value);
+}
+
+/** Reads and checks a `.cpuprofile`, or throws an `InputError` naming the file. */
+export function readProfile(file: string): CpuProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  const problem = cpuProfileProblem(parsed);
+  if (problem !== null) throw new InputError(`${file}: ${problem}`);
+  return parsed as CpuProfile;
+}
+
+/** The profile's span and sample count, then its top functions as a table. */
+export function renderProfile(profile: CpuProfile, options: {top: number; rootDir: string}): string {
+  const spanMs = (profile.endTime - profile.startTime) / 1000;
+  const rows = topFunctions(profile, {rootDir: options.rootDir, limit: options.top}).map(fn => [functionLabel(fn), formatMs(fn.selfMs), formatMs(fn.totalMs)]);
+  const lines = [printable(`${formatMs(spanMs)} profiled, ${profile.samples.length} samples`)];
+  if (rows.length === 0) lines.push('No samples.');
+  else lines.push(...table('Top functions by self time', [['function', 'self', 'total'], ...rows]));
+  return `${lines.join('\n')}\n`;
+}
