@@ -23,6 +23,12 @@ const MAX_OVER_BUDGET = 100;
  * `BASE_ROTATE_MS`, as it holds every sample it took (~24 bytes each).
  */
 const BASE_ROTATE_MS = 60_000;
+/**
+ * With no file started this long after one ended, the base profile stops: in band, or in watch mode, the process
+ * outlives the run, and an idle `--watch` session would otherwise keep sampling (and holding samples) for hours.
+ * The next file then pays the start once more.
+ */
+const BASE_IDLE_STOP_MS = 5_000;
 
 /** The profiler of this process (a worker, or Jest's own process in band): one session, set up on first use. */
 interface ProcessProfiler {
@@ -39,6 +45,8 @@ interface ProcessProfiler {
   base: {title: string; startedMs: number};
   /** The last profile a `profileEnd` delivered (the session answers synchronously). */
   finished: {title: string; profile: CpuProfile} | null;
+  /** Stops the base profile once the process has been idle for `BASE_IDLE_STOP_MS` (unref'd: never keeps it alive). */
+  idleTimer: NodeJS.Timeout | null;
 }
 let shared: ProcessProfiler | null = null;
 
@@ -60,6 +68,21 @@ function endProfile(proc: ProcessProfiler, title: string): CpuProfile | null {
   proc.console.profileEnd(title);
   const finished = proc.finished as {title: string; profile: CpuProfile} | null;
   return finished !== null && finished.title === title ? finished.profile : null;
+}
+
+function stopBaseWhenIdle(proc: ProcessProfiler): void {
+  if (proc.idleTimer !== null) clearTimeout(proc.idleTimer);
+  proc.idleTimer = setTimeout(() => {
+    proc.idleTimer = null;
+    if (proc.base.title === '') return;
+    try {
+      endProfile(proc, proc.base.title);
+    } catch {
+      // A session that broke stays broken; the next file's start says so.
+    }
+    proc.base = {title: '', startedMs: 0};
+  }, BASE_IDLE_STOP_MS);
+  proc.idleTimer.unref();
 }
 
 function startBase(proc: ProcessProfiler): void {
@@ -135,6 +158,7 @@ export class CpuProfiler {
           seq: 0,
           base: {title: '', startedMs: 0},
           finished: null,
+          idleTimer: null,
         };
         session.on('Profiler.consoleProfileFinished', (message: {params: {title?: string; profile: CpuProfile}}) => {
           proc.finished = {title: message.params.title ?? '', profile: message.params.profile};
@@ -155,7 +179,11 @@ export class CpuProfiler {
   /** `run_start`: module loading is over, the file's hooks and tests begin. */
   startFile(): void {
     const startMs = performance.now();
-    if (startMs - this.proc.base.startedMs > BASE_ROTATE_MS) startBase(this.proc);
+    if (this.proc.idleTimer !== null) {
+      clearTimeout(this.proc.idleTimer);
+      this.proc.idleTimer = null;
+    }
+    if (this.proc.base.title === '' || startMs - this.proc.base.startedMs > BASE_ROTATE_MS) startBase(this.proc);
     this.title = `jest-perf-monitor-file-${++this.proc.seq}`;
     this.proc.console.profile(this.title);
     this.costMs += performance.now() - startMs;
@@ -190,6 +218,7 @@ export class CpuProfiler {
       }
     }
     this.windows.clear();
+    stopBaseWhenIdle(this.proc);
     this.costMs += performance.now() - startMs;
     return candidates;
   }

@@ -75,7 +75,8 @@ function findingTable(headers: string[], rows: string[][]): string {
 
 /**
  * `cpuProfile`: each profiled test (slowest first) with its top functions by self time and a link to its
- * `.cpuprofile`, whose path is relative to the JSON report (the HTML's directory by default).
+ * `.cpuprofile`. The HTML is written to `outputDir`, where the profiles are in `profiles/` whatever the JSON's own
+ * directory (which `profile.file` is relative to): the link names the file under `profiles/`.
  */
 function profilesHtml(run: RunMetrics): string {
   const profiled = run.tests.filter(entry => entry.record.profile !== undefined).sort((a, b) => finalAttempt(b).durationMs - finalAttempt(a).durationMs);
@@ -83,7 +84,8 @@ function profilesHtml(run: RunMetrics): string {
   const rows = profiled.map(entry => {
     const profile = entry.record.profile!;
     const functions = profile.top.map(fn => `${escapeHtml(functionLabel(fn))} <span class="note">${escapeHtml(`${formatMs(fn.selfMs)} self, ${formatMs(fn.totalMs)} total`)}</span>`).join('<br>');
-    return [`<span class="id">${escapeHtml(entry.id)}</span>`, escapeHtml(formatMs(finalAttempt(entry).durationMs)), functions, `<a href="${escapeHtml(encodeURI(profile.file))}">${escapeHtml(profile.file.split('/').pop() ?? profile.file)}</a>`];
+    const name = profile.file.split('/').pop() ?? profile.file;
+    return [`<span class="id">${escapeHtml(entry.id)}</span>`, escapeHtml(formatMs(finalAttempt(entry).durationMs)), functions, `<a href="profiles/${escapeHtml(encodeURIComponent(name))}">${escapeHtml(name)}</a>`];
   });
   return `<section id="profiles"><h2>Where the slowest tests spent CPU</h2><p class="note">Sampled by V8 (option cpuProfile). Open a .cpuprofile in Chrome DevTools (Performance), VS Code or speedscope.</p>${findingTable(['test', 'duration', 'top functions (self time)', 'profile'], rows)}</section>\n`;
 }
