@@ -13,6 +13,9 @@
  *            setup; it must cost what the environment entry costs);
  *   auto     the runner in mode `auto` (the development preset's): profile, plus trace for the files that failed
  *            in the previous run. On an all-passing suite it must cost no more than profile.
+ * Two more, asked for by name in BENCH_VARIANTS (they are not in the default list):
+ *   noimports  the runner with `imports: false`: what timing each file's imports costs (runner vs noimports);
+ *   cpuprofile the runner with `cpuProfile: true`: what V8's sampling profiler costs (cpuprofile vs runner).
  * Within a suite the runs alternate after one warm-up round (plain floor junit static profile trace, then floor
  * junit … plain: each round starts one variant later), so the machine's drift hits every variant alike. Ratios are taken within each round and their median
  * reported, for wall time and for CPU time (user + system of Jest and its workers). On a shared machine CPU time
@@ -46,8 +49,9 @@ const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
 const maxWorkers = process.env.BENCH_MAX_WORKERS ?? null;
 const list = (value, all) => (value === undefined ? all : value.split(',').map(item => item.trim()).filter(Boolean));
 const suiteNames = list(process.env.BENCH_SUITES, Object.keys(SUITES));
-const ALL_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto'];
-const variantNames = list(process.env.BENCH_VARIANTS, ALL_VARIANTS);
+const DEFAULT_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto'];
+const ALL_VARIANTS = [...DEFAULT_VARIANTS, 'noimports', 'cpuprofile'];
+const variantNames = list(process.env.BENCH_VARIANTS, DEFAULT_VARIANTS);
 const outputFile = path.resolve(process.env.BENCH_OUTPUT ?? path.join(__dirname, 'results.json'));
 for (const name of suiteNames) if (!SUITES[name]) throw new Error(`BENCH_SUITES: unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
 for (const name of variantNames) if (!ALL_VARIANTS.includes(name)) throw new Error(`BENCH_VARIANTS: unknown variant "${name}"; allowed: ${ALL_VARIANTS.join(', ')}`);
@@ -64,6 +68,7 @@ const TARGETS = {
   retainedBytesPerTest: 1024,
   runnerVsEnvironment: 1.02,
   autoVsProfile: 1.02,
+  importsOwnTime: 1.02,
 };
 
 // The installed package, as users get it: node_modules/jest-perf-monitor is the built dist. (The test suite has
@@ -86,6 +91,8 @@ function variantConfig(name, suiteDir) {
     trace: plugin({mode: 'trace', includeClosure: true}),
     runner: runner({mode: 'profile'}),
     auto: runner({mode: 'auto', includeClosure: true}),
+    noimports: runner({mode: 'profile', imports: false}),
+    cpuprofile: runner({mode: 'profile', cpuProfile: true}),
   };
   return {rootDir: suiteDir, ...configs[name]};
 }
@@ -105,7 +112,7 @@ function runOnce(configFile, exitCode) {
   return {wall, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
 }
 
-const isPlugin = name => ['static', 'profile', 'trace', 'runner', 'auto'].includes(name);
+const isPlugin = name => ['static', 'profile', 'trace', 'runner', 'auto', 'noimports', 'cpuprofile'].includes(name);
 
 function runSuite(suiteName) {
   const suite = SUITES[suiteName];
@@ -251,6 +258,9 @@ function judgeTargets() {
       cpu: ratioOf('realistic', 'auto', 'runner', 'cpuVsPlain'),
       own: ratioOf('realistic', 'auto', 'runner', 'ownSeconds'),
     });
+  }
+  if (suite('realistic', 'runner') && suite('realistic', 'noimports')) {
+    add('import costs on vs off (runner), realistic: own time x', TARGETS.importsOwnTime, {own: ratioOf('realistic', 'runner', 'noimports', 'ownSeconds')});
   }
   if (suite('failing', 'trace')) add('trace, 10% failing: x plain Jest', TARGETS.traceFailingVsPlain, {wall: suite('failing', 'trace').wallVsPlain, cpu: suite('failing', 'trace').cpuVsPlain});
   if (results.micro) {
