@@ -135,17 +135,23 @@ export class ImportTimer implements ImportSource {
     // Most files load fewer modules than the cap: all go, unsorted (the reporter ranks them). Past it, the cap's
     // worth with the highest self time, found from the self times alone.
     let floorMs = -Infinity;
+    // Modules at exactly the floor's self time that still fit: those above it all go, whatever order they come in.
+    let tiesLeft = Infinity;
     if (this.modules.size > CHANNEL_IMPORTS) {
       const selfTimes = new Float64Array(this.modules.size);
       let index = 0;
       for (const totals of this.modules.values()) selfTimes[index++] = totals.selfMs;
       selfTimes.sort();
       floorMs = selfTimes[selfTimes.length - CHANNEL_IMPORTS];
+      let above = 0;
+      for (let i = selfTimes.length - 1; i >= 0 && selfTimes[i] > floorMs; i--) above++;
+      tiesLeft = CHANNEL_IMPORTS - above;
     }
     // Two copies of one package (nested installs, pnpm peers) share a name: summed under it.
     const byName = new Map<string, ModuleCostArray>();
     for (const [file, totals] of this.modules) {
-      if (totals.selfMs < floorMs || (totals.selfMs === floorMs && byName.size >= CHANNEL_IMPORTS)) continue;
+      if (totals.selfMs < floorMs) continue;
+      if (totals.selfMs === floorMs && tiesLeft-- <= 0) continue;
       const name = moduleName(this.rootDir, file);
       const known = byName.get(name);
       if (known === undefined) {
