@@ -5,7 +5,7 @@
 import {describe, expect, test} from '@jest/globals';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
-import {sliceProfile, topFunctions} from '../src/model/cpuProfile';
+import {cpuProfileProblem, sliceProfile, topFunctions} from '../src/model/cpuProfile';
 import type {CpuProfile} from '../src/model/cpuProfile';
 import {resolveOptions} from '../src/options/resolveOptions';
 import {safeName} from '../src/reporter/ProfileKeeper';
@@ -89,6 +89,13 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual(['jest-perf-monitor: not-a-profile.json: no nodes, samples and timeDeltas: not a .cpuprofile']);
 
+    // merge into another directory: the profile paths are made relative to the merged file, and still lead to them.
+    const merged = await runCli(['merge', 'performance_metrics.json', '--output', 'merged/all.json'], {cwd: run.dir});
+    expect(merged.exitCode).toBe(0);
+    const mergedBurns = (JSON.parse(readFileSync(path.join(run.dir, 'merged', 'all.json'), 'utf8')) as {tests: Record<string, {profile?: {file: string}}>}).tests['burn.test.js::burns'];
+    expect(mergedBurns.profile!.file).toBe(`../${burns.profile!.file}`);
+    expect(existsSync(path.join(run.dir, 'merged', mergedBurns.profile!.file))).toBe(true);
+
     // A second run keeps two profiles (`1` would mean "on"): the earlier run's files are replaced, a file of the user's stays.
     writeFileSync(path.join(run.dir, 'profiles', 'mine.cpuprofile'), '{}');
     const again = await runJest('cpu-profile', {major, args: ['--maxWorkers=2'], env: {JEST_PERF_CPU_PROFILE: '2'}, inDir: run.dir});
@@ -146,6 +153,16 @@ describe('cpuProfile pure logic', () => {
     expect(top).toContainEqual({functionName: '(node_modules: @jest/core)', location: null, selfMs: 1, totalMs: 1});
   });
 
+  test('topFunctions: a file outside rootDir is ../-relative, a damaged profile with a cycle ends, a sampleless test weighs its window', () => {
+    const outside: CpuProfile = {...profile, nodes: profile.nodes.map(node => (node.id === 3 ? {...node, callFrame: frame('hot', 'file:///shared/lib/hot.js', 9)} : node))};
+    expect(topFunctions(outside, {rootDir: '/repo'})).toContainEqual({functionName: 'hot', location: '../shared/lib/hot.js:10', selfMs: 3, totalMs: 3});
+    const cyclic: CpuProfile = {...profile, nodes: profile.nodes.map(node => (node.id === 3 ? {...node, children: [3, 2]} : node))};
+    expect(topFunctions(cyclic, {rootDir: '/repo'}).length).toBeGreaterThan(0);
+    expect(cpuProfileProblem({...profile, timeDeltas: profile.timeDeltas.map((d, i) => (i === 0 ? 'a' : d))})).toBe('a time delta that is not a number');
+    expect(cpuProfileProblem({...profile, nodes: [{id: 1, callFrame: {}}, ...profile.nodes.slice(1)]})).toMatch(/^node 1: a callFrame without/);
+    expect(cpuProfileProblem({...profile, nodes: [{...profile.nodes[0], children: 5}, ...profile.nodes.slice(1)]})).toBe('node 1: children that are not node ids');
+  });
+
   test('option cpuProfile: true, an object, or the env var (on, off, a number of tests); bad values fail in one line', () => {
     const resolve = (raw: unknown, env: NodeJS.ProcessEnv = {}) => resolveOptions(raw, {rootDir: '/r', isCI: false, env}).cpuProfile;
     expect(resolve({})).toBeNull();
@@ -154,6 +171,9 @@ describe('cpuProfile pure logic', () => {
     expect(resolve({}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 10, samplingIntervalUs: 1000});
     expect(resolve({}, {JEST_PERF_CPU_PROFILE: '25'})).toEqual({tests: 25, samplingIntervalUs: 1000});
     expect(resolve({cpuProfile: true}, {JEST_PERF_CPU_PROFILE: 'false'})).toBeNull();
+    // The env var turns on what the config describes; a number replaces only the number of tests.
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 25, samplingIntervalUs: 10000});
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '4'})).toEqual({tests: 4, samplingIntervalUs: 10000});
     expect(() => resolve({cpuProfile: {tests: 0}})).toThrow(/^jest-perf-monitor: option "cpuProfile" got \{"tests":0\}; allowed: true, false, or \{tests\?/);
     expect(() => resolve({cpuProfile: {every: 1}})).toThrow('option "cpuProfile" has an unknown key "every"; allowed keys: tests, samplingIntervalUs');
     expect(() => resolve({}, {JEST_PERF_CPU_PROFILE: 'yes'})).toThrow(/JEST_PERF_CPU_PROFILE="yes" is not valid for option "cpuProfile"/);

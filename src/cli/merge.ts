@@ -1,4 +1,5 @@
 import {Command} from 'commander';
+import * as path from 'path';
 import {mergeRuns} from '../analysis/mergeRuns';
 import {printable} from '../formats/common';
 import {renderJson} from '../formats/json';
@@ -13,6 +14,15 @@ export function mergeCommand(): Command {
     .requiredOption('-o, --output <file>', 'the merged file (written atomically)')
     .action((files: string[], flags: {output: string}) => {
       const runs = files.map(file => readMetricsFile(file));
+      // A profile's path is relative to its JSON file: made relative to the merged file, it still leads to it.
+      runs.forEach((input, i) => {
+        for (const entry of input.tests) {
+          const profile = entry.record.profile;
+          if (profile === undefined) continue;
+          const target = path.resolve(path.dirname(files[i]), profile.file);
+          entry.record.profile = {...profile, file: path.relative(path.dirname(path.resolve(flags.output)), target).split(path.sep).join('/')};
+        }
+      });
       const versions = new Set(runs.map(run => run.schemaVersion));
       if (versions.size > 1) {
         const listed = files.map((file, i) => `${file} (${runs[i].schemaVersion})`).join(', ');

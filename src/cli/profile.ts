@@ -12,7 +12,15 @@ export function profileCommand(): Command {
     .argument('<file>', 'a .cpuprofile file')
     .option('--top <n>', 'how many functions to list', parseTop, 10)
     .action((file: string, options: {top: number}) => {
-      process.stdout.write(renderProfile(readProfile(file), {top: options.top, rootDir: process.cwd()}));
+      const profile = readProfile(file);
+      let text: string;
+      try {
+        text = renderProfile(profile, {top: options.top, rootDir: process.cwd()});
+      } catch (error) {
+        // Whatever the checks let through, a file that cannot be read as a profile is the file's fault: name it.
+        throw new InputError(`${file}: not a usable .cpuprofile (${(error as Error).message})`);
+      }
+      process.stdout.write(text);
     });
 }
 

@@ -6,6 +6,7 @@ import * as path from 'path';
 import type * as Picomatch from 'picomatch';
 import {performance} from 'perf_hooks';
 import {fileURLToPath, pathToFileURL} from 'url';
+import {threadId} from 'worker_threads';
 import type {ProfileCandidate, ProfileSettings} from '../model/channel';
 import {sliceProfile, topFunctions} from '../model/cpuProfile';
 import type {CpuProfile, CpuProfileNode} from '../model/cpuProfile';
@@ -39,6 +40,11 @@ interface ProcessProfiler {
   offsetUs: number;
   /** The channel the kept candidates belong to: a new run (watch mode, in band) starts a new list. */
   channelDir: string;
+  /**
+   * Names this thread's profile files: under `workerThreads` every thread has the same pid and its own copy of this
+   * module, so the pid alone would let two threads overwrite (and evict) each other's files.
+   */
+  filePrefix: string;
   /** Candidates this process kept, across its files. */
   kept: Array<{durationMs: number; path: string; overBudget: boolean}>;
   seq: number;
@@ -67,6 +73,8 @@ function endProfile(proc: ProcessProfiler, title: string): CpuProfile | null {
   proc.finished = null;
   proc.console.profileEnd(title);
   const finished = proc.finished as {title: string; profile: CpuProfile} | null;
+  // Not held past this call: after a base rotation it is a minute of samples.
+  proc.finished = null;
   return finished !== null && finished.title === title ? finished.profile : null;
 }
 
@@ -122,6 +130,8 @@ export class CpuProfiler {
   private title: string | null = null;
   /** Time spent starting, stopping and cutting, in ms (the recorder counts it as its own). */
   costMs = 0;
+  /** Why a test's profile could not be kept, the first time it happened in the file (the recorder says it once). */
+  failure: string | null = null;
   private readonly budgetMs: number | null;
 
   private constructor(
@@ -154,6 +164,7 @@ export class CpuProfiler {
           console: inspector.console as unknown as ProcessProfiler['console'],
           offsetUs,
           channelDir: context.channelDir,
+          filePrefix: `profile-${process.pid}-${threadId}-${Math.random().toString(36).slice(2, 8)}`,
           kept: [],
           seq: 0,
           base: {title: '', startedMs: 0},
@@ -206,15 +217,26 @@ export class CpuProfiler {
       const maps = new SourceMapCache(this.context.sourceMaps);
       const windows = [...this.windows.values()].sort((a, b) => b.durationMs - a.durationMs);
       for (const window of windows) {
-        const overBudget = this.budgetMs !== null && window.durationMs > this.budgetMs;
+        // Past the cap on over-budget profiles, a test over its budget competes with the others by duration: the
+        // run's slowest never lose theirs to the first hundred over-budget tests.
+        const overBudget = this.budgetMs !== null && window.durationMs > this.budgetMs && this.proc.kept.filter(item => item.overBudget).length < MAX_OVER_BUDGET;
         if (!this.wouldKeep(window.durationMs, overBudget)) continue;
-        const toUs = (ms: number): number => ms * 1000 + this.proc.offsetUs;
-        const sliced = sliceProfile(profile, [{startUs: toUs(window.startMs), endUs: toUs(window.endMs)}]) ?? idleProfile(toUs(window.startMs), toUs(window.endMs));
-        maps.apply(sliced.nodes);
-        const file = path.join(this.context.channelDir, `profile-${process.pid}-${++this.proc.seq}.cpuprofile`);
-        writeFileSync(file, JSON.stringify(sliced));
+        const file = path.join(this.context.channelDir, `${this.proc.filePrefix}-${++this.proc.seq}.cpuprofile`);
+        let top: ProfileCandidate['top'];
+        try {
+          const toUs = (ms: number): number => ms * 1000 + this.proc.offsetUs;
+          const sliced = sliceProfile(profile, [{startUs: toUs(window.startMs), endUs: toUs(window.endMs)}]) ?? idleProfile(toUs(window.startMs), toUs(window.endMs));
+          maps.apply(sliced.nodes);
+          writeFileSync(file, JSON.stringify(sliced));
+          top = topFunctions(sliced, {rootDir: this.context.rootDir});
+        } catch (error) {
+          // A full disk, a channel folder removed under us, a profile too large to encode: this test goes without.
+          this.failure ??= (error as Error).message;
+          rmSync(file, {force: true});
+          continue;
+        }
         this.keep({durationMs: window.durationMs, path: file, overBudget});
-        candidates.push({index: window.index, attempt: window.attempt, durationMs: window.durationMs, path: file, top: topFunctions(sliced, {rootDir: this.context.rootDir}), overBudget});
+        candidates.push({index: window.index, attempt: window.attempt, durationMs: window.durationMs, path: file, top, overBudget});
       }
     }
     this.windows.clear();
@@ -225,6 +247,8 @@ export class CpuProfiler {
 
   /** The file ended without `run_finish` (a crash, an exit): the profiler stops, nothing is kept. */
   close(): void {
+    // Even for a file that never reached run_start (it failed to load): an idle process stops the base profile.
+    stopBaseWhenIdle(this.proc);
     if (this.title === null) return;
     const title = this.title;
     this.title = null;
@@ -266,8 +290,9 @@ function idleProfile(startUs: number, endUs: number): CpuProfile {
     ],
     startTime: startUs,
     endTime: endUs,
+    // The one sample at the window's start, so it weighs the window (up to one interval), not nothing.
     samples: [2],
-    timeDeltas: [Math.max(0, endUs - startUs)],
+    timeDeltas: [0],
   };
 }
 
@@ -306,7 +331,13 @@ class SourceMapCache {
       const entry = loaded.map.findEntry(frame.lineNumber, frame.columnNumber) as Partial<ModuleNamespace.SourceMapping>;
       if (typeof entry.originalSource !== 'string' || typeof entry.originalLine !== 'number') continue;
       const source = entry.originalSource;
-      const original = source.startsWith('file://') ? fileURLToPath(source) : path.resolve(loaded.dir, source);
+      let original: string;
+      try {
+        original = source.startsWith('file://') ? fileURLToPath(source) : path.resolve(loaded.dir, source);
+      } catch {
+        // A `file://host/…` source (ERR_INVALID_FILE_URL_HOST): the frame keeps the transformed file's place.
+        continue;
+      }
       frame.url = pathToFileURL(original).href;
       frame.lineNumber = entry.originalLine;
       frame.columnNumber = entry.originalColumn ?? 0;

@@ -1,7 +1,7 @@
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
-import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine, ImportsLine} from '../model/channel';
+import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine, ImportsLine, ProfileCandidate} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SpanRecord} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
@@ -376,12 +376,13 @@ export class TestRecorder {
     };
     walk(state.rootDescribeBlock, []);
     if (this.gc !== null) this.leakSamples = leakSamplePositions(this.positions.size);
+    // Read before the debugger and the profiler start (a profiler restart costs tens of ms): not load time.
+    const loadMs = performance.now() - this.setupDoneMs;
+    if (this.imports !== null) this.importsLoadedMs = this.imports.loadedMs();
     // beforeAll hooks run before the first test starts: trace them too.
     this.trace?.startFile();
     this.profiler?.startFile();
 
-    const loadMs = performance.now() - this.setupDoneMs;
-    if (this.imports !== null) this.importsLoadedMs = this.imports.loadedMs();
     // Prepended: in band, the reporter's own exit listener (registered earlier) must see this file's last record.
     process.prependOnceListener('exit', this.onProcessExit);
     const line: FileStartLine = {
@@ -401,11 +402,25 @@ export class TestRecorder {
     const traceStopped = this.trace?.stoppedReason();
     if (traceStopped) this.notices.push(`trace mode went off during a file and stays off in its worker (${traceStopped}); failures get profile-mode detail`);
     const heapEndBytes = getHeapStatistics().used_heap_size;
-    const profiles = this.profiler === null ? undefined : this.profiler.finishFile();
+    let profiles: ProfileCandidate[] | undefined;
+    if (this.profiler !== null) {
+      // Nothing the profiler does may cost the file its end line (and so its completion and hook figures).
+      try {
+        profiles = this.profiler.finishFile();
+        if (this.profiler.failure !== null) this.notices.push(`a CPU profile could not be kept (${this.profiler.failure})`);
+      } catch (error) {
+        this.notices.push(`CPU profiles of this file were lost (${(error as Error).message})`);
+      }
+    }
     // The line is made after the batch is encoded: the file's own time then includes the encoding, all but the
     // one write system call that follows.
     this.writer.flush(() => {
-      const imports = this.imports === null ? undefined : this.imports.finish(this.importsLoadedMs < 0 ? this.imports.loadedMs() : this.importsLoadedMs);
+      let imports: ImportsLine | null | undefined;
+      try {
+        imports = this.imports === null ? undefined : this.imports.finish(this.importsLoadedMs < 0 ? this.imports.loadedMs() : this.importsLoadedMs);
+      } catch (error) {
+        this.notices.push(`import costs of this file were lost (${(error as Error).message})`);
+      }
       const line: FileEndLine = {
         v: CHANNEL_VERSION,
         k: 'file-end',

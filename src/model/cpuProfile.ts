@@ -3,6 +3,7 @@
  * samples out of a file's profile, and the functions that cost the most. Pure: the worker, the reporter and the CLI
  * share it.
  */
+import * as path from 'path';
 import {fileURLToPath} from 'url';
 import type {ProfileFunction} from './types';
 
@@ -107,11 +108,11 @@ function filePathOf(url: string): string {
   return url;
 }
 
+/** `file` relative to rootDir, `/`-separated; outside it `../…`, never an absolute path (another drive: its name). */
 function relativeTo(rootDir: string, file: string): string {
-  const root = rootDir.endsWith('/') || rootDir.endsWith('\\') ? rootDir : `${rootDir}/`;
-  const normalised = file.split('\\').join('/');
-  const rootNormalised = root.split('\\').join('/');
-  return normalised.startsWith(rootNormalised) ? normalised.slice(rootNormalised.length) : normalised;
+  if (!path.isAbsolute(file)) return file.split('\\').join('/');
+  const relative = path.relative(rootDir, file);
+  return (path.isAbsolute(relative) ? path.basename(file) : relative).split('\\').join('/');
 }
 
 /** What a node counts as: a user function (by name and place), a package, Node's internals, or a V8 pseudo-node. */
@@ -164,7 +165,10 @@ export function topFunctions(profile: CpuProfile, options: {rootDir: string; lim
     self.set(leaf.key, (self.get(leaf.key) ?? 0) + weightUs);
     info.set(leaf.key, leaf);
     const seen = new Set<string>();
-    for (let at: number | undefined = profile.samples[i]; at !== undefined; at = parent.get(at)) {
+    // The visited ids end the walk on a file whose nodes form a cycle (a damaged profile given to the CLI).
+    const visited = new Set<number>();
+    for (let at: number | undefined = profile.samples[i]; at !== undefined && !visited.has(at); at = parent.get(at)) {
+      visited.add(at);
       const key = keyFor(at);
       if (key === null || key.key === '(root)' || seen.has(key.key)) continue;
       seen.add(key.key);
@@ -186,10 +190,16 @@ export function cpuProfileProblem(value: unknown): string | null {
   if (!Array.isArray(profile.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) return 'no nodes, samples and timeDeltas: not a .cpuprofile';
   if (typeof profile.startTime !== 'number' || typeof profile.endTime !== 'number') return 'no startTime and endTime: not a .cpuprofile';
   if (profile.samples.length !== profile.timeDeltas.length) return 'samples and timeDeltas differ in length';
+  if (!profile.timeDeltas.every(delta => typeof delta === 'number' && Number.isFinite(delta))) return 'a time delta that is not a number';
   const ids = new Set<number>();
   for (const node of profile.nodes as unknown[]) {
     const candidate = node as Partial<CpuProfileNode> | null;
     if (typeof candidate?.id !== 'number' || typeof candidate.callFrame !== 'object' || candidate.callFrame === null) return 'a node without id or callFrame';
+    const frame = candidate.callFrame as Partial<CpuProfileCallFrame>;
+    if (typeof frame.functionName !== 'string' || typeof frame.url !== 'string' || typeof frame.lineNumber !== 'number' || typeof frame.columnNumber !== 'number') {
+      return `node ${candidate.id}: a callFrame without functionName, url, lineNumber and columnNumber`;
+    }
+    if (candidate.children !== undefined && !(Array.isArray(candidate.children) && candidate.children.every(child => typeof child === 'number'))) return `node ${candidate.id}: children that are not node ids`;
     ids.add(candidate.id);
   }
   if (!profile.samples.every(id => ids.has(id))) return 'a sample names no node';

@@ -293,9 +293,15 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     // An empty or blank variable counts as unset: a CI template (`JEST_PERF_MAX_PASSED: ${{ inputs.max }}`) sets
     // it to '' when the input is not given, and that must mean "the default", not 0 or an empty list.
     if (value === undefined || value.trim() === '') continue;
-    const parsed = (spec.parseEnv ?? spec.parse)(value);
+    let parsed = (spec.parseEnv ?? spec.parse)(value);
     if (parsed === undefined) {
       throw new OptionsError(`${spec.env}=${show(value)} is not valid for option "${key}"; allowed: ${spec.allowed}`);
+    }
+    // JEST_PERF_CPU_PROFILE=1 (or a number of tests) turns on what the config describes, not the defaults: only the
+    // number of tests it names replaces the configured one.
+    if (key === 'cpuProfile' && parsed !== false && typeof given.cpuProfile === 'object' && given.cpuProfile !== null) {
+      const configured = given.cpuProfile as Required<CpuProfileOptions>;
+      parsed = INTEGER.test(value.trim()) && BOOLEAN_WORDS.get(value.trim().toLowerCase()) === undefined ? {...configured, tests: (parsed as Required<CpuProfileOptions>).tests} : configured;
     }
     given[key] = parsed;
   }

@@ -1,5 +1,5 @@
 import {createHash} from 'crypto';
-import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'fs';
+import {copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import type {ProfileCandidate} from '../model/channel';
 import type {RunMetrics, TestEntry} from '../model/types';
@@ -48,17 +48,24 @@ export class ProfileKeeper {
       // No profile this run: the directory is made only when something goes in it.
       if (chosen.size === 0 && !existsSync(dir)) return null;
       mkdirSync(dir, {recursive: true});
-      removeEarlierProfiles(dir);
       const names = new Set<string>();
-      for (const {entry, candidate} of chosen) {
-        const name = uniqueName(safeName(entry.id), names);
+      const planned = [...chosen].map(item => ({...item, name: uniqueName(safeName(item.entry.id), names)}));
+      // The manifest lists the new names before any is written, the earlier ones too until they are gone: a run
+      // that stops midway leaves no file of ours that the next run would not replace.
+      const earlier = earlierProfiles(dir);
+      writeManifest(dir, [...new Set([...earlier, ...names])]);
+      for (const name of earlier) rmSync(path.join(dir, name), {force: true});
+      for (const {entry, candidate, name} of planned) {
         const target = path.join(dir, name);
-        // Copied, not renamed: the channel is in the system's temp directory, often another file system.
-        copyFileSync(candidate.path, target);
+        // Copied, not renamed: the channel is in the system's temp directory, often another file system. The copy
+        // goes to a temp name first, so a profile in place is always whole.
+        const temp = `${target}.${process.pid}.tmp`;
+        copyFileSync(candidate.path, temp);
+        renameSync(temp, target);
         rmSync(candidate.path, {force: true});
         entry.record.profile = {file: path.relative(path.dirname(this.options.output), target).split(path.sep).join('/'), top: candidate.top};
       }
-      writeFileSync(path.join(dir, MANIFEST), [...names].join('\n') + '\n');
+      writeManifest(dir, [...names]);
       return null;
     } catch (error) {
       return `cannot write the CPU profiles to ${dir}: ${(error as Error).message}`;
@@ -66,14 +73,25 @@ export class ProfileKeeper {
   }
 }
 
-/** Deletes the profiles an earlier run listed in the manifest; any other file in the directory is left alone. */
-function removeEarlierProfiles(dir: string): void {
-  const manifest = path.join(dir, MANIFEST);
-  if (!existsSync(manifest)) return;
-  for (const name of readFileSync(manifest, 'utf8').split('\n')) {
-    // Names only, as written: a hand-edited manifest cannot reach outside the directory.
-    if (name.endsWith('.cpuprofile') && path.basename(name) === name) rmSync(path.join(dir, name), {force: true});
+/** The profiles an earlier run listed in the manifest: only those are replaced, any other file is left alone. */
+function earlierProfiles(dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, MANIFEST), 'utf8');
+  } catch {
+    // None yet, or not a readable file (a directory of that name): nothing of ours to replace.
+    return [];
   }
+  // Names only, as written: a hand-edited manifest cannot reach outside the directory, nor hold a NUL.
+  return text.split('\n').filter(name => /^[A-Za-z0-9._-]+\.cpuprofile$/.test(name) && path.basename(name) === name);
+}
+
+/** Written to a temp name and renamed: a manifest is always whole. */
+function writeManifest(dir: string, names: string[]): void {
+  const manifest = path.join(dir, MANIFEST);
+  const temp = `${manifest}.${process.pid}.tmp`;
+  writeFileSync(temp, names.length === 0 ? '' : `${names.join('\n')}\n`);
+  renameSync(temp, manifest);
 }
 
 /**
