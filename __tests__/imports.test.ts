@@ -29,7 +29,8 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(heavy).toMatchObject({module: 'heavy.js', count: 1});
     expect(heavy.self_ms).toBeGreaterThanOrEqual(150);
     const barrel = named(heavyFile, 'barrel.js')!;
-    expect(barrel.self_ms).toBeLessThan(50);
+    // Relative, not absolute: on a loaded machine a two-line module's compile can take tens of milliseconds.
+    expect(barrel.self_ms).toBeLessThan(heavy.self_ms / 2);
     expect(barrel.total_ms).toBeGreaterThanOrEqual(heavy.total_ms);
     // The test file is one of its imports: its own top-level code is a cost, and its total holds everything it loads.
     expect(named(heavyFile, 'heavy.test.js')!.total_ms).toBeGreaterThanOrEqual(barrel.total_ms);
