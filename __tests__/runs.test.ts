@@ -56,7 +56,7 @@ describe.each(MAJORS)('Jest %i', major => {
 
   // V8 raises the heap limit 4x while a debugger is enabled (and pauses): trace mode must give that up, or a test
   // that allocates without end grinds through four heaps in GC where plain Jest fails.
-  test.each(['profile', 'trace'])('a test that runs out of memory fails its file as in plain Jest, and keeps the tests before it (%s)', async mode => {
+  test.each(['static', 'profile', 'trace'])('a test that runs out of memory fails its file as in plain Jest, and keeps the tests before it (%s)', async mode => {
     const run = await runJest('crash', {major, args: ['--maxWorkers=2', 'oom.test.js', 'ok.test.js'], env: {JEST_PERF_MODE: mode, NODE_OPTIONS: '--max-old-space-size=96'}});
     expect(run.exitCode).toBe(1);
     const tests = run.metrics().tests;

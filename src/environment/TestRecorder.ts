@@ -91,9 +91,11 @@ const TODO = STATUS_CODES.indexOf('todo');
 const FLUSH_RSS_RISE_BYTES = 50 * 1024 * 1024;
 /**
  * Static mode reads no heap per test; it checks the heap against `heapFlushBytes()` only after RSS grew this much
- * since the last check. The heap cannot grow much without its pages adding to RSS, so none of that growth is missed.
+ * since the last check, or after `HEAP_CHECK_EVERY_TESTS` tests. The heap cannot grow much without its pages adding
+ * to RSS; the count covers a heap that grows while other memory (buffers) is given back.
  */
 const HEAP_CHECK_RSS_STEP_BYTES = 16 * 1024 * 1024;
+const HEAP_CHECK_EVERY_TESTS = 64;
 let heapFlushAtBytes = -1;
 /** 80 % of the worker's heap limit: past it, an out-of-memory death may be near. Read once per process. */
 function heapFlushBytes(): number {
@@ -215,8 +217,10 @@ export class TestRecorder {
    * worker two calls cost more than the rest of a test's reads together (docs/performance.md).
    */
   private readonly heapPerTest: boolean;
-  /** Static mode: the RSS at which the heap is next checked against its flush threshold. */
+  /** Static mode: the RSS at which the heap is next checked against its flush threshold... */
   private heapCheckAtRssBytes = 0;
+  /** ...or the number of tests until it is. */
+  private testsUntilHeapCheck = 0;
   private imports: ImportSource | null = null;
   /** `imports.loadedMs()` at `run_start`: the part of the load time spent in module loads. */
   private importsLoadedMs = -1;
@@ -572,7 +576,7 @@ export class TestRecorder {
         if (this.trace !== null) this.trace.checkHeapLimit(heap.heap_size_limit);
         heapNearLimit = heapEndBytes > heapFlushBytes();
       } else {
-        heapNearLimit = rssEndBytes >= this.heapCheckAtRssBytes && this.heapNearLimit(rssEndBytes);
+        heapNearLimit = (rssEndBytes >= this.heapCheckAtRssBytes || --this.testsUntilHeapCheck < 0) && this.heapNearLimit(rssEndBytes);
       }
       // A new all-time high reached during the attempt is its exact peak; below an earlier high, the sampler
       // and the two end points are what we know.
@@ -623,9 +627,10 @@ export class TestRecorder {
     this.sampler?.noteDuration(durationMs);
   }
 
-  /** Static mode's heap check, made when RSS grew by `HEAP_CHECK_RSS_STEP_BYTES` since the last one. */
+  /** Static mode's heap check, made when RSS grew by `HEAP_CHECK_RSS_STEP_BYTES` or after `HEAP_CHECK_EVERY_TESTS` tests. */
   private heapNearLimit(rssBytes: number): boolean {
     this.heapCheckAtRssBytes = rssBytes + HEAP_CHECK_RSS_STEP_BYTES;
+    this.testsUntilHeapCheck = HEAP_CHECK_EVERY_TESTS;
     return getHeapStatistics().used_heap_size > heapFlushBytes();
   }
 
