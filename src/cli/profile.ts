@@ -1,7 +1,6 @@
 import {Command, InvalidArgumentError} from 'commander';
-import {readFileSync} from 'fs';
 import {formatMs, functionLabel, printable, table} from '../formats/common';
-import {InputError} from '../io/readMetricsFile';
+import {InputError, readJsonFile} from '../io/readMetricsFile';
 import {cpuProfileProblem, topFunctions} from '../model/cpuProfile';
 import type {CpuProfile} from '../model/cpuProfile';
 
@@ -31,19 +30,7 @@ function parseTop(value: string): number {
 
 /** Reads and checks a `.cpuprofile`, or throws an `InputError` naming the file. */
 export function readProfile(file: string): CpuProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
-  }
+  const parsed = readJsonFile(file);
   const problem = cpuProfileProblem(parsed);
   if (problem !== null) throw new InputError(`${file}: ${problem}`);
   return parsed as CpuProfile;

@@ -7,8 +7,8 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-/** Reads a performance_metrics.json into the model, or throws an `InputError` naming the file and the problem. */
-export function readMetricsFile(file: string): RunMetrics {
+/** Reads and parses a JSON file for the CLI, or throws an `InputError` naming the file and the problem. */
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -17,13 +17,17 @@ export function readMetricsFile(file: string): RunMetrics {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new InputError(`cannot read ${file}: ${reason}`);
   }
-  let document: unknown;
   try {
-    document = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     // V8 quotes the offending source, line breaks included; the message stays one line.
     throw new InputError(`${file} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
+}
+
+/** Reads a performance_metrics.json into the model, or throws an `InputError` naming the file and the problem. */
+export function readMetricsFile(file: string): RunMetrics {
+  const document = readJsonFile(file);
   try {
     return fromSchema(document);
   } catch (error) {

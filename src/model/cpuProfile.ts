@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import {fileURLToPath} from 'url';
+import {moduleName} from './moduleName';
 import type {ProfileFunction} from './types';
 
 export interface CpuProfileCallFrame {
@@ -108,13 +109,6 @@ function filePathOf(url: string): string {
   return url;
 }
 
-/** `file` relative to rootDir, `/`-separated; outside it `../…`, never an absolute path (another drive: its name). */
-function relativeTo(rootDir: string, file: string): string {
-  if (!path.isAbsolute(file)) return file.split('\\').join('/');
-  const relative = path.relative(rootDir, file);
-  return (path.isAbsolute(relative) ? path.basename(file) : relative).split('\\').join('/');
-}
-
 /** What a node counts as: a user function (by name and place), a package, Node's internals, or a V8 pseudo-node. */
 function keyOf(frame: CpuProfileCallFrame, rootDir: string): {key: string; name: string; location: string | null} {
   const name = frame.functionName;
@@ -123,7 +117,8 @@ function keyOf(frame: CpuProfileCallFrame, rootDir: string): {key: string; name:
   const file = filePathOf(frame.url);
   const pkg = packageOf(file);
   if (pkg !== null) return {key: `pkg:${pkg}`, name: `(node_modules: ${pkg})`, location: null};
-  const location = `${relativeTo(rootDir, file)}:${frame.lineNumber + 1}`;
+  // Named as import costs name modules: relative to rootDir, `../` outside it, never an absolute path.
+  const location = `${path.isAbsolute(file) ? moduleName(rootDir, file) : file}:${frame.lineNumber + 1}`;
   const shown = name === '' ? '(anonymous)' : name;
   return {key: `${shown}@${location}:${frame.columnNumber}`, name: shown, location};
 }
