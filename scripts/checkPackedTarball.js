@@ -62,6 +62,29 @@ try {
   }
   console.log('checkPackedTarball: ok — without jest-environment-jsdom, the jsdom entry names the package to install');
 
+  // The exports map, as docs/api.md states it: every entry resolves with its types, the main entry carries the stable
+  // API only (the renderers are in /experimental), and nothing else in the package can be required.
+  const pkgDir = path.join(project, 'node_modules', 'jest-perf-monitor');
+  const installed = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  for (const [entry, target] of Object.entries(installed.exports)) {
+    if (entry === './package.json') continue;
+    for (const file of [target.default, target.types]) {
+      if (!fs.existsSync(path.join(pkgDir, file))) fail(`exports["${entry}"] names ${file}, which the tarball lacks`);
+    }
+  }
+  const probe = spawnSync(process.execPath, ['-e', `
+    const api = require('jest-perf-monitor');
+    const experimental = require('jest-perf-monitor/experimental');
+    let internal = 'resolved';
+    try { require('jest-perf-monitor/dist/formats/json'); } catch (error) { internal = error.code; }
+    console.log(JSON.stringify({withConfig: typeof api.withPerfMonitorConfig, reporter: typeof api.default, renderJson: typeof api.renderJson,
+      experimentalRenderJson: typeof experimental.renderJson, internal}));
+  `], {cwd: project, encoding: 'utf8'});
+  const seen = probe.status === 0 ? JSON.parse(probe.stdout) : null;
+  const wantedApi = {withConfig: 'function', reporter: 'function', renderJson: 'undefined', experimentalRenderJson: 'function', internal: 'ERR_PACKAGE_PATH_NOT_EXPORTED'};
+  if (JSON.stringify(seen) !== JSON.stringify(wantedApi)) fail(`the exports map: expected ${JSON.stringify(wantedApi)}, got ${probe.stdout}${probe.stderr}`);
+  console.log('checkPackedTarball: ok — every entry of the exports map is in the tarball with its types; internals cannot be required');
+
   // History without better-sqlite3: one line naming what to install; the run, its report and exit code unchanged.
   const history = spawnSync(process.execPath, [path.join(project, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], {
     cwd: project,

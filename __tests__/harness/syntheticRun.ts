@@ -2,7 +2,7 @@
 import {summarise} from '../../src/model/SummaryAccumulator';
 import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, TestEntry} from '../../src/model/types';
 
-const MIB = 1024 * 1024;
+export const MIB = 1024 * 1024;
 
 export function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
@@ -23,6 +23,12 @@ export function failure(phase: FailureRecord['phase'], message: string, override
 export function testOf(file: string, titles: string[], overrides: Partial<AttemptRecord> = {}, project: string | null = null): TestEntry {
   const id = `${project === null ? '' : `[${project}] `}${file}::${titles.join(' > ')}`;
   return {id, file, project, record: {testPath: `/project/${file}`, titlePath: titles, index: 0, workerId: 1, attempts: [attempt(overrides)]}};
+}
+
+/** A test entry with the given id (`<file>::<title>`), one attempt unless `attempts` are given. */
+export function entry(id: string, overrides: Partial<AttemptRecord> = {}, attempts?: AttemptRecord[]): TestEntry {
+  const file = id.slice(0, id.indexOf('::'));
+  return {id, file, project: null, record: {testPath: `/p/${file}`, titlePath: [id.slice(id.indexOf('::') + 2)], index: 0, workerId: 1, attempts: attempts ?? [attempt(overrides)]}};
 }
 
 export function fileOf(file: string, overrides: Partial<FileRecord> = {}, project: string | null = null): RunMetrics['files'][number] {

@@ -59,7 +59,10 @@ export default class PerfMonitorReporter implements Reporter {
   private selfMs = 0;
   private readonly reported = new Set<string>();
   private readonly rootDir: string;
-  /** Jest's own `github-actions` reporter annotates failures; ours then adds only the job summary. */
+  /**
+   * Jest's own `github-actions` reporter annotates failed tests; ours then leaves those out, and still writes what
+   * Jest's does not: failed hooks, files that failed to load, the warnings and the job summary.
+   */
   private readonly jestAnnotatesFailures: boolean;
   private readonly checks: RunChecks;
   private lastError: Error | undefined;

@@ -1,0 +1,78 @@
+import {describe, expect, test} from '@jest/globals';
+import {mkdtempSync, readFileSync, rmSync} from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {ChannelWriter} from '../../../src/environment/ChannelWriter';
+import {CHANNEL_VERSION, channelFilePath, decodeChannelFile, encodeAttemptRecord} from '../../../src/model/channel';
+import type {AttemptRecord} from '../../../src/model/types';
+import {attempt} from '../../harness/syntheticRun';
+
+describe('channel', () => {
+  const line = (value: object) => JSON.stringify({v: CHANNEL_VERSION, ...value});
+  const start = (session: string) => line({k: 'file-start', session, testPath: '/project/a.test.js', workerId: 2, loadMs: 5, heapStartBytes: 1});
+  const attemptLine = (_session: string, index: number, a: Partial<AttemptRecord> = {}) => encodeAttemptRecord(index, ['d', `t${index}`], attempt(a));
+
+  test('file names: 20 hex digits, one per project and path, none shared among 50,000 files', () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 25_000; i++) {
+      for (const project of ['/repo/jest.config.js', '/repo/jest.config.js:1']) names.add(path.basename(channelFilePath('/run', project, `/repo/src/module${i}/index.test.ts`)));
+    }
+    expect(names.size).toBe(50_000);
+    for (const name of names) expect(name).toMatch(/^[0-9a-f]{20}\.ndjson$/);
+    expect(channelFilePath('/run', 'p', '/a.test.js')).toBe(channelFilePath('/run', 'p', '/a.test.js'));
+  });
+
+  test('a static-mode attempt (heap not read) decodes with null heap figures', () => {
+    const [decoded] = decodeChannelFile([start('s1'), encodeAttemptRecord(0, ['t'], attempt({heapStartBytes: null, heapEndBytes: null}))].join('\n')).tests;
+    expect(decoded.attempts[0]).toMatchObject({heapStartBytes: null, heapEndBytes: null});
+  });
+
+  test('keeps the last session of a re-run file and tolerates a torn last line', () => {
+    const text = [start('s1'), attemptLine('s1', 0), attemptLine('s1', 1), start('s2'), attemptLine('s2', 0), attemptLine('s2', 1, {attempt: 1, status: 'failed'}), attemptLine('s2', 1, {attempt: 2}), '{"v":1,"k":"att'].join('\n');
+    const decoded = decodeChannelFile(text);
+    expect(decoded.tests.map(t => [t.index, t.attempts.length])).toEqual([[0, 1], [1, 2]]);
+    expect(decoded.skippedLines).toBe(1);
+    expect(decoded.file).toMatchObject({completed: false, workerId: 2, loadMs: 5});
+  });
+
+  test('the writer\'s batched lines decode to the records they were made from', () => {
+    const failure = {
+      errorType: 'Error', message: 'a "quoted"\nmessage', location: {file: 'a.js', line: 1, column: 2}, codeFrame: '> 1 | x', stack: 'Error\n  at x',
+      locals: {'fn (a.js)': {password: '[redacted]', n: 1}}, closure: {user: {name: 'é'}}, captured: true, phase: 'test' as const, errorCount: 1, timestampMs: 5,
+    };
+    const records = [
+      attempt({startedAtMs: 1_700_000_000_123, durationMs: 10.001, setupMs: 2.5, callMs: 7.001, teardownMs: 0.5, cpuPercent: 60, cpuUserMs: 5.5, cpuSystemMs: 0.5}),
+      attempt({cpuPercent: null, status: 'failed', failure, spans: [{name: 'db "seed"', offsetMs: 1, durationMs: 0.5}], durationMs: 0, setupMs: 0, callMs: 0, teardownMs: 0}),
+      attempt({status: 'skipped', durationMs: 0, setupMs: 0, callMs: 0, teardownMs: 0, cpuPercent: null, cpuUserMs: 0, cpuSystemMs: 0, retainedHeapBytes: 123}),
+    ];
+    records[0].cpuPercent = Math.round(((5500 + 500) / 10001) * 10000) / 100;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jpm-channel-'));
+    const file = path.join(dir, 'c.ndjson');
+    const writer = new ChannelWriter(file);
+    writer.start(start('s1'));
+    records.forEach((a, index) => {
+      const position = {index, titlePath: ['dé', `ti"tle\u0001${index}`]};
+      const extras = a.spans.length > 0 || a.failure !== null || a.retainedHeapBytes !== null ? {spans: a.spans, failure: a.failure, retainedHeapBytes: a.retainedHeapBytes} : null;
+      const offset = writer.add(position, extras, 0);
+      const decoded = JSON.parse(encodeAttemptRecord(index, position.titlePath, a)) as number[];
+      writer.numbers.set(decoded.slice(3, 18), offset);
+    });
+    writer.flush(line({k: 'file-end', session: 's1', beforeAllMs: 0, afterAllMs: 0, heapEndBytes: 9, hookFailures: [], selfMs: 0, tracePauses: 0, notices: []}));
+    writer.close();
+    const text = readFileSync(file, 'utf8');
+    rmSync(dir, {recursive: true, force: true});
+    const lines = text.split('\n').filter(Boolean);
+    expect(lines.slice(1, 4)).toEqual(records.map((a, index) => encodeAttemptRecord(index, ['dé', `ti"tle\u0001${index}`], a)));
+    const decoded = decodeChannelFile(text);
+    expect(decoded.file?.completed).toBe(true);
+    expect(decoded.tests.map(t => t.attempts[0])).toEqual(records);
+  });
+
+  test('a file-end line completes the file; another version is skipped and named', () => {
+    const end = line({k: 'file-end', session: 's1', beforeAllMs: 3, afterAllMs: 4, heapEndBytes: 9, hookFailures: []});
+    const foreign = JSON.stringify({v: 99, k: 'attempt'});
+    const decoded = decodeChannelFile([start('s1'), attemptLine('s1', 0), foreign, end, ''].join('\n'));
+    expect(decoded.file).toMatchObject({completed: true, beforeAllMs: 3, afterAllMs: 4});
+    expect(decoded.foreignVersion).toBe(99);
+  });
+});
