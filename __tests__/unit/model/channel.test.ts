@@ -18,7 +18,8 @@ describe('channel', () => {
       for (const project of ['/repo/jest.config.js', '/repo/jest.config.js:1']) names.add(path.basename(channelFilePath('/run', project, `/repo/src/module${i}/index.test.ts`)));
     }
     expect(names.size).toBe(50_000);
-    for (const name of names) expect(name).toMatch(/^[0-9a-f]{20}\.ndjson$/);
+    // One assertion over all the names: 50,000 calls of expect() take half a minute on a loaded 2-core machine.
+    expect([...names].filter(name => !/^[0-9a-f]{20}\.ndjson$/.test(name))).toEqual([]);
     expect(channelFilePath('/run', 'p', '/a.test.js')).toBe(channelFilePath('/run', 'p', '/a.test.js'));
   });
 
