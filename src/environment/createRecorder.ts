@@ -40,7 +40,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const startMs = performance.now();
     let traceStartMs = 0;
     const {projectConfig, globalConfig, testPath} = file;
-    const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
+    const intervalMs = channel.settings.rssSampleIntervalS > 0 ? Math.max(1, Math.round(channel.settings.rssSampleIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
     const rootDir = globalConfig.rootDir ?? projectConfig.rootDir;

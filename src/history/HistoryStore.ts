@@ -5,6 +5,7 @@
  */
 import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './HistoryDatabase';
 import type {BaselineRow, RunWindow} from './historySql';
+import {isPostgresUrl} from '../options/historyTarget';
 
 export interface HistoryStore {
   /** Names the database in messages: the file, or the server's URL without its password. */
@@ -23,11 +24,6 @@ export interface HistoryStore {
   /** Deletes all but the newest `keep` runs; returns how many went. */
   prune(keep: number): Promise<number>;
   close(): Promise<void>;
-}
-
-/** `postgres://` or `postgresql://`: the history is on a PostgreSQL server; anything else is a SQLite file. */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value.trim());
 }
 
 /**

@@ -17,7 +17,7 @@ import * as path from 'path';
 import type {AttemptRecord, FailureMode, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 5;
+export const CHANNEL_VERSION = 6;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -25,7 +25,7 @@ export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
 /** What the environment needs from the reporter's resolved options. */
 export interface EnvironmentSettings {
   /** Seconds between RSS samples taken off the JS thread; 0 disables the sampler. */
-  cpuIntervalS: number;
+  rssSampleIntervalS: number;
   /**
    * How much context a failure gets; the reporter already fell back from trace where it knew trace cannot work.
    * `auto`: trace for the files that failed in the previous run (see `model/failedFiles`), profile for the others.

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import {isPostgresUrl} from '../history/HistoryStore';
+import {isPostgresTarget, isPostgresUrl} from './historyTarget';
 import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS, PUSHGATEWAY_TESTS} from './types';
-import type {BudgetSet, BudgetsOption, CpuProfileOptions, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, ResolvedOptions} from './types';
+import type {BudgetSet, BudgetsOption, CpuProfileOptions, DeprecatedOptionName, FailOn, FormatName, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, PushgatewayTests, ResolvedOptions} from './types';
 
 /** A configuration mistake. Its message is the one line the user sees. */
 export class OptionsError extends Error {
@@ -25,35 +25,51 @@ export const PRESET_VALUES: Record<Exclude<PresetName, 'auto'>, PresetValues> = 
   production: {mode: 'static', includeLocals: false, includeClosure: false, maxDepth: 2, extractClasses: false, skipInternalFrames: true, maxFailures: 100, maxPassed: 50},
 };
 
-/** The built-in rules (model/redactSecrets) always apply: `redact` only adds names. */
-const DEFAULT_REDACT: string[] = [];
 
-/** How one option is read from reporter options (any JS value) and from its environment variable (a string). */
-interface OptionSpec {
+/** What a default may depend on: the preset in force and the environment. */
+interface DefaultContext {
+  preset: PresetValues;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * One option, in the one table every other place follows: how it is read from the reporter options (any JS value) and
+ * from its environment variable (a string), its default, and the default as the docs write it. A unit test checks
+ * docs/configuration.md's option table and the options' `@default` JSDoc against this table.
+ */
+interface OptionSpec<T, D = T> {
   env?: string;
+  /** The older name of the option and of its variable, still read. */
+  alias?: {option: string; env?: string};
   allowed: string;
   /** Returns the parsed value, or `undefined` when the value is not allowed. */
-  parse(value: unknown): unknown;
+  parse(value: unknown): T | undefined;
   /** Parses the env var string; defaults to `parse`. */
-  parseEnv?(value: string): unknown;
+  parseEnv?(value: string): T | undefined;
+  /** The value when neither the options nor the environment set one: a value, or one computed from the context. */
+  default: D | ((context: DefaultContext) => D);
+  /** The default as docs/configuration.md's table and the `@default` JSDoc in options/types.ts write it. */
+  docDefault: string;
 }
+
+type Reader<T> = Pick<OptionSpec<T>, 'allowed' | 'parse' | 'parseEnv'>;
 
 const BOOLEAN_WORDS = new Map([['1', true], ['true', true], ['0', false], ['false', false]]);
 
-const bool: Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> = {
+const bool: Reader<boolean> = {
   allowed: 'true, false (env: 1, 0, true, false)',
   parse: value => (typeof value === 'boolean' ? value : undefined),
   // A Map, not an object literal: `JEST_PERF_MONITOR=constructor` must not find Object.prototype.constructor.
   parseEnv: value => BOOLEAN_WORDS.get(value.trim().toLowerCase()),
 };
 
-function oneOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse'> {
-  return {allowed: values.join(', '), parse: value => (typeof value === 'string' && values.includes(value) ? value : undefined)};
+function oneOf<V extends string>(values: readonly V[]): Reader<V> {
+  return {allowed: values.join(', '), parse: value => (typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as V) : undefined)};
 }
 
-function listOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
-  const parse = (value: unknown): unknown =>
-    Array.isArray(value) && value.every(item => typeof item === 'string' && values.includes(item)) ? [...new Set(value)] : undefined;
+function listOf<V extends string>(values: readonly V[]): Reader<V[]> {
+  const isValue = (item: unknown): item is V => typeof item === 'string' && (values as readonly string[]).includes(item);
+  const parse = (value: unknown): V[] | undefined => (Array.isArray(value) && value.every(isValue) ? [...new Set(value)] : undefined);
   return {
     allowed: `a list of any of ${values.join(', ')}`,
     parse,
@@ -72,16 +88,16 @@ function listOf(values: readonly string[]): Pick<OptionSpec, 'allowed' | 'parse'
 const DECIMAL = /^\d+(\.\d+)?$/;
 const INTEGER = /^\d+$/;
 
-function number(min: number, max: number, allowed: string, integer = false): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
-  const parse = (value: unknown): unknown =>
+function number(min: number, max: number, allowed: string, integer = false): Reader<number> {
+  const parse = (value: unknown): number | undefined =>
     typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
       ? value
       : undefined;
   return {allowed, parse, parseEnv: value => ((integer ? INTEGER : DECIMAL).test(value.trim()) ? parse(Number(value)) : undefined)};
 }
 
-function limit(): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
-  const parse = (value: unknown): unknown =>
+function limit(): Reader<number> {
+  const parse = (value: unknown): number | undefined =>
     value === 'unlimited' || value === Infinity ? Infinity : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
   return {
     allowed: "an integer >= 0, or 'unlimited'",
@@ -93,9 +109,15 @@ function limit(): Pick<OptionSpec, 'allowed' | 'parse' | 'parseEnv'> {
 /** A control character in a path is a quoting or templating mistake (a newline from a multi-line CI value). */
 const hasControlCharacter = (value: string): boolean => [...value].some(char => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 
-const text: Pick<OptionSpec, 'allowed' | 'parse'> = {
+const text: Reader<string> = {
   allowed: 'a non-empty string (a file path) without control characters',
   parse: value => (typeof value === 'string' && value.trim() !== '' && !hasControlCharacter(value) ? value : undefined),
+};
+
+/** `redact`: names to add to the built-in rules. */
+const names: Reader<string[]> = {
+  allowed: 'a list of strings',
+  parse: value => (Array.isArray(value) && value.every(item => typeof item === 'string') ? value : undefined),
 };
 
 /** An http(s) URL with a host and nothing after the path: the Pushgateway's base, to which /metrics/job/… is added. */
@@ -158,84 +180,102 @@ const JUNIT_KEYS: Record<keyof JunitOptions, (value: unknown) => boolean> = {
   reportRetries: value => typeof value === 'boolean',
 };
 
-const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
-  enabled: {env: 'JEST_PERF_MONITOR', ...bool},
-  output: {env: 'JEST_PERF_OUTPUT', ...text},
-  outputDir: {env: 'JEST_PERF_OUTPUT_DIR', ...text},
-  formats: {env: 'JEST_PERF_FORMATS', ...listOf(FORMATS)},
-  systemInfo: {env: 'JEST_PERF_SYSTEM_INFO', ...bool},
-  cpuInterval: {env: 'JEST_PERF_CPU_INTERVAL', ...number(0, 3600, 'a number of seconds >= 0 (0 turns sampling off)')},
-  printSummary: {env: 'JEST_PERF_PRINT_SUMMARY', ...bool},
-  preset: {env: 'JEST_PERF_PRESET', ...oneOf(PRESETS)},
-  mode: {env: 'JEST_PERF_MODE', ...oneOf(MODES)},
-  includeLocals: bool,
-  includeClosure: bool,
-  maxDepth: number(0, 64, 'an integer from 0 to 64', true),
-  extractClasses: bool,
-  skipInternalFrames: bool,
-  maxFailures: {env: 'JEST_PERF_MAX_FAILURES', ...limit()},
-  maxPassed: {env: 'JEST_PERF_MAX_PASSED', ...limit()},
-  captureRate: {env: 'JEST_PERF_CAPTURE_RATE', ...number(0, 1, 'a number from 0 to 1')},
-  redact: {
-    allowed: 'a list of strings',
-    parse: value => (Array.isArray(value) && value.every(item => typeof item === 'string') ? value : undefined),
+/** Every option: the one source of truth for how it is read, its default and how the docs state that default. */
+const SPECS = {
+  enabled: {env: 'JEST_PERF_MONITOR', ...bool, default: true, docDefault: '`true`'},
+  output: {env: 'JEST_PERF_OUTPUT', ...text, default: 'performance_metrics.json', docDefault: '`<rootDir>/performance_metrics.json`'},
+  outputDir: {env: 'JEST_PERF_OUTPUT_DIR', ...text, default: null, docDefault: 'directory of `output`'},
+  formats: {env: 'JEST_PERF_FORMATS', ...listOf(FORMATS), default: ['json'] as FormatName[], docDefault: '`json`'},
+  systemInfo: {env: 'JEST_PERF_SYSTEM_INFO', ...bool, default: true, docDefault: '`true`'},
+  rssSampleInterval: {
+    env: 'JEST_PERF_RSS_SAMPLE_INTERVAL',
+    alias: {option: 'cpuInterval', env: 'JEST_PERF_CPU_INTERVAL'},
+    ...number(0, 3600, 'a number of seconds >= 0 (0 turns sampling off)'),
+    default: 0.1,
+    docDefault: '`0.1`',
   },
+  printSummary: {env: 'JEST_PERF_PRINT_SUMMARY', ...bool, default: true, docDefault: '`true`'},
+  preset: {env: 'JEST_PERF_PRESET', ...oneOf(PRESETS), default: 'auto' as PresetName, docDefault: '`auto`'},
+  mode: {env: 'JEST_PERF_MODE', ...oneOf(MODES), default: ({preset}: DefaultContext): Mode => preset.mode, docDefault: 'from preset'},
+  includeLocals: {...bool, default: ({preset}: DefaultContext) => preset.includeLocals, docDefault: 'from preset'},
+  includeClosure: {...bool, default: ({preset}: DefaultContext) => preset.includeClosure, docDefault: 'from preset'},
+  maxDepth: {...number(0, 64, 'an integer from 0 to 64', true), default: ({preset}: DefaultContext) => preset.maxDepth, docDefault: 'from preset'},
+  extractClasses: {...bool, default: ({preset}: DefaultContext) => preset.extractClasses, docDefault: 'from preset'},
+  skipInternalFrames: {...bool, default: ({preset}: DefaultContext) => preset.skipInternalFrames, docDefault: 'from preset'},
+  maxFailures: {env: 'JEST_PERF_MAX_FAILURES', ...limit(), default: ({preset}: DefaultContext) => preset.maxFailures, docDefault: 'from preset'},
+  maxPassed: {env: 'JEST_PERF_MAX_PASSED', ...limit(), default: ({preset}: DefaultContext) => preset.maxPassed, docDefault: 'from preset'},
+  captureRate: {env: 'JEST_PERF_CAPTURE_RATE', ...number(0, 1, 'a number from 0 to 1'), default: 1, docDefault: '`1`'},
+  // The built-in rules (model/redactSecrets) always apply: `redact` only adds names.
+  redact: {...names, default: [] as string[], docDefault: '`[]`'},
   baseline: {
     env: 'JEST_PERF_BASELINE',
     allowed: "a path to a performance_metrics.json, 'history' or 'history:<branch>' (without control characters)",
-    parse: value => (text.parse(value) !== undefined && value !== 'history:' ? value : undefined),
+    parse: (value: unknown) => (text.parse(value) !== undefined && value !== 'history:' ? (value as string) : undefined),
+    default: null,
+    docDefault: 'none',
   },
-  regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0')},
-  regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0')},
-  leaks: {env: 'JEST_PERF_LEAKS', ...bool},
-  imports: {env: 'JEST_PERF_IMPORTS', ...bool},
+  regressionThreshold: {env: 'JEST_PERF_REGRESSION_THRESHOLD', ...number(0, 1e6, 'a percentage >= 0'), default: 20, docDefault: '`20`'},
+  regressionMinChange: {env: 'JEST_PERF_REGRESSION_MIN_CHANGE', ...number(0, 3600, 'a number of seconds >= 0'), default: 0.01, docDefault: '`0.01`'},
+  leaks: {env: 'JEST_PERF_LEAKS', ...bool, default: false, docDefault: '`false`'},
+  imports: {env: 'JEST_PERF_IMPORTS', ...bool, default: true, docDefault: '`true`'},
   cpuProfile: {
     env: 'JEST_PERF_CPU_PROFILE',
     allowed: 'true, false, or {tests?: an integer from 1 to 1000, samplingIntervalUs?: an integer from 50 to 100000} (env: 1, 0, true, false, or a number of tests)',
     parse: parseCpuProfile,
     // `1` and `0` are on and off, as for every boolean; any other whole number is a number of tests.
-    parseEnv: value => {
+    parseEnv: (value: string) => {
       const word = BOOLEAN_WORDS.get(value.trim().toLowerCase());
       if (word !== undefined) return parseCpuProfile(word);
       return INTEGER.test(value.trim()) ? parseCpuProfile({tests: Number(value)}) : undefined;
     },
+    default: false as const,
+    docDefault: '`false`',
   },
   budgets: {
     allowed: "'recommended', or {tests: [{match, maxDuration?, maxSetup?, maxMemoryDeltaMb?, maxPeakMemoryMb?}], suite: {maxDuration?, maxPeakMemoryMb?}}",
-    parse: value => {
+    parse: (value: unknown): BudgetsOption | undefined => {
       if (value === 'recommended') return value;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       refuseUnknownKeys(value, ['tests', 'suite'], 'budgets');
       const {tests, suite} = value as Record<string, unknown>;
       if (tests !== undefined && !(Array.isArray(tests) && tests.every(isBudgetRule))) return undefined;
       if (suite !== undefined && !isSuiteBudget(suite)) return undefined;
-      return value;
+      return value as BudgetSet;
     },
+    default: null,
+    docDefault: 'none',
   },
-  failOn: {env: 'JEST_PERF_FAIL_ON', ...listOf(FAIL_ON)},
+  failOn: {env: 'JEST_PERF_FAIL_ON', ...listOf(FAIL_ON), default: [] as FailOn[], docDefault: 'none'},
   history: {
     env: 'JEST_PERF_HISTORY',
     allowed: 'a SQLite file path, or a postgres:// or postgresql:// URL (without control characters)',
-    parse: value => (text.parse(value) === undefined ? undefined : isPostgresUrl(value as string) && !isPostgresTarget(value as string) ? undefined : value),
+    parse: (value: unknown) => {
+      const file = text.parse(value);
+      return file === undefined || (isPostgresUrl(file) && !isPostgresTarget(file)) ? undefined : file;
+    },
+    default: null,
+    docDefault: 'none',
   },
   pushgateway: {
     env: 'JEST_PERF_PUSHGATEWAY',
     allowed: `a Pushgateway URL (http://host:9091), or {url, tests?: ${PUSHGATEWAY_TESTS.join(' | ')}}`,
-    parse: value => {
+    parse: (value: unknown): Required<PushgatewayOptions> | undefined => {
       if (isGatewayUrl(value)) return {url: value.trim(), tests: 'slowest'};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       refuseUnknownKeys(value, ['url', 'tests'], 'pushgateway');
       const {url, tests = 'slowest'} = value as Record<string, unknown>;
-      if (!isGatewayUrl(url) || !(PUSHGATEWAY_TESTS as readonly unknown[]).includes(tests)) return undefined;
+      if (!isGatewayUrl(url) || !isPushgatewayTests(tests)) return undefined;
       return {url: url.trim(), tests};
     },
+    default: null,
+    docDefault: 'none',
   },
-  githubActions: bool,
+  githubActions: {...bool, default: ({env}: DefaultContext) => env.GITHUB_ACTIONS === 'true', docDefault: '`true` when `GITHUB_ACTIONS=true`'},
   junit: {
     allowed:
       `{suiteName?: string, suiteNameTemplate?: string using ${JUNIT_SUITE_PLACEHOLDERS.map(name => `{${name}}`).join(' ')}, ` +
       `classNameTemplate?/titleTemplate?: strings using ${JUNIT_TEST_PLACEHOLDERS.map(name => `{${name}}`).join(' ')}, ancestorSeparator?: string, reportRetries?: boolean}`,
-    parse: value => {
+    parse: (value: unknown): Required<JunitOptions> | undefined => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
       const entries = Object.entries(value).filter(([, item]) => item !== undefined);
       const unknown = entries.find(([key]) => !Object.hasOwn(JUNIT_KEYS, key));
@@ -245,10 +285,27 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
       const valid = entries.every(([key, item]) => JUNIT_KEYS[key as keyof JunitOptions](item));
       return valid ? {...JUNIT_DEFAULTS, ...Object.fromEntries(entries)} : undefined;
     },
+    default: JUNIT_DEFAULTS,
+    docDefault: 'see [JUnit](reports.md#junit-xml)',
   },
-};
+} satisfies {[K in Exclude<keyof PerfMonitorOptions, DeprecatedOptionName>]-?: OptionSpec<unknown, unknown>};
 
-export const OPTION_NAMES = Object.keys(SPECS) as Array<keyof PerfMonitorOptions>;
+type OptionName = keyof typeof SPECS;
+type Specs = typeof SPECS;
+/** The value an option has once parsed. */
+type Parsed<K extends OptionName> = NonNullable<ReturnType<Specs[K]['parse']>>;
+/** The value an option has when nothing sets it. */
+type DefaultOf<K extends OptionName> = Specs[K]['default'] extends (context: DefaultContext) => infer R ? R : Specs[K]['default'];
+
+export const OPTION_NAMES = Object.keys(SPECS) as OptionName[];
+
+/** The table, for the unit test that holds docs/configuration.md and the `@default` JSDoc to it. */
+export const OPTION_DOCS: ReadonlyArray<{option: OptionName; env: string | null; alias: {option: string; env?: string} | null; docDefault: string}> = OPTION_NAMES.map(option => {
+  const spec: OptionSpec<unknown, unknown> = SPECS[option];
+  return {option, env: spec.env ?? null, alias: spec.alias ?? null, docDefault: spec.docDefault};
+});
+
+const isPushgatewayTests = (value: unknown): value is PushgatewayTests => (PUSHGATEWAY_TESTS as readonly unknown[]).includes(value);
 
 function show(value: unknown): string {
   try {
@@ -275,84 +332,114 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
     throw new OptionsError(`reporter options must be an object, got ${show(raw)}`);
   }
-  const given: Partial<Record<keyof PerfMonitorOptions, unknown>> = {};
-  for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+  const given: {[K in OptionName]?: Parsed<K>} = {};
+  // One cast, where a key known only at run time meets its value: each value came from that key's own `parse`.
+  const set = (key: OptionName, value: unknown): void => void ((given as Record<OptionName, unknown>)[key] = value);
+  const seen = new Map<OptionName, string>();
+  for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     // Own keys only: `{constructor: 1}` is an unknown option, not Object.prototype.constructor.
-    const spec = Object.hasOwn(SPECS, key) ? SPECS[key as keyof PerfMonitorOptions] : undefined;
-    if (spec === undefined) {
-      throw new OptionsError(`unknown option "${key}"; allowed options: ${OPTION_NAMES.join(', ')}`);
+    const key = Object.hasOwn(SPECS, name) ? (name as OptionName) : ALIASES.get(name);
+    if (key === undefined) {
+      throw new OptionsError(`unknown option "${name}"; allowed options: ${OPTION_NAMES.join(', ')}`);
     }
     if (value === undefined) continue;
+    if (seen.has(key)) throw new OptionsError(`options "${seen.get(key)}" and "${name}" are one option (the second is its older name); allowed: set one of them`);
+    seen.set(key, name);
+    const spec: OptionSpec<unknown, unknown> = SPECS[key];
     const parsed = spec.parse(value);
-    if (parsed === undefined) throw new OptionsError(`option "${key}" got ${show(value)}; allowed: ${spec.allowed}`);
-    given[key as keyof PerfMonitorOptions] = parsed;
+    if (parsed === undefined) throw new OptionsError(`option "${name}" got ${show(value)}; allowed: ${spec.allowed}`);
+    set(key, parsed);
   }
   for (const key of OPTION_NAMES) {
-    const spec = SPECS[key];
-    const value = spec.env === undefined ? undefined : env[spec.env];
-    // An empty or blank variable counts as unset: a CI template (`JEST_PERF_MAX_PASSED: ${{ inputs.max }}`) sets
-    // it to '' when the input is not given, and that must mean "the default", not 0 or an empty list.
-    if (value === undefined || value.trim() === '') continue;
+    const spec: OptionSpec<unknown, unknown> = SPECS[key];
+    // The current variable wins over the older name's.
+    const variable = [spec.env, spec.alias?.env].find(name => name !== undefined && !isBlank(env[name]));
+    if (variable === undefined) continue;
+    const value = env[variable] as string;
     let parsed = (spec.parseEnv ?? spec.parse)(value);
     if (parsed === undefined) {
-      throw new OptionsError(`${spec.env}=${show(value)} is not valid for option "${key}"; allowed: ${spec.allowed}`);
+      const option = variable === spec.env ? key : (spec.alias?.option ?? key);
+      throw new OptionsError(`${variable}=${show(value)} is not valid for option "${option}"; allowed: ${spec.allowed}`);
     }
     // JEST_PERF_CPU_PROFILE=1 (or a number of tests) turns on what the config describes, not the defaults: only the
     // number of tests it names replaces the configured one.
-    if (key === 'cpuProfile' && parsed !== false && typeof given.cpuProfile === 'object' && given.cpuProfile !== null) {
-      const configured = given.cpuProfile as Required<CpuProfileOptions>;
+    const configured = given.cpuProfile;
+    if (key === 'cpuProfile' && parsed !== false && typeof configured === 'object') {
       parsed = INTEGER.test(value.trim()) && BOOLEAN_WORDS.get(value.trim().toLowerCase()) === undefined ? {...configured, tests: (parsed as Required<CpuProfileOptions>).tests} : configured;
     }
-    given[key] = parsed;
+    set(key, parsed);
   }
 
-  const pick = <K extends keyof PerfMonitorOptions, D>(key: K, fallback: D): NonNullable<PerfMonitorOptions[K]> | D =>
-    given[key] === undefined ? fallback : (given[key] as NonNullable<PerfMonitorOptions[K]>);
-
-  const presetChoice = pick('preset', 'auto' as PresetName);
+  const presetChoice = given.preset ?? SPECS.preset.default;
   const preset = presetChoice === 'auto' ? (context.isCI ? 'ci' : 'development') : presetChoice;
-  const fromPreset = PRESET_VALUES[preset];
+  const defaults: DefaultContext = {preset: PRESET_VALUES[preset], env};
+  const pick = <K extends OptionName>(key: K): Parsed<K> | DefaultOf<K> => {
+    if (given[key] !== undefined) return given[key] as Parsed<K>;
+    const fallback: unknown = SPECS[key].default;
+    return (typeof fallback === 'function' ? fallback(defaults) : fallback) as DefaultOf<K>;
+  };
   const absolute = (file: string): string => expandRootDir(file, context.rootDir);
-  const output = absolute(pick('output', 'performance_metrics.json'));
-  const failOn = pick('failOn', [] as FailOn[]);
-  const baselineValue = given.baseline as string | undefined;
-  if (baselineValue !== undefined && (baselineValue === 'history' || baselineValue.startsWith('history:')) && given.history === undefined) {
-    throw new OptionsError(`option "baseline" is ${show(baselineValue)} but no "history" database is set; allowed: set "history" (or JEST_PERF_HISTORY), or a file path as baseline`);
+  const output = absolute(pick('output'));
+  const outputDir = pick('outputDir');
+  const failOn = pick('failOn');
+  const baseline = pick('baseline');
+  const history = pick('history');
+  if (baseline !== null && isHistoryReference(baseline) && history === null) {
+    throw new OptionsError(`option "baseline" is ${show(baseline)} but no "history" database is set; allowed: set "history" (or JEST_PERF_HISTORY), or a file path as baseline`);
   }
+  const cpuProfile = pick('cpuProfile');
+  const budgets = pick('budgets');
 
   return {
-    enabled: pick('enabled', true),
+    enabled: pick('enabled'),
     output,
-    outputDir: given.outputDir === undefined ? path.dirname(output) : absolute(given.outputDir as string),
-    formats: pick('formats', ['json']),
-    systemInfo: pick('systemInfo', true),
-    cpuIntervalS: pick('cpuInterval', 0.1),
-    printSummary: pick('printSummary', true),
+    outputDir: outputDir === null ? path.dirname(output) : absolute(outputDir),
+    formats: pick('formats'),
+    systemInfo: pick('systemInfo'),
+    rssSampleIntervalS: pick('rssSampleInterval'),
+    printSummary: pick('printSummary'),
     preset,
-    mode: pick('mode', fromPreset.mode as Mode),
-    includeLocals: pick('includeLocals', fromPreset.includeLocals),
-    includeClosure: pick('includeClosure', fromPreset.includeClosure),
-    maxDepth: pick('maxDepth', fromPreset.maxDepth),
-    extractClasses: pick('extractClasses', fromPreset.extractClasses),
-    skipInternalFrames: pick('skipInternalFrames', fromPreset.skipInternalFrames),
-    maxFailures: pick('maxFailures', fromPreset.maxFailures) as number,
-    maxPassed: pick('maxPassed', fromPreset.maxPassed) as number,
-    captureRate: pick('captureRate', 1),
-    redact: pick('redact', DEFAULT_REDACT),
-    baseline: resolveBaseline(given.baseline as string | undefined, absolute),
-    regressionThresholdPercent: pick('regressionThreshold', 20),
-    regressionMinChangeMs: pick('regressionMinChange', 0.01) * 1000,
-    leaks: pick('leaks', false) || failOn.includes('leak'),
-    imports: pick('imports', true),
-    cpuProfile: pick('cpuProfile', false) === false ? null : (given.cpuProfile as Required<CpuProfileOptions>),
-    budgets: resolveBudgets(pick('budgets', null)),
+    mode: pick('mode'),
+    includeLocals: pick('includeLocals'),
+    includeClosure: pick('includeClosure'),
+    maxDepth: pick('maxDepth'),
+    extractClasses: pick('extractClasses'),
+    skipInternalFrames: pick('skipInternalFrames'),
+    maxFailures: pick('maxFailures'),
+    maxPassed: pick('maxPassed'),
+    captureRate: pick('captureRate'),
+    redact: pick('redact'),
+    baseline: baseline === null || isHistoryReference(baseline) ? baseline : absolute(baseline),
+    regressionThresholdPercent: pick('regressionThreshold'),
+    regressionMinChangeMs: pick('regressionMinChange') * 1000,
+    leaks: pick('leaks') || failOn.includes('leak'),
+    imports: pick('imports'),
+    cpuProfile: cpuProfile === false ? null : cpuProfile,
+    budgets: budgets === null ? null : budgets === 'recommended' ? RECOMMENDED_BUDGETS : {tests: budgets.tests ?? [], suite: budgets.suite ?? {}},
     failOn,
-    history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string),
-    pushgateway: (given.pushgateway as Required<PushgatewayOptions> | undefined) ?? null,
-    githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
-    junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
+    history: history === null ? null : isPostgresUrl(history) ? history.trim() : absolute(history),
+    pushgateway: pick('pushgateway'),
+    githubActions: pick('githubActions'),
+    junit: pick('junit'),
   };
 }
+
+/**
+ * An empty or blank variable counts as unset: a CI template (`JEST_PERF_MAX_PASSED: ${{ inputs.max }}`) sets it to ''
+ * when the input is not given, and that must mean "the default", not 0 or an empty list.
+ */
+const isBlank = (value: string | undefined): boolean => value === undefined || value.trim() === '';
+
+/** The older option names, each to the option it names now. */
+const ALIASES = new Map<string, OptionName>(
+  OPTION_NAMES.flatMap(key => {
+    const spec: OptionSpec<unknown, unknown> = SPECS[key];
+    return spec.alias ? [[spec.alias.option, key] as const] : [];
+  }),
+);
+
+/** `history` and `history:<branch>` are references into the history database; anything else is a file path. */
+const isHistoryReference = (value: string): boolean => value === 'history' || value.startsWith('history:');
 
 /**
  * A path option as Jest reads its own: `<rootDir>` at the start stands for the rootDir, and a relative path is
@@ -364,21 +451,6 @@ export function expandRootDir(file: string, rootDir: string): string {
 }
 
 const ROOT_DIR_TOKEN = '<rootDir>';
-
-/** A `postgres://` URL that names a host (`new URL` parses it). */
-function isPostgresTarget(value: string): boolean {
-  try {
-    return new URL(value.trim()).hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** `history` and `history:<branch>` are references into the history database; anything else is a file path. */
-function resolveBaseline(value: string | undefined, absolute: (file: string) => string): string | null {
-  if (value === undefined) return null;
-  return value === 'history' || value.startsWith('history:') ? value : absolute(value);
-}
 
 export const CPU_PROFILE_DEFAULTS: Required<CpuProfileOptions> = {tests: 10, samplingIntervalUs: 1000};
 
@@ -394,16 +466,9 @@ function parseCpuProfile(value: unknown): false | Required<CpuProfileOptions> | 
   return {tests, samplingIntervalUs};
 }
 
-/** Writes out the named set, so that everything downstream sees one shape. */
-function resolveBudgets(value: BudgetsOption | null): Required<BudgetSet> | null {
-  if (value === null) return null;
-  if (value === 'recommended') return RECOMMENDED_BUDGETS;
-  return {tests: value.tests ?? [], suite: value.suite ?? {}};
-}
-
 /** The `junit` option alone, validated like the reporter's (for the CLI's `report --junit`). */
 export function resolveJunitOptions(value: unknown): Required<JunitOptions> {
   const parsed = SPECS.junit.parse(value);
   if (parsed === undefined) throw new OptionsError(`option "junit" got ${show(value)}; allowed: ${SPECS.junit.allowed}`);
-  return parsed as Required<JunitOptions>;
+  return parsed;
 }

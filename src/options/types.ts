@@ -138,6 +138,9 @@ export interface JunitOptions {
   reportRetries?: boolean;
 }
 
+/** Older option names, still read as the option that replaced them (`resolveOptions`' alias). */
+export type DeprecatedOptionName = 'cpuInterval';
+
 /** What users put in `reporters: [['jest-perf-monitor', {...}]]`. Every key is optional. */
 export interface PerfMonitorOptions {
   /**
@@ -152,7 +155,7 @@ export interface PerfMonitorOptions {
   output?: string;
   /**
    * Where the other formats go. Env: `JEST_PERF_OUTPUT_DIR`.
-   * @default the directory of `output`
+   * @default directory of `output`
    */
   outputDir?: string;
   /**
@@ -167,8 +170,13 @@ export interface PerfMonitorOptions {
   systemInfo?: boolean;
   /**
    * Seconds between off-thread RSS samples (they find peaks inside synchronous code); `0` turns sampling off.
-   * Env: `JEST_PERF_CPU_INTERVAL`.
+   * Env: `JEST_PERF_RSS_SAMPLE_INTERVAL`.
    * @default 0.1
+   */
+  rssSampleInterval?: number;
+  /**
+   * The older name of `rssSampleInterval` (it samples RSS, not CPU), still read, as is `JEST_PERF_CPU_INTERVAL`.
+   * @deprecated use `rssSampleInterval`
    */
   cpuInterval?: number;
   /**
@@ -182,29 +190,30 @@ export interface PerfMonitorOptions {
    */
   preset?: PresetName;
   /**
-   * Failure extraction depth (SPEC section 4): `static`, `profile`, `trace`, or `auto` (profile, plus trace for the
-   * files that failed in the previous run). Env: `JEST_PERF_MODE`.
-   * @default from the preset: `auto` in development, `profile` in ci, `static` in production
+   * Failure extraction depth (docs/failure-context.md): `static`, `profile`, `trace`, or `auto` (profile, plus trace
+   * for the files that failed in the previous run). The preset's is `auto` in development, `profile` in ci, `static`
+   * in production. Env: `JEST_PERF_MODE`.
+   * @default from preset
    */
   mode?: Mode;
-  /** @default from the preset */
+  /** @default from preset */
   includeLocals?: boolean;
-  /** @default from the preset */
+  /** @default from preset */
   includeClosure?: boolean;
-  /** @default from the preset */
+  /** @default from preset */
   maxDepth?: number;
-  /** @default from the preset */
+  /** @default from preset */
   extractClasses?: boolean;
-  /** @default from the preset */
+  /** @default from preset */
   skipInternalFrames?: boolean;
   /**
    * Full failure records kept; a number or `'unlimited'`. Env: `JEST_PERF_MAX_FAILURES`.
-   * @default from the preset
+   * @default from preset
    */
   maxFailures?: number | 'unlimited';
   /**
    * Passed-test records kept; a number or `'unlimited'`. Env: `JEST_PERF_MAX_PASSED`.
-   * @default from the preset
+   * @default from preset
    */
   maxPassed?: number | 'unlimited';
   /**
@@ -268,7 +277,7 @@ export interface PerfMonitorOptions {
   budgets?: BudgetsOption;
   /**
    * Findings that fail the run. Env: `JEST_PERF_FAIL_ON` (comma list).
-   * @default []
+   * @default none
    */
   failOn?: FailOn[];
   /**
@@ -289,7 +298,10 @@ export interface PerfMonitorOptions {
    * @default true when GITHUB_ACTIONS=true
    */
   githubActions?: boolean;
-  /** Naming and retries in the `junit` format. */
+  /**
+   * Naming and retries in the `junit` format.
+   * @default see [JUnit](reports.md#junit-xml)
+   */
   junit?: JunitOptions;
 }
 
@@ -302,7 +314,8 @@ export interface ResolvedOptions {
   outputDir: string;
   formats: FormatName[];
   systemInfo: boolean;
-  cpuIntervalS: number;
+  /** Seconds between off-thread RSS samples; 0 turns the sampler off. */
+  rssSampleIntervalS: number;
   printSummary: boolean;
   /** The preset in force (`auto` already decided). */
   preset: Exclude<PresetName, 'auto'>;

@@ -159,7 +159,7 @@ export default class PerfMonitorReporter implements Reporter {
       }
     }
     return {
-      cpuIntervalS: options.cpuIntervalS,
+      rssSampleIntervalS: options.rssSampleIntervalS,
       mode,
       skipInternalFrames: options.skipInternalFrames,
       includeLocals: options.includeLocals,

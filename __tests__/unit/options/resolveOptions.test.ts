@@ -1,6 +1,7 @@
 import {describe, expect, test} from '@jest/globals';
+import {readFileSync} from 'fs';
 import * as path from 'path';
-import {OptionsError, PRESET_VALUES, resolveJunitOptions, resolveOptions} from '../../../src/options/resolveOptions';
+import {OPTION_DOCS, OptionsError, PRESET_VALUES, resolveJunitOptions, resolveOptions} from '../../../src/options/resolveOptions';
 import {RECOMMENDED_BUDGETS} from '../../../src/options/types';
 
 const ROOT = path.resolve('/project');
@@ -16,7 +17,7 @@ describe('resolveOptions', () => {
       outputDir: ROOT,
       formats: ['json'],
       systemInfo: true,
-      cpuIntervalS: 0.1,
+      rssSampleIntervalS: 0.1,
       printSummary: true,
       preset: 'development',
       mode: 'auto',
@@ -46,7 +47,7 @@ describe('resolveOptions', () => {
       output: path.join(ROOT, 'reports/b.json'),
       outputDir: path.join(ROOT, 'reports'),
       formats: ['json', 'csv'],
-      cpuIntervalS: 0,
+      rssSampleIntervalS: 0,
       maxFailures: Infinity,
     });
     expect(resolve({}, {JEST_PERF_MONITOR: 'false'}).enabled).toBe(false);
@@ -93,14 +94,14 @@ describe('resolveOptions', () => {
 
   test('an empty or blank environment variable is unset: the default (or the reporter option) holds', () => {
     const blank = {JEST_PERF_MAX_PASSED: ' ', JEST_PERF_MAX_FAILURES: '', JEST_PERF_FORMATS: '  ', JEST_PERF_FAIL_ON: '\t', JEST_PERF_OUTPUT: ' ', JEST_PERF_MONITOR: ' ', JEST_PERF_CPU_INTERVAL: ' '};
-    expect(resolve({}, blank)).toMatchObject({enabled: true, maxPassed: Infinity, maxFailures: 2000, formats: ['json'], failOn: [], output: path.join(ROOT, 'performance_metrics.json'), cpuIntervalS: 0.1});
+    expect(resolve({}, blank)).toMatchObject({enabled: true, maxPassed: Infinity, maxFailures: 2000, formats: ['json'], failOn: [], output: path.join(ROOT, 'performance_metrics.json'), rssSampleIntervalS: 0.1});
     expect(resolve({maxPassed: 5, formats: ['csv']}, blank)).toMatchObject({maxPassed: 5, formats: ['csv']});
   });
 
   test('numbers in environment variables are plain decimals: integers for counts, fractions allowed for seconds and rates', () => {
     expect(resolve({}, {JEST_PERF_MAX_PASSED: ' 10 ', JEST_PERF_CPU_INTERVAL: '0.25', JEST_PERF_CAPTURE_RATE: '1', JEST_PERF_REGRESSION_THRESHOLD: '12.5'})).toMatchObject({
       maxPassed: 10,
-      cpuIntervalS: 0.25,
+      rssSampleIntervalS: 0.25,
       captureRate: 1,
       regressionThresholdPercent: 12.5,
     });
@@ -171,5 +172,71 @@ describe('<rootDir> in path options', () => {
     expect(fromEnv.output).toBe(path.join(ROOT, 'out', 'm.json'));
     expect(fromEnv.outputDir).toBe(path.join(ROOT, 'out'));
     expect(fromEnv.baseline).toBe(path.join(ROOT, 'b.json'));
+  });
+});
+
+describe('one source of truth: the options table in resolveOptions', () => {
+  const REPO = path.resolve(__dirname, '../../..');
+  /** Backticks, quotes and brackets are how each place dresses a value, not the value. */
+  const normalise = (text: string): string => text.replace(/[`'[\]]/g, '').trim();
+
+  /** docs/configuration.md's option table: each row's option names, variable names and default. */
+  function docsRows(): Array<{options: string[]; envs: string[]; defaultText: string}> {
+    const doc = readFileSync(path.join(REPO, 'docs', 'configuration.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('\n## Options\n'), doc.indexOf('\n## Presets\n'));
+    return section
+      .split('\n')
+      .filter(line => line.startsWith('| `'))
+      .map(line => {
+        // A `\|` inside a cell is text, not a column.
+        const cells = line.replace(/\\\|/g, '¦').split('|').slice(1, -1).map(cell => cell.trim());
+        const names = (cell: string): string[] => [...cell.matchAll(/`([A-Za-z_]+)`/g)].map(match => match[1]);
+        return {options: names(cells[0]), envs: names(cells[1]), defaultText: cells[2]};
+      });
+  }
+
+  /** The `@default` of each member of PerfMonitorOptions, from its JSDoc in src/options/types.ts. */
+  function jsdocDefaults(): Map<string, string> {
+    const source = readFileSync(path.join(REPO, 'src', 'options', 'types.ts'), 'utf8');
+    const body = source.slice(source.indexOf('export interface PerfMonitorOptions {'));
+    const members = body.slice(0, body.indexOf('\n}\n'));
+    return new Map([...members.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(\w+)\?:/g)].map(match => [match[2], (/@default (.*)/.exec(match[1])?.[1] ?? '').trim()]));
+  }
+
+  test.each(OPTION_DOCS.map(doc => [doc.option, doc] as const))('%s: in the docs table with its variable and default, and in the JSDoc', (option, doc) => {
+    const row = docsRows().find(candidate => candidate.options.includes(option));
+    expect(row).toBeDefined();
+    expect(row!.envs).toEqual(expect.arrayContaining([doc.env, doc.alias?.env].filter((name): name is string => typeof name === 'string')));
+    if (doc.env === null) expect(row!.envs).toEqual([]);
+    if (doc.alias) expect(row!.options).toContain(doc.alias.option);
+    expect(normalise(row!.defaultText)).toBe(normalise(doc.docDefault));
+    expect(normalise(jsdocDefaults().get(option) ?? '(no @default)')).toBe(normalise(doc.docDefault));
+  });
+
+  test('the docs table names no option the table does not have', () => {
+    const known = new Set<string>(OPTION_DOCS.flatMap(doc => [doc.option, ...(doc.alias ? [doc.alias.option] : [])]));
+    expect(docsRows().flatMap(row => row.options).filter(option => !known.has(option))).toEqual([]);
+  });
+});
+
+describe('rssSampleInterval and its older name, cpuInterval', () => {
+  const resolve = (raw: unknown, env: NodeJS.ProcessEnv = {}) => resolveOptions(raw, {rootDir: ROOT, isCI: false, env});
+
+  test('either name sets it, in the options and in the environment; the newer variable wins', () => {
+    expect(resolve({rssSampleInterval: 0.2}).rssSampleIntervalS).toBe(0.2);
+    expect(resolve({cpuInterval: 0.3}).rssSampleIntervalS).toBe(0.3);
+    expect(resolve({}, {JEST_PERF_CPU_INTERVAL: '0.4'}).rssSampleIntervalS).toBe(0.4);
+    expect(resolve({}, {JEST_PERF_RSS_SAMPLE_INTERVAL: '0.5', JEST_PERF_CPU_INTERVAL: '0.4'}).rssSampleIntervalS).toBe(0.5);
+    expect(resolve({rssSampleInterval: 0.2}, {JEST_PERF_CPU_INTERVAL: '0'}).rssSampleIntervalS).toBe(0);
+  });
+
+  test('both names in the options: one line naming both', () => {
+    expect(() => resolve({rssSampleInterval: 0.2, cpuInterval: 0.3})).toThrow('jest-perf-monitor: options "rssSampleInterval" and "cpuInterval" are one option (the second is its older name); allowed: set one of them');
+  });
+
+  test('a bad value names the name the user wrote', () => {
+    expect(() => resolve({cpuInterval: -1})).toThrow(/^jest-perf-monitor: option "cpuInterval" got -1; allowed: a number of seconds >= 0/);
+    expect(() => resolve({}, {JEST_PERF_CPU_INTERVAL: 'fast'})).toThrow('JEST_PERF_CPU_INTERVAL="fast" is not valid for option "cpuInterval"');
+    expect(() => resolve({}, {JEST_PERF_RSS_SAMPLE_INTERVAL: 'fast'})).toThrow('JEST_PERF_RSS_SAMPLE_INTERVAL="fast" is not valid for option "rssSampleInterval"');
   });
 });
