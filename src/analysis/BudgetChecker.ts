@@ -11,7 +11,7 @@ const LIMIT_KEYS: readonly LimitKey[] = ['maxDuration', 'maxSetup', 'maxMemoryDe
 type FileLimits = Partial<Record<LimitKey, {value: number; rule: string}>>;
 
 /**
- * Checks budgets (SPEC section 5) as tests arrive, so every test is checked, including those `maxPassed` later
+ * Checks budgets (docs/checks.md#budgets) as tests arrive, so every test is checked, including those `maxPassed` later
  * leaves out of the report. For each limit, the first rule whose glob fits the test file and that sets the limit
  * wins; a file's limits are worked out once.
  */

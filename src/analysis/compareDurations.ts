@@ -39,7 +39,7 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Compares a run's durations with a baseline (SPEC section 5). A test is a regression (or an improvement) only when
+ * Compares a run's durations with a baseline (docs/checks.md#baselines-and-regressions). A test is a regression (or an improvement) only when
  * its change is over the threshold percentage and over the noise floor. Tests on one side only are listed as
  * added or removed; tests that were skipped or failed on either side are not compared.
  */

@@ -14,7 +14,7 @@ export interface MergeResult {
 const lastAttempt = (entry: TestEntry) => entry.record.attempts[entry.record.attempts.length - 1];
 
 /**
- * Combines the files of `jest --shard=i/n` runs into one run (SPEC section 5).
+ * Combines the files of `jest --shard=i/n` runs into one run (docs/checks.md#shards).
  *
  * - Tests and files are the union (files by their key, so a file run in two projects stays two entries). Jest
  *   gives each test file to exactly one shard, so an id seen twice means a file ran twice (overlapping shard

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `jest-perf-monitor` command (SPEC section 6). Exit codes: 0 fine, 1 a check failed, 2 bad input or usage
+ * The `jest-perf-monitor` command (docs/cli.md). Exit codes: 0 fine, 1 a check failed, 2 bad input or usage
  * (with one line on stderr that names the file or option at fault).
  */
 import {Command, CommanderError} from 'commander';

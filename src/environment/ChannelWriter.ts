@@ -22,7 +22,7 @@ const FIELDS = ATTEMPT_NUMBERS;
 
 /**
  * The worker's side of one channel file. Finished attempts are kept as numbers in a reused typed array and encoded
- * in batches, one `write` per batch (SPEC section 7: a record need not reach disk the moment its test ends). The
+ * in batches, one `write` per batch (docs/how-it-measures.md#no-loss: a record need not reach disk the moment its test ends). The
  * recorder asks for a flush at the moments a worker may die next: after a failure, a large RSS rise, a heap near its
  * limit. The `exit` handler flushes too, so only a kill without one (SIGKILL, an abort) loses what is pending:
  * at most `FLUSH_AGE_MS` of passing tests.

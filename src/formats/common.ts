@@ -126,7 +126,7 @@ export interface FileFailure {
 }
 
 /**
- * The failures Jest counts against a file, not a test (SPEC section 3): a load error, an `afterAll` hook (its
+ * The failures Jest counts against a file, not a test (docs/reports.md#test-files-that-fail-to-load): a load error, an `afterAll` hook (its
  * tests stay passed), and a `beforeAll` hook when no test of the file failed with it. A `beforeAll` failure
  * otherwise fails every test of its block, and those tests already carry it: counting it again would claim more
  * failures than Jest did.
@@ -149,7 +149,7 @@ export function fileFailures(run: RunMetrics): FileFailure[] {
 }
 
 /**
- * Jest's counts for the headline, unmeasured files included (SPEC section 3: no report claims fewer tests or
+ * Jest's counts for the headline, unmeasured files included (docs/reports.md#test-files-that-fail-to-load: no report claims fewer tests or
  * failures than Jest): `failed` counts the unmeasured files' failures too, and `unmeasuredOther` their other
  * tests, whose outcome the run does not know beyond "not failed".
  */

@@ -1,5 +1,5 @@
 /**
- * Budgets, regressions and leaks in words (SPEC section 5): the lines the summary, the Markdown and HTML reports,
+ * Budgets, regressions and leaks in words (docs/checks.md): the lines the summary, the Markdown and HTML reports,
  * the GitHub annotations and `jest-perf-monitor compare` share.
  */
 import type {BudgetBreach, BudgetReport, DurationChange, FileLeak, LeakReport, RegressionReport, RunMetrics} from '../model/types';

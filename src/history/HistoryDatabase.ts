@@ -1,5 +1,5 @@
 /**
- * The run history (SPEC section 5): one SQLite database that every run appends to, read by `baseline: 'history'`
+ * The run history (docs/checks.md#history): one SQLite database that every run appends to, read by `baseline: 'history'`
  * and the `history` commands.
  *
  * better-sqlite3 is an optional dependency: it is a native module, and a user whose machine cannot build it must

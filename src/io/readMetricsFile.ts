@@ -2,7 +2,7 @@ import {readFileSync} from 'fs';
 import {fromSchema, SchemaError} from '../model/fromSchema';
 import type {RunMetrics} from '../model/types';
 
-/** Bad input to the CLI: its message is the one line the user sees (SPEC section 6), and the exit code is 2. */
+/** Bad input to the CLI: its message is the one line the user sees (docs/cli.md#exit-codes-and-errors), and the exit code is 2. */
 export class InputError extends Error {
   override readonly name = 'InputError';
 }

@@ -11,7 +11,7 @@ export function relativeToRoot(rootDir: string, file: string): string {
 
 /**
  * A test's id before de-duplication: the file relative to rootDir (`/`-separated), `::`, then the describe titles
- * and the title joined by ` > ` (SPEC section 3). The reporter adds ` [n]` to a repeated id; the environment, which
+ * and the title joined by ` > ` (docs/schema.md, Notes). The reporter adds ` [n]` to a repeated id; the environment, which
  * sees one file at a time, uses this plain form (for `captureRate`'s choice).
  */
 export function baseTestId(relativeFile: string, titlePath: readonly string[]): string {

@@ -1,6 +1,6 @@
 /**
  * The one place where the model (milliseconds, bytes) becomes the performance_metrics.json schema (seconds, MiB).
- * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
+ * The seed schema's keys are kept key for key; everything else is an extra key (docs/schema.md).
  */
 import {idGivesTitles} from './testId';
 import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry} from './types';
@@ -190,7 +190,7 @@ export interface SchemaFileLeak {
   growing_share: number;
 }
 
-/** The blocks that exist only when their check ran (SPEC section 5). */
+/** The blocks that exist only when their check ran (docs/checks.md). */
 export interface SchemaFindings {
   budgets?: {tests_checked: number; breaches: SchemaBudgetBreach[]};
   regressions?: {
@@ -225,7 +225,7 @@ export interface MetricsDocument extends SchemaFindings {
   interrupted?: boolean;
   /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
   unmeasured?: {files: string[]; tests: number; passed: number; failed: number};
-  /** Counts over every test, and whether the memory limits dropped records (SPEC section 4). */
+  /** Counts over every test, and whether the memory limits dropped records (docs/failure-context.md#memory-limits). */
   stats: {
     failures_count: number;
     passed_count: number;

@@ -26,7 +26,7 @@ export interface SourceLocation {
   column: number;
 }
 
-/** How much context a failure gets (SPEC section 4). */
+/** How much context a failure gets (docs/failure-context.md#what-each-mode-captures). */
 export type FailureMode = 'static' | 'profile' | 'trace';
 
 /** Why a test attempt failed. */
@@ -265,7 +265,7 @@ export interface TestEntry {
   record: TestRecord;
 }
 
-/** Counts kept while records are dropped by the memory limits (SPEC section 4). */
+/** Counts kept while records are dropped by the memory limits (docs/failure-context.md#memory-limits). */
 export interface RunStats {
   /** Failed tests (final attempt), whether or not their full record was kept. */
   failuresCount: number;
@@ -288,7 +288,7 @@ export interface RunStats {
 /** A figure a budget limits. */
 export type BudgetMetric = 'duration' | 'setup' | 'memoryDelta' | 'peakMemory';
 
-/** One figure over its budget (SPEC section 5). Durations are in milliseconds, memory in bytes. */
+/** One figure over its budget (docs/checks.md#budgets). Durations are in milliseconds, memory in bytes. */
 export type BudgetBreach = {
   /** `test`: one test's figure; `suite`: the whole run's. */
   scope: 'test' | 'suite';
@@ -322,7 +322,7 @@ export interface DurationChange {
   noiseMs: number;
 }
 
-/** The comparison of a run with a baseline (SPEC section 5). */
+/** The comparison of a run with a baseline (docs/checks.md#baselines-and-regressions). */
 export interface RegressionReport {
   /** What was compared with: a file path, or `history` / `history:<branch>` (median of recent runs). */
   baseline: string;

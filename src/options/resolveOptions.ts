@@ -18,7 +18,7 @@ type PresetValues = Pick<
   'mode' | 'includeLocals' | 'includeClosure' | 'maxDepth' | 'extractClasses' | 'skipInternalFrames' | 'maxFailures' | 'maxPassed'
 >;
 
-/** SPEC section 2, after FailExtract's environments. */
+/** The presets of docs/configuration.md#presets, after FailExtract's environments. */
 export const PRESET_VALUES: Record<Exclude<PresetName, 'auto'>, PresetValues> = {
   development: {mode: 'auto', includeLocals: true, includeClosure: true, maxDepth: 6, extractClasses: true, skipInternalFrames: false, maxFailures: 2000, maxPassed: Infinity},
   ci: {mode: 'profile', includeLocals: true, includeClosure: false, maxDepth: 4, extractClasses: true, skipInternalFrames: true, maxFailures: 500, maxPassed: Infinity},

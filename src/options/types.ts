@@ -8,7 +8,7 @@ export const PRESETS = ['auto', 'development', 'ci', 'production'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
 /**
- * `static`, `profile` and `trace` as SPEC section 4 says; `auto` is profile for every file plus trace for the
+ * `static`, `profile` and `trace` as docs/failure-context.md#what-each-mode-captures says; `auto` is profile for every file plus trace for the
  * files that failed in the previous run on this machine (remembered in Jest's `cacheDirectory`).
  */
 export type Mode = FailureMode | 'auto';
@@ -48,7 +48,7 @@ export interface PushgatewayOptions {
 }
 export type FailOn = (typeof FAIL_ON)[number];
 
-/** A per-test budget rule (SPEC section 5). */
+/** A per-test budget rule (docs/checks.md#budgets). */
 export interface TestBudgetRule {
   /** Glob on the test file, relative to rootDir. */
   match: string;
@@ -78,7 +78,7 @@ export interface BudgetSet {
   suite?: SuiteBudget;
 }
 
-/** Budgets (SPEC section 5): per-test rules and suite limits, or the named set `recommended`. */
+/** Budgets (docs/checks.md#budgets): per-test rules and suite limits, or the named set `recommended`. */
 export type BudgetsOption = 'recommended' | BudgetSet;
 
 /**

@@ -17,7 +17,7 @@ export interface GatheredFile extends FileRecord {
   key: string;
 }
 
-/** The memory limits (SPEC section 4). `Infinity` means unlimited. */
+/** The memory limits (docs/failure-context.md#memory-limits). `Infinity` means unlimited. */
 export interface CollectorLimits {
   /** Full failure records kept; older ones keep message, type and location only. @default Infinity */
   maxFailures: number;
@@ -37,7 +37,7 @@ const last = (entry: TestEntry): AttemptRecord => entry.record.attempts[entry.re
 /**
  * Gathers what every worker recorded, file by file, and gives each test its stable id. Ids are given in arrival
  * order of files and, within a file, in the order of its describe tree, so a duplicate title gets ` [2]` after
- * the first one, as the SPEC says.
+ * the first one, as docs/schema.md says.
  *
  * It holds at most `maxFailures` full failure records (the most recent; older ones lose their stack, code frame
  * and variables) and `maxPassed` passed tests (the slowest). The summary and counts are kept as tests arrive, so

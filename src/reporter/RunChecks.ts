@@ -19,7 +19,7 @@ import {runningJestVersion} from './systemInfo';
 type Options = Pick<ResolvedOptions, 'budgets' | 'leaks' | 'baseline' | 'history' | 'regressionThresholdPercent' | 'regressionMinChangeMs' | 'failOn'>;
 
 /**
- * The checks of SPEC section 5, fed file by file as results arrive (so every test counts, including those the
+ * The checks of docs/checks.md, fed file by file as results arrive (so every test counts, including those the
  * memory limits later drop from the report), then finished once the run is built: budgets, leaks, the comparison
  * with a baseline, and the history append. A check that cannot run (a missing baseline, a corrupt history
  * database) says so through `notice` and leaves the others, and the test run, alone.
