@@ -1,5 +1,6 @@
 import * as path from 'path';
 import {isPostgresUrl} from '../history/HistoryStore';
+import {withoutUrlPasswords} from '../model/redactSecrets';
 import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS, PUSHGATEWAY_TESTS} from './types';
 import type {BudgetSet, BudgetsOption, CpuProfileOptions, FailOn, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, ResolvedOptions} from './types';
 
@@ -250,12 +251,15 @@ const SPECS: Record<keyof PerfMonitorOptions, OptionSpec> = {
 
 export const OPTION_NAMES = Object.keys(SPECS) as Array<keyof PerfMonitorOptions>;
 
+/** A value as a message shows it: a URL's password (a history or Pushgateway URL) never. */
 function show(value: unknown): string {
+  let shown: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    shown = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    shown = String(value);
   }
+  return withoutUrlPasswords(shown);
 }
 
 export interface ResolveContext {
@@ -365,12 +369,23 @@ export function expandRootDir(file: string, rootDir: string): string {
 
 const ROOT_DIR_TOKEN = '<rootDir>';
 
-/** A `postgres://` URL that names a host (`new URL` parses it). */
+/**
+ * A `postgres://` URL that names a server: a host, or a socket directory (`postgres://user:pw@/db?host=/tmp`, which
+ * `new URL` refuses and pg reads, as the CLI does, with its empty host).
+ */
 function isPostgresTarget(value: string): boolean {
+  const trimmed = value.trim();
   try {
-    return new URL(value.trim()).hostname !== '';
+    const url = new URL(trimmed);
+    return url.hostname !== '' || (url.searchParams.get('host') ?? '') !== '';
   } catch {
-    return false;
+    // pg's own way with an empty host after credentials (pg-connection-string): a placeholder host.
+    try {
+      const url = new URL(trimmed.replace('@/', '@placeholder/'));
+      return (url.searchParams.get('host') ?? '') !== '' || /^postgres(ql)?:\/\/[^/?#]*@\/[^/?#]+/i.test(trimmed);
+    } catch {
+      return false;
+    }
   }
 }
 
