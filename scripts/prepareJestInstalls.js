@@ -2,7 +2,7 @@
 /**
  * Prepares the Jest installs the fixture tests run against, one per supported major:
  *   - Jest 30: the repo's own node_modules (devDependencies);
- *   - Jest 29: .jest-installs/29, an npm install of jest@29 and jest-environment-jsdom@29.
+ *   - Jest 29: .jest-installs/29, an npm install of jest@29, jest-environment-jsdom@29 and jest-jasmine2@29.
  * Into each it copies the built package (package.json + dist) as node_modules/jest-perf-monitor, with the
  * package's runtime dependencies beside it, the way `npm install jest-perf-monitor` would lay it out.
  * Run after `npm run build`; `npm test` does both.
@@ -34,7 +34,8 @@ function copyPackage(root) {
 function ensureJest29() {
   const root = path.join(installs, '29');
   const deps = Object.entries(pkg.dependencies || {}).map(([name, range]) => `${name}@${range}`);
-  const wanted = ['jest@29', 'jest-environment-jsdom@29', ...deps];
+  // jest-jasmine2: the runner Jest 29 still offered, for the fixtures of a config that keeps it.
+  const wanted = ['jest@29', 'jest-environment-jsdom@29', 'jest-jasmine2@29', ...deps];
   const marker = path.join(root, '.installed');
   if (installedMajor(root, 'jest') !== 29 || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted.join(' ')) {
     fs.mkdirSync(root, {recursive: true});

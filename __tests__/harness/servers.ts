@@ -31,6 +31,8 @@ function postgresBin(): string {
 
 export interface PostgresServer {
   port: number;
+  /** The directory of the server's Unix socket (`postgres://user@/db?host=<socketDir>`), where connections are trusted. */
+  socketDir: string;
   user: string;
   password: string;
   /** A URL for `database` on this server, with the password in it unless `password: null` (then PGPASSWORD gives it). */
@@ -71,6 +73,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     `postgres://${user}${given === null ? '' : `:${encodeURIComponent(given)}`}@127.0.0.1:${port}/${database}`;
   return {
     port,
+    socketDir: dir,
     user,
     password,
     url,

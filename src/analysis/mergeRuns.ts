@@ -89,6 +89,9 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
             testCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.testCount, 0),
             failedCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.failedCount, 0),
             passedCount: unmeasuredInputs.reduce((total, input) => total + input.unmeasured!.passedCount, 0),
+            ...(unmeasuredInputs.some(input => (input.unmeasured!.runners ?? []).length > 0) && {
+              runners: [...new Set(unmeasuredInputs.flatMap(input => input.unmeasured!.runners ?? []))],
+            }),
           },
     summary: complete ? summarise(merged) : combineSummaries(inputs),
     stats: complete

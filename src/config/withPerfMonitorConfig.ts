@@ -17,9 +17,10 @@ type ConfigResult<T> = T extends () => unknown ? () => Promise<Config.InitialOpt
 /**
  * `module.exports = withPerfMonitorConfig(config, options)`: the user's Jest config with every test measured. It
  * returns the plain config one could have written by hand:
- * - `testRunner: 'jest-perf-monitor/runner'` in the config and in every inline project, unless one names a runner
- *   other than jest-circus (jest-jasmine2 cannot be measured: it is left alone, with one line saying so);
- * - the reporter, once, with `options` (merged into the options of one already listed);
+ * - `testRunner: 'jest-perf-monitor/runner'` in the config and in every inline project, unless it or its preset
+ *   names a runner other than jest-circus (jest-jasmine2 cannot be measured: it is kept, so no test's outcome
+ *   changes, and the reporter says in one line that those files were not measured, and why);
+ * - the reporter, once, with `options` (merged into the options of one already listed, by name or resolved path);
  * - `watchPathIgnorePatterns` for every report file, so `--watch` never re-runs because we wrote one.
  * Projects given as paths keep their own config: set the runner there. Options are checked now, so a mistake
  * fails before Jest starts.
@@ -44,37 +45,62 @@ function applyPerfMonitor(config: Config.InitialOptions, options: PerfMonitorOpt
   ];
   const result: Config.InitialOptions = {...config, reporters: withReporter(config.reporters, options), watchPathIgnorePatterns: withIgnores(config)};
   if (Array.isArray(config.projects) && config.projects.length > 0) {
-    result.projects = config.projects.map((project, index) => {
+    result.projects = config.projects.map(project => {
       if (typeof project === 'string') return project;
-      return {...project, testRunner: runnerFor(project.testRunner as string | undefined, projectName(project, index)), watchPathIgnorePatterns: withIgnores(project)};
+      const runner = runnerFor(project, config.rootDir);
+      return {...project, ...(runner !== null && {testRunner: runner}), watchPathIgnorePatterns: withIgnores(project)};
     });
   } else {
-    result.testRunner = runnerFor(config.testRunner, null);
+    const runner = runnerFor(config, undefined);
+    if (runner !== null) result.testRunner = runner;
   }
   return result;
 }
 
-function projectName(project: Config.InitialProjectOptions, index: number): string {
-  const name = typeof project.displayName === 'string' ? project.displayName : project.displayName?.name;
-  return name ? `project "${name}"` : `project ${index + 1}`;
+/**
+ * Ours in place of jest-circus (Jest's default, by any of its names); null to keep what the config has: a runner
+ * other than circus, in the config or in its preset, which cannot be measured (the reporter says so at the end).
+ */
+function runnerFor(config: {testRunner?: string; preset?: string | null; rootDir?: string}, parentRootDir: string | undefined): string | null {
+  const current = config.testRunner ?? presetRunner(config, parentRootDir);
+  if (current === undefined || current === PERF_MONITOR_RUNNER || isCircusRunner(current)) return PERF_MONITOR_RUNNER;
+  return config.testRunner === undefined ? null : current;
 }
 
-/** Ours in place of jest-circus (Jest's default); any other runner is kept, and said once. */
-function runnerFor(current: string | undefined, where: string | null): string {
-  if (current === undefined || current === PERF_MONITOR_RUNNER || /(^|[\\/])jest-circus([\\/]runner(\.js)?)?$/.test(current) || current === 'circus') {
-    return PERF_MONITOR_RUNNER;
+/** `jest-circus`, `jest-circus/runner`, `circus`, and the file `require.resolve('jest-circus/runner')` gives. */
+export function isCircusRunner(runner: string): boolean {
+  return runner === 'circus' || /(^|[\\/])jest-circus([\\/](build[\\/])?runner(\.js)?|[\\/]build[\\/]legacy-code-todo-rewrite[\\/]jestAdapter(\.js)?)?$/.test(runner);
+}
+
+/**
+ * The `testRunner` of the config's preset, found as Jest finds it (a path starting with `.` from the rootDir, else
+ * `<name>/jest-preset`); undefined when there is none or it cannot be read here (an ESM preset): then ours is set,
+ * as before.
+ */
+function presetRunner(config: {preset?: string | null; rootDir?: string}, parentRootDir: string | undefined): string | undefined {
+  if (typeof config.preset !== 'string' || config.preset === '') return undefined;
+  const rootDir = path.resolve(parentRootDir ?? process.cwd(), config.rootDir ?? '.');
+  const preset = config.preset.replace(/^<rootDir>/, rootDir);
+  try {
+    const file = preset.startsWith('.') || path.isAbsolute(preset) ? path.resolve(rootDir, preset) : path.join(preset, 'jest-preset');
+    const resolved = require.resolve(file, {paths: [rootDir]});
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a preset is a JSON or CommonJS module, as Jest reads it
+    const loaded = require(resolved) as {testRunner?: unknown} | null;
+    return typeof loaded?.testRunner === 'string' ? loaded.testRunner : undefined;
+  } catch {
+    return undefined;
   }
-  process.stderr.write(
-    `jest-perf-monitor: ${where ?? 'the config'} uses testRunner '${current}', which cannot be measured (only jest-circus, Jest's default, can); its test files are counted by Jest's results only\n`,
-  );
-  return current;
 }
 
 type ReporterEntry = string | [string, Record<string, unknown>];
 
+/** Ours by name, or by the path `require.resolve('jest-perf-monitor')` (or `/reporter`) gives. */
 function isOurs(entry: unknown): boolean {
-  const name = Array.isArray(entry) ? entry[0] : entry;
-  return name === REPORTER || name === `${REPORTER}/reporter`;
+  const name: unknown = Array.isArray(entry) ? entry[0] : entry;
+  if (typeof name !== 'string') return false;
+  if (name === REPORTER || name === `${REPORTER}/reporter`) return true;
+  const own = [path.join(__dirname, '..', 'index.js'), path.join(__dirname, '..', 'reporter.js')];
+  return own.includes(path.resolve(name)) || /(^|[\\/])jest-perf-monitor[\\/]dist[\\/](index|reporter)(\.js)?$/.test(name);
 }
 
 function withReporter(reporters: Config.InitialOptions['reporters'], options: PerfMonitorOptions): ReporterEntry[] {

@@ -24,6 +24,13 @@ export interface FailureContext {
 
 const TIMEOUT_PREFIX = 'Exceeded timeout of';
 const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Characters of a long message that are redacted before it is cut to `MAX_MESSAGE_CHARS`: a token or key that
+ * starts before the cut is found whole, and redacting the rest of a huge message would cost for nothing.
+ */
+const REDACT_WINDOW_CHARS = MAX_MESSAGE_CHARS + 8192;
+/** `inspect`'s cut of each string in a thrown non-Error; its strings are redacted before the cut. */
+const MAX_INSPECTED_STRING_CHARS = 200;
 /** How the recorder describes a test that was running when its worker process exited. */
 export const WORKER_EXIT_PREFIX = 'The worker process exited';
 
@@ -54,7 +61,8 @@ export function describeFailure(
   const where = stack === null ? null : locationFromStack(stack);
   const record: FailureRecord = {
     errorType: null,
-    message: redact(stripVTControlCharacters(described.message)),
+    // Redacted first, then cut: a secret that straddles the cut must not leave its first half behind.
+    message: truncate(redact(stripVTControlCharacters(windowed(described.message))), described.message.length),
     location: where === null ? null : relativeLocation(where, context.rootDir),
     codeFrame: null,
     stack: null,
@@ -102,17 +110,17 @@ function describeThrown(thrown: unknown, secrets: SecretRules): {errorType: stri
   if (isErrorLike(thrown)) {
     const ctorName = (thrown as {constructor?: {name?: unknown}}).constructor?.name;
     const errorType = typeof ctorName === 'string' && ctorName !== 'Object' ? ctorName : (thrown.name ?? 'Error');
-    return {errorType, message: truncate(thrown.message), stack: stackOf(thrown)};
+    return {errorType, message: thrown.message, stack: stackOf(thrown)};
   }
   if (typeof thrown === 'string') {
-    if (thrown.startsWith(TIMEOUT_PREFIX)) return {errorType: 'Timeout', message: truncate(thrown), stack: null};
+    if (thrown.startsWith(TIMEOUT_PREFIX)) return {errorType: 'Timeout', message: thrown, stack: null};
     if (thrown.startsWith(WORKER_EXIT_PREFIX)) return {errorType: 'WorkerExit', message: thrown, stack: null};
-    return {errorType: 'string', message: truncate(`Thrown: ${JSON.stringify(thrown)}`), stack: null};
+    return {errorType: 'string', message: `Thrown: ${JSON.stringify(windowed(thrown))}`, stack: null};
   }
   const errorType = thrown === null ? 'null' : typeof thrown;
   // Shown with the values under secret names replaced (the texts' rules then catch secret-shaped values).
-  const shown = inspect(withoutSecretFields(thrown, secrets, 0, new Map()), {depth: 2, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200});
-  return {errorType, message: truncate(`Thrown: ${shown}`), stack: null};
+  const shown = inspect(withoutSecretFields(thrown, secrets, 0, new Map()), {depth: 2, breakLength: Infinity, maxArrayLength: 20, maxStringLength: MAX_INSPECTED_STRING_CHARS});
+  return {errorType, message: `Thrown: ${shown}`, stack: null};
 }
 
 /** Levels of a thrown object that are copied with secrets left out: `inspect` shows two (depth 2) below the top. */
@@ -124,6 +132,7 @@ const COPIED_LEVELS = 3;
  * as they are not read; anything else is the value itself.
  */
 function withoutSecretFields(value: unknown, secrets: SecretRules, depth: number, copies: Map<object, unknown>): unknown {
+  if (typeof value === 'string') return secrets.redactText(value.slice(0, MAX_INSPECTED_STRING_CHARS + 8192));
   if (typeof value !== 'object' || value === null || depth >= COPIED_LEVELS || types.isProxy(value)) return value;
   const seen = copies.get(value);
   if (seen !== undefined) return seen;
@@ -145,8 +154,11 @@ function withoutSecretFields(value: unknown, secrets: SecretRules, depth: number
       continue;
     }
     const field: unknown = descriptor.value;
-    const hidden = !isArray && secrets.isSecretName(key) && typeof field !== 'boolean' && field !== null && field !== undefined;
-    copy[key] = hidden ? REDACTED : withoutSecretFields(field, secrets, depth + 1, copies);
+    // `['x-api-key', value]`: a header or entry pair names its value.
+    const named = isArray ? (key === '1' && (value as unknown[]).length === 2 && typeof (value as unknown[])[0] === 'string' ? ((value as unknown[])[0] as string) : null) : key;
+    const hidden = named !== null && secrets.isSecretName(named) && typeof field !== 'boolean' && field !== null && field !== undefined;
+    // Strings are redacted here, before `inspect` cuts them at MAX_INSPECTED_STRING_CHARS.
+    copy[key] = hidden ? REDACTED : typeof field === 'string' ? secrets.redactText(field.slice(0, MAX_INSPECTED_STRING_CHARS + 8192)) : withoutSecretFields(field, secrets, depth + 1, copies);
   }
   return copy;
 }
@@ -171,8 +183,14 @@ const BUILT_IN_CLASSES: ReadonlySet<string> = new Set([
   'Uint8ClampedArray', 'BigInt64Array', 'BigUint64Array', 'Buffer', 'Error', 'String', 'Number', 'Boolean', 'Symbol',
 ]);
 
-function truncate(text: string): string {
-  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}… [truncated]` : text;
+/** The start of a long text that is worth redacting (see REDACT_WINDOW_CHARS). */
+function windowed(text: string): string {
+  return text.length > REDACT_WINDOW_CHARS ? text.slice(0, REDACT_WINDOW_CHARS) : text;
+}
+
+/** A message cut to MAX_MESSAGE_CHARS; `originalLength` is the length before redaction and windowing. */
+function truncate(text: string, originalLength: number): string {
+  return text.length > MAX_MESSAGE_CHARS || originalLength > REDACT_WINDOW_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}… [truncated]` : text;
 }
 
 const FRAME_RE = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;

@@ -1,5 +1,6 @@
 import type * as BabelCodeFrame from '@babel/code-frame';
 import {readFileSync, statSync} from 'fs';
+import {withoutPemBodies} from '../model/redactSecrets';
 
 let codeFrame: typeof BabelCodeFrame | null = null;
 
@@ -35,7 +36,8 @@ export class CodeFrameReader {
 function readSource(file: string): string | null {
   try {
     if (statSync(file).size > MAX_SOURCE_BYTES) return null;
-    return readFileSync(file, 'utf8');
+    // A frame of a few lines can show a key's body without its BEGIN line: the bodies go before any frame is cut.
+    return withoutPemBodies(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }

@@ -188,6 +188,8 @@ function serialize(value: unknown, depth: number, state: SerializeState): unknow
       const out: unknown[] = [];
       const shown = Math.min(array.length, MAX_ITEMS);
       for (let index = 0; index < shown; index++) out.push(readProperty(array, String(index), depth + 1, state));
+      // `['x-api-key', value]` (an entry of `Object.entries(headers)`, a header pair): the name says what the value is.
+      if (array.length === 2 && typeof out[0] === 'string' && state.limits.secrets.isSecretName(out[0])) out[1] = shownForSecret(dataValue(array, '1'), state);
       if (array.length > shown) out.push(`… ${array.length - shown} more items`);
       return out;
     }

@@ -183,11 +183,12 @@ export function runNotes(run: RunMetrics): string[] {
   const notes: string[] = [];
   if (run.interrupted) notes.push('The run was interrupted: this report holds the tests that finished before it stopped.');
   if (run.unmeasured !== null) {
-    const {files, testCount, failedCount} = run.unmeasured;
-    notes.push(
-      `${plural(files.length, 'test file')} ran without the perf monitor (${plural(testCount, 'test')}, ${failedCount} failed, counted by Jest): ` +
-        "use testRunner 'jest-perf-monitor/runner' to measure every file.",
-    );
+    const {files, testCount, failedCount, runners = []} = run.unmeasured;
+    // A runner other than circus is the user's choice, kept so no outcome changes: its files cannot be measured.
+    const why = runners.length > 0
+      ? `testRunner ${runners.map(runner => `'${runner}'`).join(', ')} cannot be measured (only jest-circus, Jest's default, can).`
+      : "use testRunner 'jest-perf-monitor/runner' to measure every file.";
+    notes.push(`${plural(files.length, 'test file')} ran without the perf monitor (${plural(testCount, 'test')}, ${failedCount} failed, counted by Jest): ${why}`);
   }
   return notes;
 }

@@ -16,8 +16,15 @@ import type {BaselineRow, RunWindow} from './historySql';
 
 /** How long connecting may take before the history is given up for this run. */
 export const CONNECT_TIMEOUT_MS = 5000;
-/** A query that takes longer than this is a stuck server, not a slow one. */
-const QUERY_TIMEOUT_MS = 60_000;
+/**
+ * How long a statement may wait for a lock (a table another session locked, a migration in progress elsewhere):
+ * the server gives up and says so, and the run goes on unrecorded rather than stalled.
+ */
+export const LOCK_TIMEOUT_MS = 3000;
+/** A statement that runs longer than this on the server is cancelled by the server. */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+/** A query unanswered this long is a stuck server or network: the client stops waiting. */
+const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5000;
 /** Rows per INSERT: a round trip per 500 tests, under PostgreSQL's 65535 parameters. */
 const BATCH_ROWS = 500;
 /** pg_advisory_xact_lock's key for migrations: 'JPRM', as SQLite's application_id. */
@@ -88,7 +95,9 @@ export function describePostgresUrl(url: string): string {
     parsed.hash = '';
     return parsed.toString();
   } catch {
-    return 'postgres://(an invalid URL)';
+    // A socket URL (`postgres://user:pw@/db?host=/tmp`) has no host `new URL` accepts: its password and query go by hand.
+    const match = /^(postgres(?:ql)?:\/\/)(?:([^:@/?#]*)(?::[^/?#]*)?@)?([^?#]*)/i.exec(url.trim());
+    return match === null ? 'postgres://(an invalid URL)' : `${match[1]}${match[2] === undefined ? '' : `${match[2]}@`}${match[3]}`;
   }
 }
 
@@ -123,7 +132,15 @@ export class PostgresHistory implements HistoryStore {
     const label = describePostgresUrl(url);
     const pg = loadPg(label);
     // The password comes from the URL or PGPASSWORD (pg reads it); it is never part of a message.
-    const client = new pg.Client({connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, types: numericTypes(pg)});
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      // Sent as session settings at startup: no statement of ours waits on a lock, or runs, unboundedly.
+      lock_timeout: LOCK_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      types: numericTypes(pg),
+    });
     // A connection that breaks later emits 'error' on the client: without a listener, that would end the process.
     client.on('error', () => {});
     try {

@@ -4,7 +4,7 @@
  * between runs, and `jest --clearCache` forgets it with everything else. The reporter writes it at the end of a run;
  * the recorder reads it when a file starts.
  */
-import {readFileSync} from 'fs';
+import {closeSync, constants, fstatSync, openSync, readFileSync} from 'fs';
 import * as path from 'path';
 
 /** The file, under a project's `cacheDirectory`. */
@@ -20,10 +20,16 @@ export interface FailedFilesDocument {
 
 /** The remembered files; empty when there is no list yet or it cannot be read (auto then profiles every file). */
 export function readFailedFiles(cacheDirectory: string): Set<string> {
+  let fd: number | null = null;
   try {
-    const parsed = JSON.parse(readFileSync(failedFilesPath(cacheDirectory), 'utf8')) as FailedFilesDocument;
+    // Not blocking, and a regular file only: a FIFO or device planted at the name must not hang the run.
+    fd = openSync(failedFilesPath(cacheDirectory), constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return new Set();
+    const parsed = JSON.parse(readFileSync(fd, 'utf8')) as FailedFilesDocument;
     return parsed.v === 1 && Array.isArray(parsed.failed) ? new Set(parsed.failed.filter(file => typeof file === 'string')) : new Set();
   } catch {
     return new Set();
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }

@@ -354,6 +354,8 @@ export function fromSchema(value: unknown): RunMetrics {
       failedCount: count(unmeasured.failed, 'unmeasured.failed'),
       // Absent from files written before it was added: not known then.
       passedCount: optional(unmeasured.passed, count, 'unmeasured.passed', 0),
+      // Absent when no runner other than circus ran any of them, and from files written before it was added.
+      ...(Array.isArray(unmeasured.runners) && {runners: unmeasured.runners.map((runner, i) => str(runner, `unmeasured.runners[${i}]`))}),
     },
     startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
     durationMs: ms(session.duration, 'session.duration'),

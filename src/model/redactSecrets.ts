@@ -70,14 +70,41 @@ export function isSecretName(name: string, extra: readonly string[] = []): boole
   return false;
 }
 
+/** The password of `scheme://user:password@host` (group 1: all before it). */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"`]*):[^\s/?#'"`]+@/gi;
+
+/** `text` with the password of every `scheme://user:password@host` in it redacted: for URLs shown in messages. */
+export function withoutUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+}
+
+const PEM_BLOCK = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----([\s\S]*?)(?:-----END \1-----|$)/g;
+/** A run of base64 in a key's body, however the source spells the block (a template literal, joined strings, `\n`s). */
+const PEM_BODY_RUN = /[A-Za-z0-9+/=]{16,}/g;
+
+/**
+ * A source file with the bodies of its PEM private keys redacted and its lines kept (so line numbers still hold):
+ * a code frame of a few lines may show a key's body without its BEGIN line, which is what the text rules need.
+ */
+export function withoutPemBodies(source: string): string {
+  if (!source.includes('PRIVATE KEY')) return source;
+  return source.replace(PEM_BLOCK, (whole: string, label: string, body: string) => {
+    const head = `-----BEGIN ${label}-----`;
+    return `${head}${body.replace(PEM_BODY_RUN, REDACTED)}${whole.slice(head.length + body.length)}`;
+  });
+}
+
 /** Value shapes that are secrets whatever their name, each replaced by `[redacted]` (URLs keep all but the password). */
 const VALUE_RULES: ReadonlyArray<[RegExp, string]> = [
   // PEM private keys (RSA, EC, OpenSSH, PGP, encrypted); a cut-off block is redacted to the end of the text.
   [/-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|$)/g, `-----BEGIN $1-----${REDACTED}`],
   // JWTs: base64url header and payload, both JSON objects (`eyJ` is `{"`), and an optional signature.
   [/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*/g, REDACTED],
-  // `scheme://user:password@host`: only the password goes.
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"`]*):[^\s@/?#'"`]+@/gi, `$1:${REDACTED}@`],
+  // `scheme://user:password@host`: only the password goes. The password runs to the authority's last `@`, as a
+  // URL parser reads it, so one holding an `@` (`p@ss`) goes whole.
+  [URL_PASSWORD, `$1:${REDACTED}@`],
+  // `Bearer <token>` (an Authorization header or its value) wherever it stands.
+  [/\b(Bearer)([ \t]+)[A-Za-z0-9._~+/-]{8,}=*/g, `$1$2${REDACTED}`],
   // Well-known token formats: GitHub, Slack, Stripe, AWS access key ids, GitLab, npm, Google API keys, OpenAI.
   [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|(?:AKIA|ASIA)[A-Z0-9]{16}|glpat-[\w-]{20,}|npm_[A-Za-z0-9]{36}|AIza[\w-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{32,})\b/g, REDACTED],
 ];
@@ -90,6 +117,13 @@ const VALUE_RULES: ReadonlyArray<[RegExp, string]> = [
 const QUOTED_ASSIGNMENT = /(["']?)([A-Za-z_$][\w$.-]*)\1(\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
 const BARE_ASSIGNMENT = /()([A-Za-z_$][\w$.-]*)(=)([^\s=,;&)}\]'"`<>][^\s,;&)}\]'"`<>]*)/g;
 const QUOTED_NAME_ASSIGNMENT = /(["'])([A-Za-z_$][\w$.-]*)\1(\s*:\s*)([^\s,;)}\]'"`]+)/g;
+/**
+ * A header line (`Authorization: Bearer …`, `X-Api-Key: k-…`, `Cookie: a=b; c=d`): at the start of a line, a name,
+ * `:`, and the value to the end of the line. Also a hyphenated header name anywhere in a line (`sent X-Api-Key: k-1`),
+ * whose value ends at a space; code frames (`  12 |   token: getToken(),`) start with a line number, not a name.
+ */
+const HEADER_LINE = /^([ \t>*+-]*)([A-Za-z][\w-]*)([ \t]*:[ \t]*)(\S[^\r\n]*?)([ \t]*)$/gm;
+const INLINE_HEADER = /()\b([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)([ \t]*:[ \t]*)([^\s,;'"`)}\]]+)()/g;
 const HARMLESS_VALUE = /^(?:true|false|null|undefined|\[redacted\]|\[Object\]|\[Array\]|\[Getter\])$/;
 
 export interface SecretRules {
@@ -153,6 +187,9 @@ export function createSecretRules(extraNames: readonly string[], environment: ()
         return `${quote}${name}${quote}${separator}${quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED}`;
       };
       out = out.replace(QUOTED_ASSIGNMENT, assignment).replace(BARE_ASSIGNMENT, assignment).replace(QUOTED_NAME_ASSIGNMENT, assignment);
+      const header = (whole: string, lead: string, name: string, separator: string, value: string, trail = ''): string =>
+        !secretName(name) || HARMLESS_VALUE.test(value) || value.startsWith('[redacted') || /^["'`]\[redacted\]["'`]/.test(value) ? whole : `${lead}${name}${separator}${REDACTED}${trail}`;
+      out = out.replace(HEADER_LINE, header).replace(INLINE_HEADER, header);
       for (const value of secretsOfEnv()) if (out.includes(value)) out = out.split(value).join(REDACTED);
       if (known !== undefined) {
         for (const value of known) if (value.length >= MIN_KNOWN_SECRET_CHARS && out.includes(value)) out = out.split(value).join(REDACTED);

@@ -224,7 +224,7 @@ export interface MetricsDocument extends SchemaFindings {
   /** Present and true when the run stopped before its end; the file holds the tests finished until then. */
   interrupted?: boolean;
   /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
-  unmeasured?: {files: string[]; tests: number; passed: number; failed: number};
+  unmeasured?: {files: string[]; tests: number; passed: number; failed: number; runners?: string[]};
   /** Counts over every test, and whether the memory limits dropped records (docs/failure-context.md#memory-limits). */
   stats: {
     failures_count: number;
@@ -537,7 +537,15 @@ export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | '
   return {
     ...(run.imports !== null && {imports: run.imports.map(runModuleCostEntry)}),
     ...(run.interrupted && {interrupted: true}),
-    ...(run.unmeasured !== null && {unmeasured: {files: [...run.unmeasured.files], tests: run.unmeasured.testCount, passed: run.unmeasured.passedCount, failed: run.unmeasured.failedCount}}),
+    ...(run.unmeasured !== null && {
+      unmeasured: {
+        files: [...run.unmeasured.files],
+        tests: run.unmeasured.testCount,
+        passed: run.unmeasured.passedCount,
+        failed: run.unmeasured.failedCount,
+        ...(run.unmeasured.runners !== undefined && run.unmeasured.runners.length > 0 && {runners: [...run.unmeasured.runners]}),
+      },
+    }),
     stats: {
       failures_count: run.stats.failuresCount,
       passed_count: run.stats.passedCount,

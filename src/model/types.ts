@@ -375,6 +375,11 @@ export interface UnmeasuredFiles {
   failedCount: number;
   /** Of those, the ones Jest reported passed (the rest were skipped or todo). */
   passedCount: number;
+  /**
+   * Test runners other than jest-circus that ran some of them (`jest-jasmine2`): the reason those files cannot be
+   * measured. Empty or absent when none did (a `@jest-environment` docblock, a project that keeps its own runner).
+   */
+  runners?: string[];
 }
 
 /** The whole run, ready to be rendered by any format. */

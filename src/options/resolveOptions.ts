@@ -1,4 +1,5 @@
 import * as path from 'path';
+import {withoutUrlPasswords} from '../model/redactSecrets';
 import {isPostgresTarget, isPostgresUrl} from './historyTarget';
 import {FAIL_ON, FORMATS, RECOMMENDED_BUDGETS, JUNIT_SUITE_PLACEHOLDERS, JUNIT_TEST_PLACEHOLDERS, MODES, PRESETS, PUSHGATEWAY_TESTS} from './types';
 import type {BudgetSet, BudgetsOption, CpuProfileOptions, DeprecatedOptionName, FailOn, FormatName, JunitOptions, Mode, PerfMonitorOptions, PresetName, PushgatewayOptions, PushgatewayTests, ResolvedOptions} from './types';
@@ -307,12 +308,15 @@ export const OPTION_DOCS: ReadonlyArray<{option: OptionName; env: string | null;
 
 const isPushgatewayTests = (value: unknown): value is PushgatewayTests => (PUSHGATEWAY_TESTS as readonly unknown[]).includes(value);
 
+/** A value as a message shows it: a URL's password (a history or Pushgateway URL) never. */
 function show(value: unknown): string {
+  let shown: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    shown = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    shown = String(value);
   }
+  return withoutUrlPasswords(shown);
 }
 
 export interface ResolveContext {

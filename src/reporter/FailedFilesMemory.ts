@@ -1,6 +1,6 @@
 import {failedFilesPath, readFailedFiles} from '../model/failedFiles';
 import type {FailedFilesDocument} from '../model/failedFiles';
-import {writeFileAtomic} from '../io/writeFileAtomic';
+import {writeOwnFileAtomic} from '../io/writeFileAtomic';
 
 /**
  * Mode `auto`'s memory of red files, per project cache directory: which files failed in the previous run (those
@@ -31,7 +31,8 @@ export class FailedFilesMemory {
       }
       if (failed.size === previous.size && [...failed].every(file => previous.has(file))) continue;
       const document: FailedFilesDocument = {v: 1, failed: [...failed].sort()};
-      writeFileAtomic(failedFilesPath(cacheDirectory), `${JSON.stringify(document)}\n`);
+      // Ours alone: a link planted at its name is replaced, its target left as it was.
+      writeOwnFileAtomic(failedFilesPath(cacheDirectory), `${JSON.stringify(document)}\n`);
     }
   }
 }

@@ -72,7 +72,7 @@ export class MetricsCollector {
     retainedBytes: 0,
   };
   private readonly limits: CollectorLimits;
-  private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0, passedCount: 0};
+  private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0, passedCount: 0, runners: []};
 
   constructor(
     private readonly rootDir: string,
@@ -161,9 +161,14 @@ export class MetricsCollector {
     return gathered;
   }
 
-  /** A test file Jest ran that sent no records (not measured): counted by Jest's own figures. */
-  addUnmeasured(testPath: string, counts: {tests: number; passed: number; failed: number}): void {
+  /**
+   * A test file Jest ran that sent no records (not measured): counted by Jest's own figures. `runner` names its
+   * runner when that is not jest-circus (the reason it could not be measured).
+   */
+  addUnmeasured(testPath: string, counts: {tests: number; passed: number; failed: number}, runner: string | null = null): void {
     this.unmeasured.files.push(this.relativePath(testPath));
+    const runners = (this.unmeasured.runners ??= []);
+    if (runner !== null && !runners.includes(runner)) runners.push(runner);
     this.unmeasured.testCount += counts.tests;
     this.unmeasured.passedCount += counts.passed;
     this.unmeasured.failedCount += counts.failed;

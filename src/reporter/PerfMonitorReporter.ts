@@ -25,7 +25,7 @@ import type {GatheredFile} from './MetricsCollector';
 import {ProjectNames} from './ProjectNames';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
-import {escapeRegExp} from '../config/withPerfMonitorConfig';
+import {escapeRegExp, isCircusRunner} from '../config/withPerfMonitorConfig';
 import {ProfileKeeper} from './ProfileKeeper';
 import {RunChecks} from './RunChecks';
 import {projectName, pushToGateway} from './pushToGateway';
@@ -190,7 +190,7 @@ export default class PerfMonitorReporter implements Reporter {
       const config = test.context.config;
       const project = this.projects.of(config);
       const file = this.ingest(channelFilePath(this.runDir, config.id, test.path), project);
-      this.addJestOnly(test.path, testResult, file, project);
+      this.addJestOnly(test.path, testResult, file, project, config.testRunner);
       if (this.failedFiles !== null) {
         const failed = testResult.numFailingTests > 0 || testResult.testExecError != null;
         const traced = this.failedFiles.note(config.cacheDirectory, test.path, failed);
@@ -208,7 +208,7 @@ export default class PerfMonitorReporter implements Reporter {
    * kept as the file's load error), or that it ran without a recorder (a `@jest-environment` docblock replaced
    * ours, or a runner other than circus), whose tests then count by Jest's figures.
    */
-  private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel): void {
+  private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel, runner: string): void {
     const execError = testResult.testExecError;
     if (testResult.testResults.length === 0 && execError != null) {
       const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
@@ -217,7 +217,7 @@ export default class PerfMonitorReporter implements Reporter {
       // stopped midway is a crashed worker, reported as such, not as a file that could not run.
       else if (file.completed) file.loadError = failure;
     } else if (file === null && testResult.testResults.length > 0) {
-      this.collector.addUnmeasured(testPath, {tests: testResult.testResults.length, passed: testResult.numPassingTests, failed: testResult.numFailingTests});
+      this.collector.addUnmeasured(testPath, {tests: testResult.testResults.length, passed: testResult.numPassingTests, failed: testResult.numFailingTests}, unmeasurableRunner(runner));
     }
   }
 
@@ -387,10 +387,15 @@ export default class PerfMonitorReporter implements Reporter {
       reporterMs: this.selfMs + (performance.now() - buildStartMs),
       interrupted: end.interrupted,
     });
-    if (run.unmeasured !== null) {
+    // Files of a runner other than circus: the printed summary's note says why, in one line (docs/configuration.md).
+    const runnerOnly = run.unmeasured !== null && (run.unmeasured.runners ?? []).length > 0 && this.options.printSummary;
+    if (run.unmeasured !== null && !runnerOnly) {
       const count = run.unmeasured.files.length;
       // Projects given as paths keep their own config, runner included: the likelier cause when there are any.
-      const why = this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
+      const runners = run.unmeasured.runners ?? [];
+      const why = runners.length > 0
+        ? `testRunner ${runners.map(name => `'${name}'`).join(', ')} cannot be measured; only jest-circus, Jest's default, can`
+        : this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
       this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
     }
     if (this.untracedFailures > 0) {
@@ -523,4 +528,15 @@ function directoryProblem(dir: string): string | null {
   } catch (error) {
     return `${existing}: ${writeProblem(error)}`;
   }
+}
+
+/**
+ * The name of a project's test runner when it is neither jest-circus nor ours (`jest-jasmine2`, a custom runner):
+ * its files cannot be measured. Jest gives the runner as a resolved path; the package's name is shown.
+ */
+function unmeasurableRunner(runner: string | undefined): string | null {
+  if (runner === undefined || runner === '' || isCircusRunner(runner) || /(^|[\\/])jest-circus[\\/]/.test(runner)) return null;
+  if (/(^|[\\/])jest-perf-monitor[\\/](dist[\\/])?runner(\.js)?$/.test(runner)) return null;
+  const packaged = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(runner);
+  return packaged === null ? path.basename(runner) : packaged[1].replace(/\\/g, '/');
 }

@@ -1,6 +1,7 @@
 import {createHash} from 'crypto';
-import {copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'fs';
+import {copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync} from 'fs';
 import * as path from 'path';
+import {makeDirectories} from '../io/writeFileAtomic';
 import type {ProfileCandidate} from '../model/channel';
 import type {RunMetrics, TestEntry} from '../model/types';
 
@@ -47,7 +48,7 @@ export class ProfileKeeper {
     try {
       // No profile this run: the directory is made only when something goes in it.
       if (chosen.size === 0 && !existsSync(dir)) return null;
-      mkdirSync(dir, {recursive: true});
+      makeDirectories(dir);
       const names = new Set<string>();
       const planned = [...chosen].map(item => ({...item, name: uniqueName(safeName(item.entry.id), names)}));
       // The manifest lists the new names before any is written, the earlier ones too until they are gone: a run

@@ -11,6 +11,7 @@ import {openHistory} from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
 import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {withoutUrlPasswords} from '../model/redactSecrets';
 import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
 import {plural} from '../formats/common';
 import type {FailOn, ResolvedOptions} from '../options/types';
@@ -152,7 +153,7 @@ export class RunChecks {
     try {
       return await openHistory(target);
     } catch (error) {
-      this.context.notice(`${error instanceof HistoryError ? error.message : `history database ${target}: ${String(error)}`}; this run is not recorded`);
+      this.context.notice(`${error instanceof HistoryError ? error.message : `history database ${withoutUrlPasswords(target)}: ${String(error)}`}; this run is not recorded`);
       return null;
     }
   }

@@ -2,6 +2,7 @@ import {readFileSync} from 'fs';
 import * as path from 'path';
 import {renderToString} from '../formats';
 import {renderPrometheus} from '../formats/prometheus';
+import {withoutUrlPasswords} from '../model/redactSecrets';
 import type {RunMetrics} from '../model/types';
 import {PUSHGATEWAY_SLOWEST} from '../options/types';
 import type {PushgatewayOptions} from '../options/types';
@@ -32,6 +33,31 @@ export function groupingSegment(name: string, value: string): string {
   return `${name}/${encodeURIComponent(value)}`;
 }
 
+/** The environment variable whose value, when set, is sent as a Bearer token (a gateway behind an auth proxy). */
+export const PUSHGATEWAY_TOKEN_ENV = 'JEST_PERF_PUSHGATEWAY_TOKEN';
+
+/**
+ * Where a push goes and how it authenticates. Credentials in the URL (`http://user:password@host:9091`) are taken out
+ * (fetch refuses a URL that holds them) and sent as HTTP Basic auth; without them, `JEST_PERF_PUSHGATEWAY_TOKEN`
+ * gives a Bearer token. `shown` is the URL without credentials, for messages.
+ */
+export function gatewayTarget(url: string, env: NodeJS.ProcessEnv = process.env): {base: string; shown: string; authorization: string | null} {
+  const parsed = new URL(url);
+  let authorization: string | null = null;
+  if (parsed.username !== '' || parsed.password !== '') {
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    authorization = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+    parsed.username = '';
+    parsed.password = '';
+  } else {
+    const token = env[PUSHGATEWAY_TOKEN_ENV]?.trim();
+    if (token !== undefined && token !== '') authorization = `Bearer ${token}`;
+  }
+  const base = parsed.toString().replace(/\/+$/, '');
+  return {base, shown: base, authorization};
+}
+
 /** The URL a push goes to: `<base>/metrics/job/jest-perf-monitor/project/<p>/branch/<b>`. */
 export function pushUrl(base: string, group: {project: string; branch: string | null}): string {
   const trimmed = base.replace(/\/+$/, '');
@@ -44,20 +70,21 @@ export function pushUrl(base: string, group: {project: string; branch: string | 
  * Returns null when pushed, else the one line to show (the run goes on either way).
  */
 export async function pushToGateway(run: RunMetrics, target: Required<PushgatewayOptions>, group: {project: string; branch: string | null}): Promise<string | null> {
-  const url = pushUrl(target.url, group);
+  const {base, shown, authorization} = gatewayTarget(target.url);
+  const url = pushUrl(base, group);
   const body = renderToString(renderPrometheus(run, {tests: target.tests, slowest: PUSHGATEWAY_SLOWEST, projectLabel: 'jest_project'}));
   try {
     const response = await fetch(url, {
       method: 'PUT',
-      headers: {'Content-Type': 'text/plain; version=0.0.4; charset=utf-8'},
+      headers: {'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', ...(authorization === null ? {} : {Authorization: authorization})},
       body,
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
     if (response.ok) return null;
     const detail = (await response.text().catch(() => '')).trim().split('\n')[0].slice(0, 200);
-    return `pushgateway ${target.url}: the push was refused (HTTP ${response.status}${detail === '' ? '' : `: ${detail}`}); the metrics of this run are not pushed`;
+    return `pushgateway ${shown}: the push was refused (HTTP ${response.status}${detail === '' ? '' : `: ${withoutUrlPasswords(detail)}`}); the metrics of this run are not pushed`;
   } catch (error) {
-    return `pushgateway ${target.url}: cannot push (${describeFetchError(error)}); the metrics of this run are not pushed`;
+    return `pushgateway ${shown}: cannot push (${withoutUrlPasswords(describeFetchError(error))}); the metrics of this run are not pushed`;
   }
 }
 

@@ -33,7 +33,7 @@ describe('withPerfMonitorConfig', () => {
     expect(stderr).toEqual([]);
   });
 
-  test('every inline project gets the runner; path projects and other runners are left alone, the latter said once', () => {
+  test('every inline project gets the runner; path projects and other runners are left alone', () => {
     const config = withPerfMonitorConfig({
       reporters: ['default', ['jest-perf-monitor', {printSummary: false}]],
       projects: [
@@ -52,9 +52,8 @@ describe('withPerfMonitorConfig', () => {
     expect(config.testRunner).toBeUndefined();
     // The reporter that was there keeps its place and its options.
     expect(config.reporters).toEqual(['default', ['jest-perf-monitor', {printSummary: false}]]);
-    expect(stderr.join('')).toBe(
-      "jest-perf-monitor: project \"legacy\" uses testRunner 'jest-jasmine2', which cannot be measured (only jest-circus, Jest's default, can); its test files are counted by Jest's results only\n",
-    );
+    // The reporter says at the end, in one line, that the jasmine files were not measured and why.
+    expect(stderr).toEqual([]);
   });
 
   test('a config function or promise gives one that resolves to the wrapped config', async () => {
