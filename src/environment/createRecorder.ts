@@ -5,6 +5,7 @@ import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {channelFilePath} from '../model/channel';
+import {fileRunRoot} from '../model/runRoot';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode} from '../model/types';
@@ -43,7 +44,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const intervalMs = channel.settings.cpuIntervalS > 0 ? Math.max(1, Math.round(channel.settings.cpuIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
-    const rootDir = globalConfig.rootDir ?? projectConfig.rootDir;
+    const rootDir = fileRunRoot(channel.settings.runRoot ?? globalConfig.rootDir ?? projectConfig.rootDir, projectConfig);
     const notices: string[] = [];
     const mode = fileMode(channel, projectConfig, testPath);
     const settings = {...channel.settings, mode};

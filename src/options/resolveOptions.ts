@@ -259,8 +259,10 @@ function show(value: unknown): string {
 }
 
 export interface ResolveContext {
-  /** Jest's rootDir: relative paths are resolved against it. */
+  /** Jest's rootDir: relative paths in reporter options are resolved against it. */
   rootDir: string;
+  /** Where relative paths in `JEST_PERF_*` variables are resolved (docs/configuration.md, "Paths"). @default process.cwd() */
+  cwd?: string;
   /** Whether this is a CI machine (for `preset: 'auto'`). */
   isCI: boolean;
   env?: NodeJS.ProcessEnv;
@@ -276,6 +278,8 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     throw new OptionsError(`reporter options must be an object, got ${show(raw)}`);
   }
   const given: Partial<Record<keyof PerfMonitorOptions, unknown>> = {};
+  /** Options whose value came from a variable: a relative path there is the current directory's, as on a command line. */
+  const fromEnv = new Set<keyof PerfMonitorOptions>();
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     // Own keys only: `{constructor: 1}` is an unknown option, not Object.prototype.constructor.
     const spec = Object.hasOwn(SPECS, key) ? SPECS[key as keyof PerfMonitorOptions] : undefined;
@@ -304,6 +308,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
       parsed = INTEGER.test(value.trim()) && BOOLEAN_WORDS.get(value.trim().toLowerCase()) === undefined ? {...configured, tests: (parsed as Required<CpuProfileOptions>).tests} : configured;
     }
     given[key] = parsed;
+    fromEnv.add(key);
   }
 
   const pick = <K extends keyof PerfMonitorOptions, D>(key: K, fallback: D): NonNullable<PerfMonitorOptions[K]> | D =>
@@ -312,8 +317,10 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   const presetChoice = pick('preset', 'auto' as PresetName);
   const preset = presetChoice === 'auto' ? (context.isCI ? 'ci' : 'development') : presetChoice;
   const fromPreset = PRESET_VALUES[preset];
-  const absolute = (file: string): string => expandRootDir(file, context.rootDir);
-  const output = absolute(pick('output', 'performance_metrics.json'));
+  const cwd = context.cwd ?? process.cwd();
+  const absolute = (file: string, key: keyof PerfMonitorOptions): string =>
+    fromEnv.has(key) && !file.startsWith(ROOT_DIR_TOKEN) ? path.resolve(cwd, file) : expandRootDir(file, context.rootDir);
+  const output = absolute(pick('output', 'performance_metrics.json'), 'output');
   const failOn = pick('failOn', [] as FailOn[]);
   const baselineValue = given.baseline as string | undefined;
   if (baselineValue !== undefined && (baselineValue === 'history' || baselineValue.startsWith('history:')) && given.history === undefined) {
@@ -323,7 +330,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   return {
     enabled: pick('enabled', true),
     output,
-    outputDir: given.outputDir === undefined ? path.dirname(output) : absolute(given.outputDir as string),
+    outputDir: given.outputDir === undefined ? path.dirname(output) : absolute(given.outputDir as string, 'outputDir'),
     formats: pick('formats', ['json']),
     systemInfo: pick('systemInfo', true),
     cpuIntervalS: pick('cpuInterval', 0.1),
@@ -339,7 +346,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     maxPassed: pick('maxPassed', fromPreset.maxPassed) as number,
     captureRate: pick('captureRate', 1),
     redact: pick('redact', DEFAULT_REDACT),
-    baseline: resolveBaseline(given.baseline as string | undefined, absolute),
+    baseline: resolveBaseline(given.baseline as string | undefined, file => absolute(file, 'baseline')),
     regressionThresholdPercent: pick('regressionThreshold', 20),
     regressionMinChangeMs: pick('regressionMinChange', 0.01) * 1000,
     leaks: pick('leaks', false) || failOn.includes('leak'),
@@ -347,7 +354,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     cpuProfile: pick('cpuProfile', false) === false ? null : (given.cpuProfile as Required<CpuProfileOptions>),
     budgets: resolveBudgets(pick('budgets', null)),
     failOn,
-    history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string),
+    history: given.history === undefined ? null : isPostgresUrl(given.history as string) ? (given.history as string).trim() : absolute(given.history as string, 'history'),
     pushgateway: (given.pushgateway as Required<PushgatewayOptions> | undefined) ?? null,
     githubActions: pick('githubActions', env.GITHUB_ACTIONS === 'true'),
     junit: pick('junit', JUNIT_DEFAULTS) as Required<JunitOptions>,
