@@ -88,7 +88,7 @@ function ctrfOf(run: RunMetrics): {results: {summary: Record<string, any>; tests
   return ctrf;
 }
 
-describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
+describe('counts: Jest\'s in every format; JUnit adds an entry per failure no test carries', () => {
   test('(a) a beforeAll failing 2 tests: 2 failed test cases and no extra one', async () => {
     const run = beforeAllRun();
     expect(fileFailures(run)).toEqual([]);
@@ -150,8 +150,10 @@ describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
 
   test('unmeasured files: CTRF counts their tests as Jest did; Prometheus has them apart', () => {
     const ctrf = ctrfOf(projectsRun());
-    // 3 measured tests (1 failed), the afterAll and the load error, and 12 unmeasured tests (1 failed).
-    expect(ctrf.results.summary).toMatchObject({tests: 17, passed: 2, failed: 4, other: 11});
+    // 3 measured tests (1 failed) and 12 unmeasured tests (1 failed): Jest's counts. The afterAll and the load
+    // error are not tests; they are listed under summary.extra.
+    expect(ctrf.results.summary).toMatchObject({tests: 15, passed: 2, failed: 2, other: 11});
+    expect(ctrf.results.summary.extra.jestPerfMonitor.failed_outside_tests).toBe(2);
     const prometheus = renderToString(renderPrometheus(projectsRun()));
     expect(prometheus).toContain('jest_perf_run_load_errors 1\n');
     expect(prometheus).toContain('jest_perf_run_interrupted 1\n');
