@@ -117,6 +117,8 @@ export class TraceCapture {
   private pausesLeft = 0;
   private pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
   private inTest = false;
+  /** Since the test (or file) started: what became of its pauses, for a failure that got no variables. */
+  private miss: 'no-throw' | 'no-user-frame' | 'pause-limit' = 'no-throw';
   private pausing = false;
   private readonly hooks: TraceHooks;
 
@@ -215,6 +217,7 @@ export class TraceCapture {
   startFile(): void {
     this.inTest = false;
     this.pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
+    this.miss = 'no-throw';
     this.setPausing(true);
   }
 
@@ -223,12 +226,21 @@ export class TraceCapture {
     this.inTest = wanted;
     this.pausesLeft = MAX_PAUSES_PER_TEST;
     this.primitive = null;
+    this.miss = 'no-throw';
     this.setPausing(wanted);
   }
 
   /** The attempt ended; pausing stays on (toggling costs ~10 µs) but pauses now count against the file's budget. */
   endTest(): void {
     this.inTest = false;
+  }
+
+  /**
+   * Why `lookup` found nothing for the test under way (or the file, between tests): its pause budget ran out, it
+   * paused only in frames that are not the project's, or nothing paused at all.
+   */
+  missReason(): 'no-throw' | 'no-user-frame' | 'pause-limit' {
+    return this.miss;
   }
 
   /** The variables captured when `thrown` was thrown, if it was. */
@@ -287,6 +299,7 @@ export class TraceCapture {
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
       if (left >= 0) this.capture(message.params as PausedParams);
+      else this.miss = 'pause-limit';
     } catch {
       // Reading variables is best effort: the failure is still recorded in profile-mode detail.
     } finally {
@@ -310,7 +323,10 @@ export class TraceCapture {
       const frame = params.callFrames[index];
       if (this.userScripts.has(frame.location.scriptId)) frames.push(frame);
     }
-    if (frames.length === 0) return;
+    if (frames.length === 0) {
+      if (this.miss === 'no-throw') this.miss = 'no-user-frame';
+      return;
+    }
 
     const data = params.data;
     if (data?.objectId !== undefined) {

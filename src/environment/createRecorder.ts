@@ -8,7 +8,7 @@ import {channelFilePath} from '../model/channel';
 import {fileRunRoot} from '../model/runRoot';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
-import type {FailureMode} from '../model/types';
+import type {FailureMode, VariablesMissing} from '../model/types';
 import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
 import {acquireGc} from './forceGc';
@@ -49,13 +49,20 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const mode = fileMode(channel, projectConfig, testPath);
     const settings = {...channel.settings, mode};
     let trace: TraceCapture | null = null;
+    // Trace or auto asked for: a failure without variables says why (docs/failure-context.md).
+    const variablesWanted = channel.settings.mode === 'trace' || channel.settings.mode === 'auto';
+    let untraced: VariablesMissing | null = !variablesWanted ? null : !(settings.includeLocals || settings.includeClosure) ? 'off' : mode !== 'trace' ? 'untraced' : null;
     if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
       const beforeTraceMs = performance.now();
       const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
       traceStartMs = performance.now() - beforeTraceMs;
-      if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
-      else trace = started;
+      if (typeof started === 'string') {
+        notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
+        untraced = 'trace-off';
+      } else {
+        trace = started;
+      }
     }
     let gc: (() => void) | null = null;
     if (settings.leaks && !isMainThread) {
@@ -92,6 +99,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       gc,
       notices,
       profiler,
+      ...(variablesWanted && {variables: {untraced}}),
     });
     const bridge: PerfBridge = {
       recordSpan: (name, startMs, durationMs, testName) => {

@@ -220,6 +220,7 @@ export class MetricsCollector {
       this.retainedBytes -= detailBytes(oldest);
       oldest.codeFrame = null;
       oldest.stack = null;
+      if (oldest.locals !== null || oldest.closure !== null) oldest.variablesMissing = 'detail-dropped';
       oldest.locals = null;
       oldest.closure = null;
       oldest.captured = false;
