@@ -7,7 +7,7 @@ import {spawn} from 'child_process';
 import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import type * as BetterSqlite3 from 'better-sqlite3';
-import {MIGRATIONS} from '../src/history/HistoryDatabase';
+import {MIGRATIONS} from '../src/history/SqliteHistoryDatabase';
 import {MAJORS, runCli, runJest} from './harness/runJest';
 import type {JestRun} from './harness/runJest';
 

@@ -2,7 +2,7 @@ import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import {printable} from '../formats/common';
 import {comparisonLines} from '../formats/findings';
-import {HistoryError} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
 import {readHistorySpread} from '../history/readHistoryBaseline';

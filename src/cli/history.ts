@@ -1,8 +1,8 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {findFlaky, findSlowest} from '../analysis/historyTrends';
 import {formatMs, formatSignedMib, table} from '../formats/common';
-import {HistoryError} from '../history/HistoryDatabase';
-import type {RunWindow} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/historyRecords';
+import type {RunWindow} from '../history/historyRecords';
 import {isPostgresUrl, openHistory} from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
 import {InputError} from '../io/readMetricsFile';
