@@ -149,10 +149,15 @@ export interface CliRun {
 }
 
 /** Runs the built `jest-perf-monitor` bin (dist/cli/index.js, as package.json's `bin` names it), as a user would. */
-export function runCli(args: string[], options: {cwd: string}): Promise<CliRun> {
+export function runCli(args: string[], options: {cwd: string; env?: Record<string, string | undefined>}): Promise<CliRun> {
   const bin = path.join(REPO, (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {bin: Record<string, string>}).bin['jest-perf-monitor']);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...process.env, FORCE_COLOR: '0'}, stdio: ['ignore', 'pipe', 'pipe']});
+    const env: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
+    for (const [key, value] of Object.entries(options.env ?? {})) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));

@@ -2,11 +2,12 @@ import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import {printable} from '../formats/common';
 import {comparisonLines} from '../formats/findings';
-import {HistoryError} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
 import {readHistorySpread} from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {DEFAULT_OUTPUT, readRunFile} from './paths';
 
 /** Plain decimals, as for the reporter's env vars: `0x10` or `1e3` is a mistake, not a number anyone means. */
 function nonNegative(value: string): number {
@@ -35,15 +36,15 @@ export function compareCommand(): Command {
   return new Command('compare')
     .description('compare test durations with a baseline metrics file; exit 1 on regressions with --fail')
     .argument('<baseline>', 'the performance_metrics.json to compare with')
-    .argument('[current]', 'the performance_metrics.json of this run', 'performance_metrics.json')
+    .argument('[current]', `the performance_metrics.json of this run (default: JEST_PERF_OUTPUT, else ./${DEFAULT_OUTPUT})`)
     .option('--threshold <percent>', 'a change must exceed this percentage', nonNegative, 20)
     .option('--min-change <seconds>', 'and this many seconds', nonNegative, 0.01)
     .option('--db <path|url>', 'a history database (a SQLite file or a postgres:// URL): tests with 5 or more runs there also need a change over 3 robust σ of those runs')
     .option('--top <n>', 'tests listed per kind', count, 20)
     .option('--fail', 'exit 1 when a test regressed')
-    .action(async (baselineFile: string, currentFile: string, flags: CompareFlags) => {
+    .action(async (baselineFile: string, currentFile: string | undefined, flags: CompareFlags) => {
       const baseline = readMetricsFile(baselineFile);
-      const current = readMetricsFile(currentFile);
+      const current = readRunFile(currentFile);
       let db: HistoryStore | null = null;
       try {
         if (flags.db !== undefined) db = await openHistory(flags.db, {mustExist: true});

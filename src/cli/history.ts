@@ -1,11 +1,14 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {findFlaky, findSlowest} from '../analysis/historyTrends';
 import {formatMs, formatSignedMib, table} from '../formats/common';
-import {HistoryError} from '../history/HistoryDatabase';
-import type {RunWindow} from '../history/HistoryDatabase';
+import {HistoryError} from '../history/historyRecords';
+import type {RunWindow} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';
+import {isPostgresUrl} from '../options/historyTarget';
 import type {HistoryStore} from '../history/HistoryStore';
 import {InputError} from '../io/readMetricsFile';
+import {pathFromEnv} from './paths';
+import {existsSync} from 'fs';
 
 /** Where the reporter writes when `history` is set to the suggestion in docs/checks.md. */
 const DEFAULT_DB = '.jest-perf/history.db';
@@ -25,11 +28,19 @@ interface WindowFlags {
 /** Opens the database for a command: a missing or unusable one is bad input (exit 2). */
 async function withDatabase<T>(flags: {db?: string}, use: (db: HistoryStore) => Promise<T>): Promise<T> {
   // A blank JEST_PERF_HISTORY is unset, as for the reporter.
-  const file = flags.db ?? (process.env.JEST_PERF_HISTORY?.trim() || DEFAULT_DB);
+  const fromEnv = process.env.JEST_PERF_HISTORY?.trim();
+  // A variable's path is the current directory's, as for the reporter (a URL is left as it is).
+  const file = flags.db ?? (fromEnv ? (isPostgresUrl(fromEnv) ? fromEnv : pathFromEnv(fromEnv)) : DEFAULT_DB);
   let db: HistoryStore;
   try {
     db = await openHistory(file, {mustExist: true});
   } catch (error) {
+    if (error instanceof HistoryError && !isPostgresUrl(file) && !existsSync(file)) {
+      throw new InputError(
+        `${error.message} (the reporter writes the file its "history" option names, relative to Jest's rootDir, or JEST_PERF_HISTORY's, ` +
+          'relative to the directory Jest ran in; pass --db with its path)',
+      );
+    }
     if (error instanceof HistoryError) throw new InputError(error.message);
     throw error;
   }

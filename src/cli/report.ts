@@ -1,7 +1,8 @@
 import {Command, InvalidArgumentError, Option} from 'commander';
 import {writeSync} from 'fs';
 import {renderFormat, RenderError} from '../formats';
-import {InputError, readMetricsFile} from '../io/readMetricsFile';
+import {InputError} from '../io/readMetricsFile';
+import {METRICS_FILE_HELP, readRunFile} from './paths';
 import {writeFileAtomic, writeProblem} from '../io/writeFileAtomic';
 import {loadChartLibrary, packageVersion} from '../io/writeReports';
 import {limitFailureDetail} from '../model/limitFailureDetail';
@@ -51,13 +52,13 @@ function junitOptions(value: string): Required<JunitOptions> {
 export function reportCommand(): Command {
   return new Command('report')
     .description('convert a metrics file to another format')
-    .argument('[file]', 'a performance_metrics.json', 'performance_metrics.json')
+    .argument('[file]', METRICS_FILE_HELP)
     .addOption(new Option('-f, --format <format>', 'the format to write').choices(FORMATS).makeOptionMandatory())
     .option('-o, --output <file>', 'where to write it (written atomically); without it, standard output')
     .option('--max-failures <n>', 'keep the full detail (code frame, stack, variables) of the first n failed tests only', count)
     .option('--junit <json>', 'for --format junit: naming templates and reportRetries, as the reporter\'s junit option', junitOptions)
-    .action((file: string, options: {format: FormatName; output?: string; maxFailures?: number; junit?: Required<JunitOptions>}) => {
-      let run = readMetricsFile(file);
+    .action((file: string | undefined, options: {format: FormatName; output?: string; maxFailures?: number; junit?: Required<JunitOptions>}) => {
+      let run = readRunFile(file);
       if (options.maxFailures !== undefined) run = limitFailureDetail(run, options.maxFailures);
       const chunks = renderFormat(options.format, run, {
         junit: options.junit ?? JUNIT_DEFAULTS,

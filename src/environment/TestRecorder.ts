@@ -3,7 +3,7 @@ import {getHeapStatistics} from 'v8';
 import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
 import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine, ImportsLine, ProfileCandidate} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
-import type {FailureMode, FailureRecord, SpanRecord} from '../model/types';
+import type {FailureMode, FailureRecord, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import type {FailureContext} from './describeFailure';
@@ -151,8 +151,10 @@ export interface RecorderOptions {
   channelPath: string;
   /** Absolute path of the test file. */
   testPath: string;
-  /** Jest's rootDir: locations and ids are relative to it. */
+  /** The run's root (see `model/runRoot`): locations and ids are relative to it. */
   rootDir: string;
+  /** Trace or `auto` mode was asked for: failures without variables say why (see `FailureContext.variables`). */
+  variables?: {untraced: VariablesMissing | null};
   workerId: number;
   sampler: LazyRssSampler | null;
   /** Under `workerThreads: true` several files share one process, so every figure is shared. */
@@ -245,6 +247,7 @@ export class TestRecorder {
       codeFrames: new CodeFrameReader(),
       trace: options.trace,
       secrets: secretRulesFor(options.settings.redact),
+      ...(options.variables !== undefined && {variables: options.variables}),
     };
     this.relativeFile = relativeToRoot(options.rootDir, options.testPath);
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

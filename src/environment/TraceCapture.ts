@@ -1,5 +1,6 @@
 import type * as InspectorNamespace from 'inspector';
 import type {Session} from 'inspector';
+import * as path from 'path';
 import {fileURLToPath, pathToFileURL} from 'url';
 import {getHeapStatistics} from 'v8';
 import {Script} from 'vm';
@@ -66,6 +67,11 @@ interface PausedParams {
 interface SharedSession {
   session: Session;
   userScripts: Map<string, string>;
+  /**
+   * The directories whose scripts are the user's: the run's root of each file traced so far (it holds the file's
+   * project rootDir and roots), as paths and as file URLs. A worker may trace files of several projects.
+   */
+  userRoots: Array<{dir: string; url: string}>;
   /** False once the session was disconnected (mode `auto` after a file, or the heap limit): posting would throw. */
   connected: boolean;
   /** `heap_size_limit` when the debugger went on: V8 raises it while a debugger is enabled, see `onHeapLimit`. */
@@ -79,6 +85,12 @@ interface SharedSession {
   seenScripts: Set<string>;
 }
 let shared: SharedSession | null = null;
+
+/** A user directory as scripts name it: a path (with its separator, so `/app` does not take `/app2`) or a file URL. */
+function userRoot(dir: string): {dir: string; url: string} {
+  const withSep = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  return {dir: withSep, url: pathToFileURL(withSep).href};
+}
 /** Sessions set up in this process so far: more than one in mode `auto`, which turns the debugger off after each file. */
 let sessionsStarted = 0;
 /** Measured once per process (see `calibrateCompile`): what a recompile costs per byte of source, and a bare pause. */
@@ -105,6 +117,8 @@ export class TraceCapture {
   private pausesLeft = 0;
   private pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
   private inTest = false;
+  /** Since the test (or file) started: what became of its pauses, for a failure that got no variables. */
+  private miss: 'no-throw' | 'no-user-frame' | 'pause-limit' = 'no-throw';
   private pausing = false;
   private readonly hooks: TraceHooks;
 
@@ -148,10 +162,9 @@ export class TraceCapture {
         session.connect();
         const userScripts = new Map<string, string>();
         const heapLimitBytes = getHeapStatistics().heap_size_limit;
-        const rootDir = settings.rootDir;
         // Only the user's scripts are kept: their frames are the ones worth reading.
-        const rootUrl = pathToFileURL(rootDir).href;
-        const started: SharedSession = {session, userScripts, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set()};
+        const userRoots = [userRoot(settings.rootDir)];
+        const started: SharedSession = {session, userScripts, userRoots, connected: true, heapLimitBytes, costMs: 0, seenScripts: new Set()};
         let enabling = true;
         session.on('Debugger.scriptParsed', message => {
           const params = message.params as {url: string; scriptId: string; hash: string; length?: number};
@@ -165,7 +178,7 @@ export class TraceCapture {
           }
           // Jest's sandbox scripts are named by file URL; frames carry only the script id.
           const url = params.url;
-          if ((url.startsWith(rootUrl) || url.startsWith(rootDir)) && !url.includes('/node_modules/')) {
+          if (!url.includes('/node_modules/') && userRoots.some(root => url.startsWith(root.url) || url.startsWith(root.dir))) {
             userScripts.set(params.scriptId, url.startsWith('file:') ? fileURLToPath(url) : url);
           }
         });
@@ -185,6 +198,7 @@ export class TraceCapture {
         shared = started;
         return new TraceCapture(started, settings, sandboxGlobal, 0);
       }
+      if (!shared.userRoots.some(root => root.dir === settings.rootDir)) shared.userRoots.push(userRoot(settings.rootDir));
       const costAtStartMs = shared.costMs;
       if (price.msPerByte === 0) {
         // The first file of a process recompiles nothing; from the second on, in a warm process (a cold one
@@ -203,6 +217,7 @@ export class TraceCapture {
   startFile(): void {
     this.inTest = false;
     this.pausesOutsideLeft = MAX_PAUSES_OUTSIDE_TESTS;
+    this.miss = 'no-throw';
     this.setPausing(true);
   }
 
@@ -211,12 +226,21 @@ export class TraceCapture {
     this.inTest = wanted;
     this.pausesLeft = MAX_PAUSES_PER_TEST;
     this.primitive = null;
+    this.miss = 'no-throw';
     this.setPausing(wanted);
   }
 
   /** The attempt ended; pausing stays on (toggling costs ~10 µs) but pauses now count against the file's budget. */
   endTest(): void {
     this.inTest = false;
+  }
+
+  /**
+   * Why `lookup` found nothing for the test under way (or the file, between tests): its pause budget ran out, it
+   * paused only in frames that are not the project's, or nothing paused at all.
+   */
+  missReason(): 'no-throw' | 'no-user-frame' | 'pause-limit' {
+    return this.miss;
   }
 
   /** The variables captured when `thrown` was thrown, if it was. */
@@ -275,6 +299,7 @@ export class TraceCapture {
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
       if (left >= 0) this.capture(message.params as PausedParams);
+      else this.miss = 'pause-limit';
     } catch {
       // Reading variables is best effort: the failure is still recorded in profile-mode detail.
     } finally {
@@ -298,7 +323,10 @@ export class TraceCapture {
       const frame = params.callFrames[index];
       if (this.userScripts.has(frame.location.scriptId)) frames.push(frame);
     }
-    if (frames.length === 0) return;
+    if (frames.length === 0) {
+      if (this.miss === 'no-throw') this.miss = 'no-user-frame';
+      return;
+    }
 
     const data = params.data;
     if (data?.objectId !== undefined) {

@@ -5,9 +5,10 @@ import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {channelFilePath} from '../model/channel';
+import {fileRunRoot} from '../model/runRoot';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
-import type {FailureMode} from '../model/types';
+import type {FailureMode, VariablesMissing} from '../model/types';
 import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
 import {acquireGc} from './forceGc';
@@ -43,18 +44,25 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const intervalMs = channel.settings.rssSampleIntervalS > 0 ? Math.max(1, Math.round(channel.settings.rssSampleIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
-    const rootDir = globalConfig.rootDir ?? projectConfig.rootDir;
+    const rootDir = fileRunRoot(channel.settings.runRoot ?? globalConfig.rootDir ?? projectConfig.rootDir, projectConfig);
     const notices: string[] = [];
     const mode = fileMode(channel, projectConfig, testPath);
     const settings = {...channel.settings, mode};
     let trace: TraceCapture | null = null;
+    // Trace or auto asked for: a failure without variables says why (docs/failure-context.md).
+    const variablesWanted = channel.settings.mode === 'trace' || channel.settings.mode === 'auto';
+    let untraced: VariablesMissing | null = !variablesWanted ? null : !(settings.includeLocals || settings.includeClosure) ? 'off' : mode !== 'trace' ? 'untraced' : null;
     if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
       const beforeTraceMs = performance.now();
       const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
       traceStartMs = performance.now() - beforeTraceMs;
-      if (typeof started === 'string') notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
-      else trace = started;
+      if (typeof started === 'string') {
+        notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
+        untraced = 'trace-off';
+      } else {
+        trace = started;
+      }
     }
     let gc: (() => void) | null = null;
     if (settings.leaks && !isMainThread) {
@@ -91,6 +99,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       gc,
       notices,
       profiler,
+      ...(variablesWanted && {variables: {untraced}}),
     });
     const bridge: PerfBridge = {
       recordSpan: (name, startMs, durationMs, testName) => {

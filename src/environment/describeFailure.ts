@@ -3,7 +3,7 @@ import {inspect, stripVTControlCharacters, types} from 'util';
 import {REDACTED} from '../model/redactSecrets';
 import type {SecretRules} from '../model/redactSecrets';
 import {relativeToRoot} from '../model/testId';
-import type {FailureMode, FailureRecord, SourceLocation} from '../model/types';
+import type {FailureMode, FailureRecord, SourceLocation, VariablesMissing} from '../model/types';
 import type {CodeFrameReader} from './readCodeFrame';
 import type {TraceCapture} from './TraceCapture';
 
@@ -20,6 +20,11 @@ export interface FailureContext {
   trace: TraceCapture | null;
   /** Secrets are redacted from every text of the record (message, stack, code frame) and from captured values. */
   secrets: SecretRules;
+  /**
+   * Trace or `auto` mode was asked for: a failure without variables then says why (`variablesMissing`). `untraced`
+   * is the reason for a file that runs without trace (`auto` before the file failed, trace that could not start).
+   */
+  variables?: {untraced: VariablesMissing | null};
 }
 
 const TIMEOUT_PREFIX = 'Exceeded timeout of';
@@ -75,7 +80,10 @@ export function describeFailure(
   };
   if (context.mode === 'static') return record;
   record.errorType = described.errorType;
-  if (!full) return record;
+  if (!full) {
+    if (context.variables !== undefined) record.variablesMissing = 'not-sampled';
+    return record;
+  }
 
   record.stack = stack === null ? null : redact(context.skipInternalFrames ? withoutInternalFrames(stack) : stack);
   if (where !== null) {
@@ -86,7 +94,19 @@ export function describeFailure(
     record.locals = captured.locals;
     record.closure = captured.closure;
   }
+  if (context.variables !== undefined && record.locals === null && record.closure === null) {
+    record.variablesMissing = whyNoVariables(context, captured !== null, described.errorType);
+  }
   return record;
+}
+
+/** The reason a failure of a traced (or `auto`) run has no variables; see `VariablesMissing`. */
+function whyNoVariables(context: FailureContext, captured: boolean, errorType: string): VariablesMissing {
+  if (context.variables?.untraced) return context.variables.untraced;
+  if (context.trace === null) return 'trace-off';
+  if (captured) return 'empty';
+  if (errorType === 'Timeout' || errorType === 'WorkerExit') return 'no-throw';
+  return context.trace.missReason();
 }
 
 function splitCircusError(entry: CircusError): [unknown, unknown] {

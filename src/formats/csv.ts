@@ -89,11 +89,13 @@ function rawRow(entry: TestEntry): Array<string | number | boolean | null> {
 }
 
 /**
- * One row per test with every metric, RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
- * quotes doubled (csv-stringify does the quoting). Empty fields stand for "none" (no failure, no CPU figure).
+ * One row per test with every metric, RFC 4180: CRLF line ends, fields with a comma, quote, CR or LF quoted, quotes
+ * doubled. csv-stringify quotes a comma, a quote and the record delimiter (CRLF) by itself, but not a bare LF or CR,
+ * which a multi-line failure message holds: `quoted_match` quotes those too. Empty fields stand for "none" (no
+ * failure, no CPU figure).
  */
 export function* renderCsv(run: RunMetrics): Generator<string> {
-  const options = {record_delimiter: 'windows', cast: {boolean: (value: boolean) => String(value)}} as const;
+  const options = {record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: {boolean: (value: boolean) => String(value)}} as const;
   yield stringify([[...CSV_COLUMNS]], options);
   for (let start = 0; start < run.tests.length; start += BATCH) {
     yield stringify(run.tests.slice(start, start + BATCH).map(row), options);

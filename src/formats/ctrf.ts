@@ -66,28 +66,20 @@ function test(entry: TestEntry): Record<string, unknown> {
 }
 
 /**
- * A failure no test carries (a file that could not run, a failed afterAll), which Jest reports against the file:
- * a failed entry of its own, as in JUnit, named `<file key>::(<phase>)` like the failure in the JSON file.
+ * A failure no test carries (a file that could not run, a failed afterAll), which Jest reports against the file
+ * and does not count as a test. CTRF's `tests` are tests, and its summary counts them, so these are not entries
+ * there (the counts stay Jest's): they are listed under `summary.extra`, where a dashboard that goes red on a
+ * failed run finds them (docs/reports.md, "Counts").
  */
-function fileFailureTest({file, failure}: FileFailure): Record<string, unknown> {
+function fileFailureEntry({file, failure}: FileFailure): Record<string, unknown> {
   return {
-    name: `${file.key}::(${failure.phase})`,
-    status: 'failed',
-    duration: 0,
+    file: file.key,
+    ...(failure.phase === 'load' ? {load_error: true} : {hook: failure.phase}),
+    ...(file.project !== null && {project: file.project}),
+    error_type: failure.errorType,
     ...failureFields(failure, file.file),
-    filePath: file.file,
-    rawStatus: 'failed',
-    threadId: String(file.workerId),
-    flaky: false,
-    extra: {
-      [EXTRA_KEY]: {
-        ...(failure.phase === 'load' ? {load_error: true} : {hook: failure.phase}),
-        ...(file.project !== null && {project: file.project}),
-        error_type: failure.errorType,
-        location: failure.location,
-        captured: failure.captured,
-      },
-    },
+    location: failure.location,
+    captured: failure.captured,
   };
 }
 
@@ -95,8 +87,7 @@ function fileFailureTest({file, failure}: FileFailure): Record<string, unknown> 
 export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Generator<string> {
   const counts = {passed: 0, failed: 0, skipped: 0, pending: 0, other: 0};
   for (const entry of run.tests) counts[CTRF_STATUS[finalAttempt(entry).status] as keyof typeof counts]++;
-  const hooks = fileFailures(run).map(fileFailureTest);
-  counts.failed += hooks.length;
+  const outsideTests = fileFailures(run).map(fileFailureEntry);
   // Tests that `maxPassed` left out of the file are still counted, as they are in our own summary.
   counts.passed += run.stats.passedDropped;
   // So are the tests of files the monitor did not measure, with Jest's counts: their failures as failed, the rest
@@ -113,6 +104,8 @@ export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Genera
     start: Math.round(run.startedAtMs),
     stop: Math.round(run.startedAtMs + run.durationMs),
     duration: integerMs(run.durationMs),
+    suites: run.files.length + (run.unmeasured?.files.length ?? 0),
+    ...(outsideTests.length > 0 && {extra: {[EXTRA_KEY]: {failed_outside_tests: outsideTests.length, failures_outside_tests: outsideTests}}}),
   };
   const results = {
     tool: {name: 'jest', ...(run.system?.jestVersion && {version: run.system.jestVersion})},
@@ -124,6 +117,5 @@ export function* renderCtrf(run: RunMetrics, toolVersion: string | null): Genera
   for (const [key, value] of Object.entries(results)) yield `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`;
   yield '    "tests": [';
   for (let index = 0; index < run.tests.length; index++) yield `${index === 0 ? '\n' : ',\n'}      ${JSON.stringify(test(run.tests[index]))}`;
-  for (let index = 0; index < hooks.length; index++) yield `${index === 0 && run.tests.length === 0 ? '\n' : ',\n'}      ${JSON.stringify(hooks[index])}`;
   yield `\n    ],\n    "extra": ${JSON.stringify({[EXTRA_KEY]: schemaTail(run)})}\n  }\n}\n`;
 }

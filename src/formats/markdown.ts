@@ -1,4 +1,5 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
+import {VARIABLES_MISSING} from '../model/types';
 import {describeBreach, describeChange, describeLeak} from './findings';
 import {
   describeFailureCounts,
@@ -69,6 +70,7 @@ function failureBlock(heading: string, failure: FailureRecord | null, file: stri
   if (Object.keys(variables).length > 0) {
     parts.push(`<details><summary>Captured variables</summary>\n\n${fence(JSON.stringify(variables, null, 2), 'json')}\n</details>\n\n`);
   }
+  if (failure.variablesMissing) parts.push(`No variables: ${cell(VARIABLES_MISSING[failure.variablesMissing])}.\n\n`);
   if (failure.stack) parts.push(`<details><summary>Stack</summary>\n\n${fence(failure.stack)}\n</details>\n\n`);
   return parts.join('');
 }

@@ -1,4 +1,5 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
+import {VARIABLES_MISSING} from '../model/types';
 import {findingLines} from './findings';
 import {
   clipId,
@@ -81,6 +82,8 @@ function describeFailure(failure: FailureRecord, file: string, columns: number):
   if (failure.closure && Object.keys(failure.closure).length > 0) {
     out.push(`    closure: ${clip(showVariables(failure.closure), Math.max(VARIABLES_WIDTH, columns - 4))}`);
   }
+  // Trace and auto: a failure without variables says why.
+  if (failure.variablesMissing) out.push(`    no variables: ${VARIABLES_MISSING[failure.variablesMissing]}`);
   return out;
 }
 

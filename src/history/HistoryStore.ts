@@ -3,7 +3,7 @@
  * machine) or a PostgreSQL server (CI runners that come and go, shards on many machines). The analysis code, the
  * reporter and the CLI see only this. It is asynchronous because a server is; the SQLite side answers at once.
  */
-import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './HistoryDatabase';
+import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
 import type {BaselineRow, RunWindow} from './historySql';
 import {isPostgresUrl} from '../options/historyTarget';
 

@@ -8,8 +8,8 @@
  * transaction-scoped advisory lock, so two runs starting on an empty database migrate it once.
  */
 import type * as Pg from 'pg';
-import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './HistoryDatabase';
-import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './HistoryDatabase';
+import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './historyRecords';
+import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
 import type {HistoryStore} from './HistoryStore';
 import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, numberPlaceholders, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
@@ -31,7 +31,7 @@ const BATCH_ROWS = 500;
 const MIGRATION_LOCK = 0x4a50524d;
 
 /**
- * The same steps as SQLite's MIGRATIONS (HistoryDatabase.ts), in PostgreSQL's types: one version number means one
+ * The same steps as SQLite's MIGRATIONS (SqliteHistoryDatabase.ts), in PostgreSQL's types: one version number means one
  * schema on both. Steps are never edited once released.
  */
 export const PG_MIGRATIONS: readonly string[] = [

@@ -1,14 +1,15 @@
-import {HistoryDatabase} from './HistoryDatabase';
-import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './HistoryDatabase';
+import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
+import {SqliteHistoryDatabase} from './SqliteHistoryDatabase';
+import type {SqliteDriverName} from './sqliteDriver';
 import type {HistoryStore} from './HistoryStore';
 import type {BaselineRow, RunWindow} from './historySql';
 
-/** The SQLite history behind the asynchronous interface: better-sqlite3 is synchronous, so each call is done on return. */
+/** The SQLite history behind the asynchronous interface: both SQLite drivers are synchronous, so each call is done on return. */
 export class SqliteHistory implements HistoryStore {
-  private constructor(private readonly db: HistoryDatabase) {}
+  private constructor(private readonly db: SqliteHistoryDatabase) {}
 
-  static open(file: string, options: {mustExist?: boolean}): SqliteHistory {
-    return new SqliteHistory(HistoryDatabase.open(file, options));
+  static open(file: string, options: {mustExist?: boolean; driver?: SqliteDriverName}): SqliteHistory {
+    return new SqliteHistory(SqliteHistoryDatabase.open(file, options));
   }
 
   get label(): string {

@@ -51,6 +51,11 @@ export interface EnvironmentSettings {
   imports?: boolean;
   /** CPU profiles of the slowest tests; absent or null when off. */
   cpuProfile?: ProfileSettings | null;
+  /**
+   * The run's root as the reporter knew it from the global config (see `model/runRoot`): ids, locations and module
+   * names are relative to it. Absent from an older reporter: the global rootDir then.
+   */
+  runRoot?: string;
 }
 
 /** What a worker needs to profile tests and keep only the candidates. */

@@ -4,6 +4,7 @@
  * precision the file keeps (microseconds, 1/1000 MiB).
  */
 import {titlePathFromId} from './testId';
+import {VARIABLES_MISSING} from './types';
 import {BREACH_METRIC, SCHEMA_VERSION} from './toSchema';
 import type {
   MetricsDocument,
@@ -33,6 +34,7 @@ import type {
   RunModuleCost,
   TestEntry,
   TestProfile,
+  VariablesMissing,
   TestStatus,
 } from './types';
 
@@ -106,6 +108,8 @@ function failureRecord(value: unknown, where: string): FailureRecord {
     locals: objOrNull<Record<string, Record<string, unknown>>>(failure.locals, `${where}.locals`),
     closure: objOrNull<Record<string, unknown>>(failure.closure, `${where}.closure`),
     captured: failure.captured !== false,
+    // Shown in reports as words of ours: an unknown reason (a newer writer) is left out, not shown raw.
+    ...(typeof failure.variables_missing === 'string' && Object.hasOwn(VARIABLES_MISSING, failure.variables_missing) && {variablesMissing: failure.variables_missing as VariablesMissing}),
     // Shown in reports, so only the known words pass: a file from elsewhere must not smuggle markup through.
     phase: failure.phase === undefined ? 'test' : need<FailureRecord['phase']>(failure.phase, v => PHASES.includes(v as FailureRecord['phase']), `${where}.phase`, `one of ${PHASES.join(', ')}`),
     errorCount: optional(failure.error_count, count, `${where}.error_count`, 1),

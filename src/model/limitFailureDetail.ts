@@ -18,7 +18,20 @@ export function limitFailureDetail(run: RunMetrics, max: number): RunMetrics {
     }
     dropped += failures.length;
     const attempts = entry.record.attempts.map(attempt =>
-      attempt.failure?.captured ? {...attempt, failure: {...attempt.failure, codeFrame: null, stack: null, locals: null, closure: null, captured: false}} : attempt,
+      attempt.failure?.captured
+        ? {
+            ...attempt,
+            failure: {
+              ...attempt.failure,
+              codeFrame: null,
+              stack: null,
+              locals: null,
+              closure: null,
+              captured: false,
+              variablesMissing: attempt.failure.locals !== null || attempt.failure.closure !== null ? ('detail-dropped' as const) : attempt.failure.variablesMissing,
+            },
+          }
+        : attempt,
     );
     return {...entry, record: {...entry.record, attempts}};
   });

@@ -1,16 +1,18 @@
 import * as path from 'path';
 
 /**
- * How files appear in ids, locations and the report: relative to rootDir with `/` separators, or absolute when
- * outside it.
+ * How files appear in ids, `files` keys, locations and the report: relative to the run's root (see `runRoot.ts`)
+ * with `/` separators; `../`-relative for a file outside it, never absolute (a path that is not absolute, such as
+ * `node:internal/…`, is kept as it is; a file on another Windows drive, which has no relative path, keeps its own).
  */
 export function relativeToRoot(rootDir: string, file: string): string {
+  if (!path.isAbsolute(file)) return file;
   const relative = path.relative(rootDir, file);
-  return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
+  return (path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
 }
 
 /**
- * A test's id before de-duplication: the file relative to rootDir (`/`-separated), `::`, then the describe titles
+ * A test's id before de-duplication: the file relative to the run's root (`/`-separated), `::`, then the describe titles
  * and the title joined by ` > ` (docs/schema.md, Notes). The reporter adds ` [n]` to a repeated id; the environment, which
  * sees one file at a time, uses this plain form (for `captureRate`'s choice).
  */

@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (docs/schema.md).
  */
 import {idGivesTitles} from './testId';
-import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry} from './types';
+import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry, VariablesMissing} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -65,6 +65,8 @@ export interface SchemaFailure {
   locals: Record<string, Record<string, unknown>> | null;
   closure: Record<string, unknown> | null;
   captured: boolean;
+  /** Trace and `auto` mode: why `locals` and `closure` are null (see `VariablesMissing`); absent otherwise. */
+  variables_missing?: VariablesMissing;
   error_count: number;
   timestamp: string;
 }
@@ -274,6 +276,7 @@ function failure(record: FailureRecord, test: string, file: string): SchemaFailu
     locals: record.locals,
     closure: record.closure,
     captured: record.captured,
+    ...(record.variablesMissing ? {variables_missing: record.variablesMissing} : {}),
     error_count: record.errorCount,
     timestamp: isoTime(record.timestampMs),
   };

@@ -30,6 +30,26 @@ export interface SourceLocation {
 export type FailureMode = 'static' | 'profile' | 'trace';
 
 /** Why a test attempt failed. */
+/**
+ * Why a failure in trace or `auto` mode has no variables (docs/failure-context.md, "When a failure has no
+ * variables"); `VARIABLES_MISSING` says each in words.
+ */
+export type VariablesMissing = 'untraced' | 'trace-off' | 'off' | 'not-sampled' | 'detail-dropped' | 'no-throw' | 'no-user-frame' | 'pause-limit' | 'empty' | 'load';
+
+/** Each reason in the words the summary and the reports use. */
+export const VARIABLES_MISSING: Readonly<Record<VariablesMissing, string>> = {
+  untraced: 'mode auto traces a file after it failed once: the next run of this file reads them',
+  'trace-off': 'trace mode could not start in this worker (the run said why)',
+  off: 'includeLocals and includeClosure are both off',
+  'not-sampled': 'captureRate left this failure out',
+  'detail-dropped': 'past maxFailures, older failures keep their message and location only',
+  'no-throw': 'nothing was thrown where the debugger could see it (a timeout, a worker exit)',
+  'no-user-frame': "the throw was seen in no frame of the project's files (node_modules or Node internals only)",
+  'pause-limit': 'the test threw more often than trace mode pauses per test',
+  empty: 'the failing frames held no variables',
+  load: 'the test file could not load: none of its code ran',
+};
+
 export interface FailureRecord {
   /**
    * Constructor name of the thrown value (`Error`, `TypeError`, `JestAssertionError`), `typeof` for non-Errors,
@@ -56,6 +76,11 @@ export interface FailureRecord {
    * reporter dropped its detail to stay within `maxFailures`.
    */
   captured: boolean;
+  /**
+   * Trace and `auto` mode only: why this failure has no variables (`locals` and `closure` both null), never a silent
+   * null. Absent (or null) when it has them, and in static and profile mode, which never read them.
+   */
+  variablesMissing?: VariablesMissing | null;
   /** Which phase failed: a hook, the test body, or `load` for a test file that could not run at all. */
   phase: 'load' | 'beforeAll' | 'beforeEach' | 'test' | 'afterEach' | 'afterAll';
   /** How many errors the attempt collected (the first is described here). */

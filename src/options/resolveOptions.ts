@@ -320,8 +320,10 @@ function show(value: unknown): string {
 }
 
 export interface ResolveContext {
-  /** Jest's rootDir: relative paths are resolved against it. */
+  /** Jest's rootDir: relative paths in reporter options are resolved against it. */
   rootDir: string;
+  /** Where relative paths in `JEST_PERF_*` variables are resolved (docs/configuration.md, "Paths"). @default process.cwd() */
+  cwd?: string;
   /** Whether this is a CI machine (for `preset: 'auto'`). */
   isCI: boolean;
   env?: NodeJS.ProcessEnv;
@@ -340,6 +342,8 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   // One cast, where a key known only at run time meets its value: each value came from that key's own `parse`.
   const set = (key: OptionName, value: unknown): void => void ((given as Record<OptionName, unknown>)[key] = value);
   const seen = new Map<OptionName, string>();
+  /** Options whose value came from a variable: a relative path there is the current directory's, as on a command line. */
+  const fromEnv = new Set<OptionName>();
   for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     // Own keys only: `{constructor: 1}` is an unknown option, not Object.prototype.constructor.
     const key = Object.hasOwn(SPECS, name) ? (name as OptionName) : ALIASES.get(name);
@@ -372,6 +376,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
       parsed = INTEGER.test(value.trim()) && BOOLEAN_WORDS.get(value.trim().toLowerCase()) === undefined ? {...configured, tests: (parsed as Required<CpuProfileOptions>).tests} : configured;
     }
     set(key, parsed);
+    fromEnv.add(key);
   }
 
   const presetChoice = given.preset ?? SPECS.preset.default;
@@ -382,8 +387,10 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     const fallback: unknown = SPECS[key].default;
     return (typeof fallback === 'function' ? fallback(defaults) : fallback) as DefaultOf<K>;
   };
-  const absolute = (file: string): string => expandRootDir(file, context.rootDir);
-  const output = absolute(pick('output'));
+  const cwd = context.cwd ?? process.cwd();
+  const absolute = (file: string, key: OptionName): string =>
+    fromEnv.has(key) && !file.startsWith(ROOT_DIR_TOKEN) ? path.resolve(cwd, file) : expandRootDir(file, context.rootDir);
+  const output = absolute(pick('output'), 'output');
   const outputDir = pick('outputDir');
   const failOn = pick('failOn');
   const baseline = pick('baseline');
@@ -397,7 +404,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
   return {
     enabled: pick('enabled'),
     output,
-    outputDir: outputDir === null ? path.dirname(output) : absolute(outputDir),
+    outputDir: outputDir === null ? path.dirname(output) : absolute(outputDir, 'outputDir'),
     formats: pick('formats'),
     systemInfo: pick('systemInfo'),
     rssSampleIntervalS: pick('rssSampleInterval'),
@@ -413,7 +420,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     maxPassed: pick('maxPassed'),
     captureRate: pick('captureRate'),
     redact: pick('redact'),
-    baseline: baseline === null || isHistoryReference(baseline) ? baseline : absolute(baseline),
+    baseline: baseline === null || isHistoryReference(baseline) ? baseline : absolute(baseline, 'baseline'),
     regressionThresholdPercent: pick('regressionThreshold'),
     regressionMinChangeMs: pick('regressionMinChange') * 1000,
     leaks: pick('leaks') || failOn.includes('leak'),
@@ -421,7 +428,7 @@ export function resolveOptions(raw: unknown, context: ResolveContext): ResolvedO
     cpuProfile: cpuProfile === false ? null : cpuProfile,
     budgets: budgets === null ? null : budgets === 'recommended' ? RECOMMENDED_BUDGETS : {tests: budgets.tests ?? [], suite: budgets.suite ?? {}},
     failOn,
-    history: history === null ? null : isPostgresUrl(history) ? history.trim() : absolute(history),
+    history: history === null ? null : isPostgresUrl(history) ? history.trim() : absolute(history, 'history'),
     pushgateway: pick('pushgateway'),
     githubActions: pick('githubActions'),
     junit: pick('junit'),

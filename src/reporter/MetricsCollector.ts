@@ -11,7 +11,7 @@ const NO_PROJECT: ProjectLabel = {name: null, inIds: false};
 
 /** A file as gathered: what the environment recorded, plus what Jest said of it. */
 export interface GatheredFile extends FileRecord {
-  /** Path relative to rootDir, `/`-separated. */
+  /** Path relative to the run's root, `/`-separated. */
   file: string;
   /** The key under `files` in the JSON (see `RunMetrics.files`). */
   key: string;
@@ -75,10 +75,15 @@ export class MetricsCollector {
   private readonly unmeasured: UnmeasuredFiles = {files: [], testCount: 0, failedCount: 0, passedCount: 0, runners: []};
 
   constructor(
-    private readonly rootDir: string,
+    private rootDir: string,
     limits: Partial<CollectorLimits> = {},
   ) {
     this.limits = {maxFailures: limits.maxFailures ?? Infinity, maxPassed: limits.maxPassed ?? Infinity};
+  }
+
+  /** The run's root grew (a project Jest told of only when its first file started): later files are relative to it. */
+  setRoot(rootDir: string): void {
+    this.rootDir = rootDir;
   }
 
   relativePath(testPath: string): string {
@@ -220,6 +225,7 @@ export class MetricsCollector {
       this.retainedBytes -= detailBytes(oldest);
       oldest.codeFrame = null;
       oldest.stack = null;
+      if (oldest.locals !== null || oldest.closure !== null) oldest.variablesMissing = 'detail-dropped';
       oldest.locals = null;
       oldest.closure = null;
       oldest.captured = false;

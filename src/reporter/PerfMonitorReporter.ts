@@ -23,6 +23,8 @@ import {FailedFilesMemory} from './FailedFilesMemory';
 import {MetricsCollector} from './MetricsCollector';
 import type {GatheredFile} from './MetricsCollector';
 import {ProjectNames} from './ProjectNames';
+import {projectDirsOf} from './projectDirs';
+import {runRootOf} from '../model/runRoot';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp, isCircusRunner} from '../config/withPerfMonitorConfig';
@@ -59,6 +61,10 @@ export default class PerfMonitorReporter implements Reporter {
   private selfMs = 0;
   private readonly reported = new Set<string>();
   private readonly rootDir: string;
+  /** The run's root (see `model/runRoot`): ids, `files` keys and locations are relative to it. */
+  private runRoot: string;
+  /** Projects whose rootDir and roots were already taken into `runRoot`, by config id. */
+  private readonly widenedBy = new Set<string>();
   /**
    * Jest's own `github-actions` reporter annotates failed tests; ours then leaves those out, and still writes what
    * Jest's does not: failed hooks, files that failed to load, the warnings and the job summary.
@@ -85,9 +91,10 @@ export default class PerfMonitorReporter implements Reporter {
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
     this.rootDir = globalConfig.rootDir;
+    this.runRoot = runRootOf(globalConfig.rootDir, projectDirsOf(globalConfig));
     this.jestAnnotatesFailures = (globalConfig.reporters ?? []).some(reporter => (Array.isArray(reporter) ? reporter[0] : reporter) === 'github-actions');
     this.options = resolveOptions(reporterOptions, {rootDir: globalConfig.rootDir, isCI});
-    this.collector = new MetricsCollector(globalConfig.rootDir, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
+    this.collector = new MetricsCollector(this.runRoot, {maxFailures: this.options.maxFailures, maxPassed: this.options.maxPassed});
     this.checks = new RunChecks(this.options, {
       rootDir: this.rootDir,
       ciProvider: isCI ? ciName : null,
@@ -175,6 +182,7 @@ export default class PerfMonitorReporter implements Reporter {
         samplingIntervalUs: options.cpuProfile.samplingIntervalUs,
         maxDuration: (options.budgets?.tests ?? []).flatMap(rule => (rule.maxDuration === undefined ? [] : [{match: rule.match, maxDurationMs: rule.maxDuration * 1000}])),
       },
+      runRoot: this.runRoot,
     };
   }
 
@@ -188,6 +196,7 @@ export default class PerfMonitorReporter implements Reporter {
     const startMs = performance.now();
     try {
       const config = test.context.config;
+      this.widenRunRoot(config);
       const project = this.projects.of(config);
       const file = this.ingest(channelFilePath(this.runDir, config.id, test.path), project);
       this.addJestOnly(test.path, testResult, file, project, config.testRunner);
@@ -211,7 +220,7 @@ export default class PerfMonitorReporter implements Reporter {
   private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel, runner: string): void {
     const execError = testResult.testExecError;
     if (testResult.testResults.length === 0 && execError != null) {
-      const failure = describeLoadError(execError, {rootDir: this.rootDir, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
+      const failure = describeLoadError(execError, {rootDir: this.runRoot, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
       if (file === null) this.collector.addLoadError(testPath, failure, project);
       // A file that ran to its end with no test ("Your test suite must contain at least one test"). One that
       // stopped midway is a crashed worker, reported as such, not as a file that could not run.
@@ -298,10 +307,24 @@ export default class PerfMonitorReporter implements Reporter {
   onTestFileStart(test: Test): void {
     if (this.runDir === null) return;
     try {
+      this.widenRunRoot(test.context.config);
       this.startedFiles.set(channelFilePath(this.runDir, test.context.config.id, test.path), this.projects.of(test.context.config));
     } catch (error) {
       this.internalError('noting a test file start', error);
     }
+  }
+
+  /**
+   * Takes a project's rootDir and roots into the run's root, as each worker does with its own (`fileRunRoot`): for
+   * what the global config did not tell (a single project's `roots`, a path project whose config Jest read as ESM).
+   */
+  private widenRunRoot(config: Pick<Config.ProjectConfig, 'id' | 'rootDir' | 'roots'>): void {
+    if (this.widenedBy.has(config.id)) return;
+    this.widenedBy.add(config.id);
+    const widened = runRootOf(this.runRoot, [{rootDir: config.rootDir, roots: config.roots}]);
+    if (widened === this.runRoot) return;
+    this.runRoot = widened;
+    this.collector.setRoot(widened);
   }
 
   private ingest(file: string, project?: ProjectLabel): GatheredFile | null {
@@ -491,7 +514,7 @@ export default class PerfMonitorReporter implements Reporter {
    */
   private writeGithubActions(run: RunMetrics): void {
     try {
-      const lines = renderAnnotations(run, {rootDir: this.rootDir, workspace: process.env.GITHUB_WORKSPACE || process.cwd(), skipFailures: this.jestAnnotatesFailures});
+      const lines = renderAnnotations(run, {rootDir: this.runRoot, workspace: process.env.GITHUB_WORKSPACE || process.cwd(), skipFailures: this.jestAnnotatesFailures});
       if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;
       if (summaryFile) {

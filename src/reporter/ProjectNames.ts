@@ -9,7 +9,7 @@ export interface ProjectLabel {
   name: string | null;
   /**
    * Whether ids and `files` keys carry the name: only for projects whose rootDir overlaps another's (one file may
-   * then run in both, the usual jsdom-plus-node layout). Elsewhere the path relative to the global rootDir already
+   * then run in both, the usual jsdom-plus-node layout). Elsewhere the path relative to the run's root already
    * tells the projects' files apart, and ids stay as in a single-project run.
    */
   inIds: boolean;
@@ -78,9 +78,9 @@ function displayNameOf(value: unknown): string | null {
   return null;
 }
 
-/** A `projects` path is a directory or a config file in one. */
-function projectDir(project: string, rootDir: string): string {
-  const full = path.resolve(rootDir, project);
+/** A `projects` path is a directory or a config file in one; Jest takes a relative one from the current directory. */
+function projectDir(project: string, _rootDir: string): string {
+  const full = path.resolve(project);
   try {
     return existsSync(full) && statSync(full).isFile() ? path.dirname(full) : full;
   } catch {

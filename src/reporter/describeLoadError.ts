@@ -20,5 +20,7 @@ export function describeLoadError(error: SerializableError, options: {rootDir: s
     codeFrames: new CodeFrameReader(),
     trace: null,
     secrets: secretRulesFor(options.redact),
+    // Trace and auto read variables of code that runs; a file that could not load ran none.
+    ...((options.mode === 'trace' || options.mode === 'auto') && {variables: {untraced: 'load' as const}}),
   });
 }

@@ -7,6 +7,7 @@ import type {RecordedFile} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
+import {fileRunRoot} from '../model/runRoot';
 import {ImportTimer} from './ImportTimer';
 import {loadCircusRunner} from './loadCircusRunner';
 import type {TestFramework} from './loadCircusRunner';
@@ -54,7 +55,7 @@ function installRecorder(environment: JestEnvironment, file: RecordedFile, runti
   if (channel === null) return null;
   const recorder = createRecorder(environment, file, channel);
   if (recorder === null) return null;
-  if (channel.settings.imports === true) timeImports(recorder, runtime, file.globalConfig.rootDir ?? file.projectConfig.rootDir, file.testPath);
+  if (channel.settings.imports === true) timeImports(recorder, runtime, fileRunRoot(channel.settings.runRoot ?? file.globalConfig.rootDir ?? file.projectConfig.rootDir, file.projectConfig), file.testPath);
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
   const own = environment.handleTestEvent as EventHandler | undefined;

@@ -67,13 +67,15 @@ async function junitOf(run: RunMetrics): Promise<Element> {
 const ajv = new Ajv({allErrors: true});
 addFormats(ajv);
 const validateCtrf = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS, 'ctrf.schema.json'), 'utf8')));
-function ctrfOf(run: RunMetrics): {results: {summary: Record<string, number>; tests: Array<Record<string, unknown>>}} {
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed document, read by key
+function ctrfOf(run: RunMetrics): {results: {summary: Record<string, any>; tests: Array<Record<string, unknown>>}} {
   const ctrf = JSON.parse(renderToString(renderCtrf(run, '0.0.0-test')));
   expect(validateCtrf(ctrf) ? [] : validateCtrf.errors).toEqual([]);
   return ctrf;
 }
 
-describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
+describe('counts: Jest\'s in every format; JUnit adds an entry per failure no test carries', () => {
   test('(a) a beforeAll failing 2 tests: 2 failed test cases and no extra one', async () => {
     const run = beforeAllRun();
     expect(fileFailures(run)).toEqual([]);
@@ -108,11 +110,11 @@ describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
     ]);
     expect(children(cases[2], 'error')[0].attributes).toEqual({message: 'cleanup failed', type: 'Error'});
     const ctrf = ctrfOf(run);
-    expect(ctrf.results.summary).toMatchObject({tests: 3, passed: 2, failed: 1});
-    expect(ctrf.results.tests[2]).toMatchObject({name: 'src/b.test.js::(afterAll)', status: 'failed', message: 'Error: cleanup failed'});
+    expect(ctrf.results.summary).toMatchObject({tests: 2, passed: 2, failed: 0});
+    expect(ctrf.results.summary.extra.jestPerfMonitor.failures_outside_tests).toEqual([expect.objectContaining({file: 'src/b.test.js', hook: 'afterAll', message: 'Error: cleanup failed'})]);
   });
 
-  test('(c) a file that could not run: 1 <error> test case, as jest-junit names it, and 1 failed CTRF entry', async () => {
+  test('(c) a file that could not run: 1 <error> test case, as jest-junit names it; CTRF lists it outside its tests', async () => {
     const run = loadErrorRun();
     const suites = await junitOf(run);
     expect(suites.attributes).toMatchObject({tests: '1', failures: '0', errors: '1'});
@@ -122,8 +124,9 @@ describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
     expect(only.attributes).toMatchObject({classname: 'Test suite failed to run', name: 'src/c.test.js'});
     expect(children(only, 'error')[0].attributes).toEqual({message: "Cannot find module './missing' from 'src/c.test.js'", type: 'Error'});
     const ctrf = ctrfOf(run);
-    expect(ctrf.results.summary).toMatchObject({tests: 1, failed: 1});
-    expect(ctrf.results.tests[0]).toMatchObject({name: 'src/c.test.js::(load)', status: 'failed', filePath: 'src/c.test.js', line: 1});
+    expect(ctrf.results.summary).toMatchObject({tests: 0, failed: 0});
+    expect(ctrf.results.tests).toEqual([]);
+    expect(ctrf.results.summary.extra.jestPerfMonitor.failures_outside_tests).toEqual([expect.objectContaining({file: 'src/c.test.js', load_error: true, line: 1})]);
   });
 
   test('a beforeAll failure no test carries (its tests were not recorded) gets its own entry', async () => {
@@ -134,8 +137,10 @@ describe('counts: Jest\'s, plus one entry per failure no test carries', () => {
 
   test('unmeasured files: CTRF counts their tests as Jest did; Prometheus has them apart', () => {
     const ctrf = ctrfOf(projectsRun());
-    // 3 measured tests (1 failed), the afterAll and the load error, and 12 unmeasured tests (1 failed).
-    expect(ctrf.results.summary).toMatchObject({tests: 17, passed: 2, failed: 4, other: 11});
+    // 3 measured tests (1 failed) and 12 unmeasured tests (1 failed): Jest's counts. The afterAll and the load
+    // error are not tests; they are listed under summary.extra.
+    expect(ctrf.results.summary).toMatchObject({tests: 15, passed: 2, failed: 2, other: 11});
+    expect(ctrf.results.summary.extra.jestPerfMonitor.failed_outside_tests).toBe(2);
     const prometheus = renderToString(renderPrometheus(projectsRun()));
     expect(prometheus).toContain('jest_perf_run_load_errors 1\n');
     expect(prometheus).toContain('jest_perf_run_interrupted 1\n');

@@ -44,8 +44,9 @@ describe('resolveOptions', () => {
     );
     expect(options).toMatchObject({
       enabled: true,
-      output: path.join(ROOT, 'reports/b.json'),
-      outputDir: path.join(ROOT, 'reports'),
+      // A variable's relative path is the current directory's (docs/configuration.md, Paths).
+      output: path.resolve('reports/b.json'),
+      outputDir: path.resolve('reports'),
       formats: ['json', 'csv'],
       rssSampleIntervalS: 0,
       maxFailures: Infinity,

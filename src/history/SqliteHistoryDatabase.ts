@@ -1,25 +1,23 @@
 /**
- * The run history (docs/checks.md#history): one SQLite database that every run appends to, read by `baseline: 'history'`
- * and the `history` commands.
+ * The SQLite store of the run history (docs/checks.md#history): one database file that every run appends to,
+ * read by `baseline: 'history'` and the `history` commands.
  *
- * better-sqlite3 is an optional dependency: it is a native module, and a user whose machine cannot build it must
- * still be able to install this package. It is loaded only when history is used; without it, history is off with
- * one line saying why.
+ * It runs on Node's built-in `node:sqlite` where Node has it (22.13 and later), else on the optional dependency
+ * better-sqlite3 (see `sqliteDriver`); both read and write the same files. Loaded only when history is used; with
+ * neither, history is off with one line saying what to install.
  *
  * Two runs may write at once (two CI jobs on one runner, `--shard` on one machine): the database is in WAL mode
  * with a busy timeout, and each run is appended in one IMMEDIATE transaction, so the second writer waits for the
  * first instead of failing.
  */
-import type * as BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, groupByTest, windowParams} from './historySql';
+import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './historyRecords';
+import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
-
-/** Why the history cannot be used. The message names the database file. */
-export class HistoryError extends Error {
-  override readonly name = 'HistoryError';
-}
+import {openSqlite, SqliteUnavailableError} from './sqliteDriver';
+import type {SqliteConnection, SqliteDriverName} from './sqliteDriver';
 
 /** Marks a database as ours ('JPRM'), so a foreign SQLite file is refused rather than written into. */
 const APPLICATION_ID = 0x4a50524d;
@@ -106,84 +104,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
 ];
 
-/** The run record. */
-export interface HistoryRun {
-  startedAtMs: number;
-  durationMs: number;
-  gitCommit: string | null;
-  gitBranch: string | null;
-  /** ci-info's name of the CI service, null off CI. */
-  ciProvider: string | null;
-  nodeVersion: string;
-  jestVersion: string | null;
-  /** A hash of what makes timings comparable: OS, architecture, CPU model and count, memory. */
-  machine: string;
-  /** The same facts, readable. */
-  machineLabel: string;
-  total: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-  /**
-   * Set when the run is a shard (`--shard`): shards with one key (`JEST_PERF_RUN_ID`, else the CI's run id) are
-   * stored as one run. Null or absent: a run of its own.
-   */
-  runKey?: string | null;
-}
-
-/** One test's figures in one run (its final attempt). */
-export interface HistoryTestRow {
-  id: string;
-  file: string;
-  status: string;
-  attempts: number;
-  durationMs: number;
-  setupMs: number;
-  callMs: number;
-  teardownMs: number;
-  rssDeltaBytes: number;
-  rssPeakBytes: number;
-  /** Null for a test of a static-mode run, which reads the heap per file only. */
-  heapDeltaBytes: number | null;
-  cpuPercent: number | null;
-}
-
-/** One file's figures in one run. */
-export interface HistoryFileRow {
-  file: string;
-  loadMs: number;
-  beforeAllMs: number;
-  afterAllMs: number;
-  heapGrowthBytes: number;
-  /** The retained-heap slope when leak detection ran, else null. */
-  leakGrowthPerTestBytes: number | null;
-}
-
-/** A test in one run, as `history trend` shows it. */
-export interface TrendPoint extends HistoryTestRow {
-  runId: number;
-  startedAt: string;
-  gitCommit: string | null;
-  gitBranch: string | null;
-}
-
 export type {RunWindow};
-
-type Sqlite = typeof BetterSqlite3;
-let sqlite: Sqlite | undefined;
-
-function loadSqlite(file: string): Sqlite {
-  if (sqlite) return sqlite;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, loaded only when history is used
-    sqlite = require('better-sqlite3') as Sqlite;
-    return sqlite;
-  } catch (error) {
-    throw new HistoryError(
-      `history database ${file}: the optional dependency better-sqlite3 is not installed or did not build (${firstLine(error)}); install it with npm install better-sqlite3`,
-    );
-  }
-}
 
 function describeOpenError(error: unknown, file: string): HistoryError {
   if (error instanceof HistoryError) return error;
@@ -196,35 +117,41 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-export class HistoryDatabase {
+export class SqliteHistoryDatabase {
   private constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqliteConnection,
     readonly file: string,
   ) {}
+
+  /** Which driver opened it: `node:sqlite` or `better-sqlite3`. */
+  get driver(): SqliteDriverName {
+    return this.db.driver;
+  }
 
   /**
    * Opens (and, unless `mustExist`, creates) the database and brings its schema up to date. Throws a
    * `HistoryError` naming the file when it is not a SQLite database, belongs to something else, or was written by
    * a newer jest-perf-monitor.
    */
-  static open(file: string, {mustExist = false}: {mustExist?: boolean} = {}): HistoryDatabase {
+  static open(file: string, {mustExist = false, driver}: {mustExist?: boolean; driver?: SqliteDriverName} = {}): SqliteHistoryDatabase {
     // The CLI only reads (and prunes): it opens existing databases, and leaves their schema as it found it, so a
     // newer CLI on a laptop never upgrades a database that an older CI still writes to.
-    const Database = loadSqlite(file);
     if (mustExist && !fs.existsSync(file)) throw new HistoryError(`history database ${file} does not exist`);
     if (!mustExist) fs.mkdirSync(path.dirname(file), {recursive: true});
-    let db: BetterSqlite3.Database;
+    let db: SqliteConnection;
     try {
-      db = new Database(file, {timeout: BUSY_TIMEOUT_MS});
+      db = openSqlite(file, driver);
+      db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     } catch (error) {
+      if (error instanceof SqliteUnavailableError) throw new HistoryError(`history database ${file}: ${error.message}`);
       throw new HistoryError(`history database ${file} cannot be opened: ${firstLine(error)}`);
     }
     for (let attempt = 1; ; attempt++) {
       try {
         // Ours before anything is written: a foreign file must be left exactly as it was.
         const version = checkOwnership(db, file);
-        db.pragma('journal_mode = WAL');
-        db.pragma('foreign_keys = ON');
+        db.exec('PRAGMA journal_mode = WAL');
+        db.exec('PRAGMA foreign_keys = ON');
         if (!mustExist) migrate(db, file);
         else if (version === 0) throw new HistoryError(`history database ${file} is empty: no run was recorded yet`);
         break;
@@ -240,7 +167,7 @@ export class HistoryDatabase {
         throw describeOpenError(error, file);
       }
     }
-    return new HistoryDatabase(db, file);
+    return new SqliteHistoryDatabase(db, file);
   }
 
   close(): void {
@@ -253,118 +180,57 @@ export class HistoryDatabase {
     const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${TEST_UPSERT}`);
     const insertFile = this.db.prepare(`INSERT INTO file_results (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ${FILE_UPSERT}`);
     const recount = this.db.prepare(RECOUNT);
-    const append = this.db.transaction((): number => {
-      const runId = (insertRun.get(...runParams(run)) as {id: number}).id;
+    return this.db.immediate((): number => {
+      const runId = Number(insertRun.get(...runParams(run))!.id);
       for (const t of tests) insertTest.run(...testParams(runId, t));
       for (const f of files) insertFile.run(...fileParams(runId, f));
       if (run.runKey) recount.run(runId);
       return runId;
     });
-    return append.immediate();
   }
 
   /** How many runs the database holds. */
   runCount(): number {
-    return (this.db.prepare(RUN_COUNT).pluck().get() as number) ?? 0;
+    const row = this.db.prepare(RUN_COUNT).get();
+    return row === undefined ? 0 : Number(Object.values(row)[0] ?? 0);
   }
 
   /** Per test, the durations of its passing runs within the window, oldest first. */
   passedDurations(window: RunWindow): Map<string, number[]> {
-    const rows = this.db
-      .prepare(PASSED_DURATIONS(window))
-      .raw()
-      .all(...windowParams(window)) as Array<[string, number]>;
+    const rows = columns(this.db.prepare(PASSED_DURATIONS(window)).all(...windowParams(window))) as Array<[string, number]>;
     return groupByTest(rows, ([, durationMs]) => durationMs);
   }
 
   /** One test across the window's runs, oldest first. */
   trend(testId: string, window: RunWindow): TrendPoint[] {
-    const rows = this.db
-      .prepare(TREND(window))
-      .all(testId, ...windowParams(window)) as TrendPoint[];
-    return rows;
+    return this.db.prepare(TREND(window)).all(testId, ...windowParams(window)) as unknown as TrendPoint[];
   }
 
   /** Per test, its final statuses and attempt counts across the window's runs, oldest first. */
   outcomes(window: RunWindow): Map<string, Array<{status: string; attempts: number}>> {
-    const rows = this.db
-      .prepare(OUTCOMES(window))
-      .raw()
-      .all(...windowParams(window)) as Array<[string, string, number]>;
+    const rows = columns(this.db.prepare(OUTCOMES(window)).all(...windowParams(window))) as Array<[string, string, number]>;
     return groupByTest(rows, ([, status, attempts]) => ({status, attempts}));
   }
 
   /** The `history` baseline in one query, one row per test (see `baselineQuery`). */
   baselineRows(query: BaselineQuery): BaselineRow[] {
     const {sql, params} = baselineStatement(query);
-    return this.db.prepare(sql).all(...params) as BaselineRow[];
+    return this.db.prepare(sql).all(...params) as unknown as BaselineRow[];
   }
 
   /** Deletes all but the newest `keep` runs (their test and file rows go with them); returns how many went. */
   prune(keep: number): number {
-    const removed = this.db
-      .transaction(() => this.db.prepare(PRUNE).run(keep).changes)
-      .immediate();
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    const removed = this.db.immediate(() => this.db.prepare(PRUNE).run(keep).changes);
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return removed;
   }
-}
-
-/** What the `history` baseline reads: each test's newest results, of a branch and a machine when given. */
-export interface BaselineQuery {
-  medianOf: number;
-  spreadOf: number;
-  minSpreadRuns: number;
-  branch?: string;
-  machine?: string;
-}
-
-export function baselineStatement({medianOf, spreadOf, minSpreadRuns, branch, machine}: BaselineQuery): {sql: string; params: Array<string | number>} {
-  const filters: string[] = [];
-  const params: Array<string | number> = [];
-  if (branch !== undefined) {
-    filters.push('r.git_branch = ?');
-    params.push(branch);
-  }
-  if (machine !== undefined) {
-    filters.push('r.machine = ?');
-    params.push(machine);
-  }
-  return {sql: baselineQuery(filters), params: [...params, medianOf, spreadOf, minSpreadRuns]};
-}
-
-export function runParams(run: HistoryRun): Array<string | number | null> {
-  return [
-    new Date(run.startedAtMs).toISOString(),
-    run.durationMs,
-    run.gitCommit,
-    run.gitBranch,
-    run.ciProvider,
-    run.nodeVersion,
-    run.jestVersion,
-    run.machine,
-    run.machineLabel,
-    run.total,
-    run.passed,
-    run.failed,
-    run.skipped,
-    run.runKey || null,
-  ];
-}
-
-export function testParams(runId: number, t: HistoryTestRow): Array<string | number | null> {
-  return [runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent];
-}
-
-export function fileParams(runId: number, f: HistoryFileRow): Array<string | number | null> {
-  return [runId, f.file, f.loadMs, f.beforeAllMs, f.afterAllMs, f.heapGrowthBytes, f.leakGrowthPerTestBytes];
 }
 
 /**
  * Says whether the file is ours and which schema version it has. Ours: `application_id` is ours, or the file is new
  * (no tables, version 0). A file with tables but no id, or with another id, belongs to something else.
  */
-function checkOwnership(db: BetterSqlite3.Database, file: string): number {
+function checkOwnership(db: SqliteConnection, file: string): number {
   // One statement, so one snapshot: read one by one, another process's migration could commit between the reads
   // (version 0 and no id, then its tables), and a new database would look like someone else's.
   const {version, applicationId, tables} = db
@@ -373,7 +239,7 @@ function checkOwnership(db: BetterSqlite3.Database, file: string): number {
               (SELECT application_id FROM pragma_application_id()) AS applicationId,
               (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table') AS tables`,
     )
-    .get() as {version: number; applicationId: number; tables: number};
+    .get() as unknown as {version: number; applicationId: number; tables: number};
   const ours = applicationId === APPLICATION_ID || (applicationId === 0 && version === 0 && tables === 0);
   if (!ours) throw new HistoryError(`history database ${file} is a SQLite database of another application; give history a path of its own`);
   if (version > MIGRATIONS.length) {
@@ -383,13 +249,20 @@ function checkOwnership(db: BetterSqlite3.Database, file: string): number {
 }
 
 /** Brings the schema up to date in one IMMEDIATE transaction, so two processes opening at once migrate once. */
-function migrate(db: BetterSqlite3.Database, file: string): void {
-  if ((db.pragma('user_version', {simple: true}) as number) === MIGRATIONS.length) return;
-  db.transaction(() => {
+function migrate(db: SqliteConnection, file: string): void {
+  if (Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0) === MIGRATIONS.length) return;
+  db.immediate(() => {
     // Read again under the write lock: another process may have migrated meanwhile.
     const version = checkOwnership(db, file);
     for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  });
 }
+
+/** Rows as arrays in column order (the grouping helpers read them so). */
+function columns(rows: ReadonlyArray<Record<string, unknown>>): unknown[][] {
+  return rows.map(row => Object.values(row));
+}
+
+
