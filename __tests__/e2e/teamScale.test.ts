@@ -5,14 +5,16 @@
  */
 import {afterAll, beforeAll, describe, expect, test} from '@jest/globals';
 import {spawn} from 'child_process';
-import {mkdirSync, writeFileSync} from 'fs';
+import {mkdirSync, rmSync, writeFileSync} from 'fs';
 import * as path from 'path';
+import {Client as PgClient} from 'pg';
 import {median, robustSpreadMs} from '../../src/analysis/compareDurations';
 import type {HistoryRun, HistoryTestRow} from '../../src/history/historyRecords';
 import {openHistory} from '../../src/history/HistoryStore';
 import type {HistoryStore} from '../../src/history/HistoryStore';
 import {MIGRATIONS} from '../../src/history/SqliteHistoryDatabase';
 import {PG_MIGRATIONS} from '../../src/history/PostgresHistory';
+import {openSqlite} from '../../src/history/sqliteDriver';
 import {groupingSegment, pushUrl} from '../../src/reporter/pushToGateway';
 import {MAJORS, runCli, runJest} from '../harness/runJest';
 import type {JestRun} from '../harness/runJest';
@@ -82,6 +84,41 @@ const testRow = (id: string, durationMs: number, status = 'passed', attempts = 1
 describe('one history, two back-ends', () => {
   test('the migrations have the same steps on both', () => {
     expect(PG_MIGRATIONS).toHaveLength(MIGRATIONS.length);
+  });
+
+  test('the migrated schemas are the same, column by column: names, types (mapped) and nullability', async () => {
+    // Each back-end's own migrations, run by the store as a user's first run runs them.
+    const sqliteFile = path.join(SCRATCH, `schema-${process.pid}.db`);
+    rmSync(sqliteFile, {force: true});
+    await (await openHistory(sqliteFile)).close();
+    const pgUrl = await newDatabase();
+    await (await openHistory(pgUrl)).close();
+
+    // SQLite's declared types and PostgreSQL's, as one vocabulary.
+    const sqliteType = (declared: string): string => ({INTEGER: 'integer', REAL: 'real', TEXT: 'text', BLOB: 'bytes'})[declared.toUpperCase()] ?? `sqlite ${declared}`;
+    const pgType = (dataType: string): string =>
+      ({integer: 'integer', bigint: 'integer', smallint: 'integer', 'double precision': 'real', real: 'real', numeric: 'real', text: 'text', 'character varying': 'text', bytea: 'bytes', boolean: 'integer'})[dataType] ??
+      `postgres ${dataType}`;
+    type Column = {table: string; column: string; type: string; nullable: boolean};
+    const byName = (a: Column, b: Column): number => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`);
+
+    const db = openSqlite(sqliteFile);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map(row => String(row.name));
+    const sqliteColumns: Column[] = tables.flatMap(table =>
+      db.prepare(`PRAGMA table_info(${table})`).all().map(row => ({table, column: String(row.name), type: sqliteType(String(row.type)), nullable: Number(row.notnull) === 0 && Number(row.pk) === 0})),
+    );
+    db.close();
+
+    const client = new PgClient({connectionString: pgUrl});
+    await client.connect();
+    const pgRows = await client.query<{table_name: string; column_name: string; data_type: string; is_nullable: string}>(
+      "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_version'",
+    );
+    await client.end();
+    const pgColumns: Column[] = pgRows.rows.map(row => ({table: row.table_name, column: row.column_name, type: pgType(row.data_type), nullable: row.is_nullable === 'YES'}));
+
+    expect(sqliteColumns.length).toBeGreaterThan(20);
+    expect(pgColumns.sort(byName)).toEqual(sqliteColumns.sort(byName));
   });
 
   test('the same runs give the same answers from SQLite and PostgreSQL, and the SQL median and spread equal the JavaScript ones', async () => {
