@@ -1,7 +1,7 @@
 import {expect} from '@jest/globals';
 import {execFileSync, spawn} from 'child_process';
 import type {ChildProcess} from 'child_process';
-import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'fs';
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import type {MetricsDocument, SchemaTest} from '../../src/model/toSchema';
 
@@ -67,13 +67,13 @@ export interface RunOptions {
   whileRunning?: (child: ChildProcess, dir: string) => void;
 }
 
-let runCounter = 0;
-
 /** Copies a fixture project and runs real Jest on it, as a user would: `node node_modules/jest/bin/jest.js`. */
 export function runJest(fixture: string, options: RunOptions): Promise<JestRun> {
   const runsDir = path.join(installRoot(options.major), 'runs');
-  const dir = options.inDir ?? path.join(runsDir, `${fixture}-${process.pid}-${++runCounter}`);
   mkdirSync(runsDir, {recursive: true});
+  // A new directory for every run: a pid and a counter repeat (the counter restarts in every test file a worker
+  // runs), and a reused path would inherit the files of an earlier run and mode auto's memory of its failures.
+  const dir = options.inDir ?? mkdtempSync(path.join(runsDir, `${fixture}-`));
   if (options.inDir === undefined) cpSync(path.join(FIXTURES, fixture), dir, {recursive: true});
   for (const [file, content] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
@@ -190,8 +190,8 @@ export interface WatchSession {
  */
 export function startJestWatch(fixture: string, options: RunOptions): WatchSession {
   const runsDir = path.join(installRoot(options.major), 'runs');
-  const dir = path.join(runsDir, `${fixture}-${process.pid}-${++runCounter}`);
   mkdirSync(runsDir, {recursive: true});
+  const dir = mkdtempSync(path.join(runsDir, `${fixture}-`));
   cpSync(path.join(FIXTURES, fixture), dir, {recursive: true});
   for (const [file, content] of Object.entries(options.files ?? {})) {
     mkdirSync(path.dirname(path.join(dir, file)), {recursive: true});
