@@ -377,11 +377,11 @@ describe('history: many writers at once', () => {
     mkdirSync(dir, {recursive: true});
     const file = path.join(dir, `writers-${process.pid}.db`);
     const script = `
-      const {HistoryDatabase} = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'history', 'HistoryDatabase.js'))});
+      const {SqliteHistoryDatabase} = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'history', 'SqliteHistoryDatabase.js'))});
       const tests = Array.from({length: 2000}, (_, i) => ({id: 'f.test.js::t' + i, file: 'f.test.js', status: 'passed', attempts: 1, durationMs: i,
         setupMs: 0, callMs: i, teardownMs: 0, rssDeltaBytes: 0, rssPeakBytes: 0, heapDeltaBytes: 0, cpuPercent: null}));
       for (let run = 0; run < 10; run++) {
-        const db = HistoryDatabase.open(process.argv[1]);
+        const db = SqliteHistoryDatabase.open(process.argv[1]);
         db.appendRun({startedAtMs: Date.now(), durationMs: 1, gitCommit: null, gitBranch: null, ciProvider: null, nodeVersion: '20',
           jestVersion: null, machine: 'm', machineLabel: 'm', total: 2000, passed: 2000, failed: 0, skipped: 0}, tests, []);
         db.close();
