@@ -2,7 +2,13 @@
 /**
  * Runs the test suite on other Node majors than the machine's (CI: 22 and 24; the machine's Node is the main run).
  *
- *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite] [--reuse-build] [--parallel] [-- <jest args>]
+ *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite | --sqlite-majors=22] [--reuse-build] [--parallel]
+ *                               [--prepare-only] [-- <jest args>]
+ *
+ * --sqlite-majors=22 builds better-sqlite3 for those majors only (the others have none, as with --no-sqlite): enough
+ * for the test that reads with one SQLite driver what the other wrote (node:sqlite is in Node 22.13 and later).
+ * --prepare-only installs the Node binaries (and builds better-sqlite3) and exits: CI starts it early, in the background,
+ * so the build overlaps the main test run.
  *
  * --no-sqlite skips building better-sqlite3 for the leg: the leg then has none (the history is off with a notice),
  * which suits a subset of test files that does not touch the history.
@@ -47,10 +53,14 @@ const majorsArg = own.find(a => a.startsWith('--majors='));
 const majors = (majorsArg ? majorsArg.slice('--majors='.length) : '22,24').split(',').filter(Boolean).map(Number);
 const keep = own.includes('--keep');
 const noSqlite = own.includes('--no-sqlite');
+const sqliteMajorsArg = own.find(a => a.startsWith('--sqlite-majors='));
+/** Majors that get better-sqlite3: all but with --no-sqlite, or those --sqlite-majors names. */
+const wantsSqlite = major => (sqliteMajorsArg ? sqliteMajorsArg.slice('--sqlite-majors='.length).split(',').map(Number).includes(major) : !noSqlite);
+const prepareOnly = own.includes('--prepare-only');
 const reuseBuild = own.includes('--reuse-build');
 const parallel = own.includes('--parallel');
 for (const arg of own) {
-  if (arg !== '--keep' && arg !== '--no-sqlite' && arg !== '--reuse-build' && arg !== '--parallel' && !arg.startsWith('--majors=')) {
+  if (arg !== '--keep' && arg !== '--no-sqlite' && arg !== '--reuse-build' && arg !== '--parallel' && arg !== '--prepare-only' && !arg.startsWith('--majors=') && !arg.startsWith('--sqlite-majors=')) {
     console.error(`runNodeLegs: unknown argument ${arg}`);
     process.exit(2);
   }
@@ -287,7 +297,7 @@ async function main() {
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
   const wanted = ['jest@29', 'jest-environment-jsdom@29', ...Object.entries(pkg.dependencies || {}).map(([name, range]) => `${name}@${range}`)].join(' ');
   const marker = path.join(repo, '.jest-installs', '29', '.installed');
-  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted) {
+  if (!prepareOnly && (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted)) {
     console.error('runNodeLegs: .jest-installs/29 is missing or stale: run `npm test` (or `npm run build && node scripts/prepareJestInstalls.js`) first');
     return 2;
   }
@@ -299,13 +309,14 @@ async function main() {
     majors.map(async major => {
       fs.mkdirSync(path.join(legsDir, String(major)), {recursive: true});
       const node = await ensureNode(major);
-      return {major, node, sqliteDir: noSqlite ? null : await ensureSqlite(major, node)};
+      return {major, node, sqliteDir: wantsSqlite(major) ? await ensureSqlite(major, node) : null};
     }),
   );
   const failure = settled.find(result => result.status === 'rejected');
   if (failure) throw failure.reason;
   const prepared = settled.map(result => result.value);
   log(`prepared Node ${prepared.map(p => p.node.version).join(', ')} in ${seconds(started)}`);
+  if (prepareOnly) return 0;
   let failed = 0;
   if (parallel) {
     const results = await Promise.all(prepared.map(({major, node, sqliteDir}) => runLeg(major, node, sqliteDir).catch(error => (console.error(`runNodeLegs: Node ${major}: ${error.message}`), false))));

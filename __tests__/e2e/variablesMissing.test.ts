@@ -12,6 +12,8 @@ const DISCOUNT = '[unit] src/cart.test.js::cart > applies the discount';
 const EXTRA_FILES = {
   // Times out: nothing is thrown for the debugger to pause on.
   'src/slow.test.js': "test('waits too long', () => new Promise(resolve => setTimeout(resolve, 5000)), 100);\n",
+  // Throws and catches more often than trace mode pauses per test: the failing throw comes after pausing stopped.
+  'src/retry.test.js': "test('throws often before it fails', () => {\n  for (let i = 0; i < 12; i++) {\n    try {\n      throw new Error('retry ' + i);\n    } catch {}\n  }\n  expect(1).toBe(2);\n});\n",
   // Cannot load: none of its code runs.
   'src/broken.test.js': "require('./missing-module');\ntest('never runs', () => {});\n",
 };
@@ -21,7 +23,7 @@ function failureOf(document: {tests: Record<string, {failure?: unknown}>}, id: s
 }
 
 describe.each(MAJORS)('Jest %i: why a failure has no variables', major => {
-  test('trace: a timeout and a file that could not load say why; a failure with variables has no reason', async () => {
+  test('trace: a timeout, a test past the pause limit and a file that could not load say why; a failure with variables has no reason', async () => {
     const run = await runJest('subfolder-config', {major, args: CONFIG, env: {JEST_PERF_MODE: 'trace'}, files: EXTRA_FILES});
     const document = run.metrics(METRICS);
     const discount = failureOf(document, DISCOUNT);
@@ -29,6 +31,7 @@ describe.each(MAJORS)('Jest %i: why a failure has no variables', major => {
     expect(discount.variables_missing).toBeUndefined();
     const timeout = failureOf(document, '[unit] src/slow.test.js::waits too long');
     expect(timeout).toMatchObject({error_type: 'Timeout', locals: null, closure: null, variables_missing: 'no-throw'});
+    expect(failureOf(document, '[unit] src/retry.test.js::throws often before it fails')).toMatchObject({locals: null, closure: null, variables_missing: 'pause-limit'});
     const loadError = (document.files!['[unit] src/broken.test.js'] as {load_error: SchemaFailure}).load_error;
     expect(loadError).toMatchObject({locals: null, closure: null, variables_missing: 'load'});
     expect(run.stdout + run.stderr).toContain('no variables: nothing was thrown where the debugger could see it (a timeout, a worker exit)');

@@ -35,7 +35,8 @@ async function withDatabase<T>(flags: {db?: string}, use: (db: HistoryStore) => 
   try {
     db = await openHistory(file, {mustExist: true});
   } catch (error) {
-    if (error instanceof HistoryError && !isPostgresUrl(file) && !existsSync(file)) {
+    // A file the user named is theirs to find; the default or the variable's gets a word on where the reporter writes.
+    if (error instanceof HistoryError && flags.db === undefined && !isPostgresUrl(file) && !existsSync(file)) {
       throw new InputError(
         `${error.message} (the reporter writes the file its "history" option names, relative to Jest's rootDir, or JEST_PERF_HISTORY's, ` +
           'relative to the directory Jest ran in; pass --db with its path)',

@@ -299,15 +299,17 @@ export class TraceCapture {
     const left = this.inTest ? --this.pausesLeft : --this.pausesOutsideLeft;
     try {
       if (left >= 0) this.capture(message.params as PausedParams);
-      else this.miss = 'pause-limit';
     } catch {
       // Reading variables is best effort: the failure is still recorded in profile-mode detail.
     } finally {
       this.pending = null;
       this.pendingKey = null;
       try {
-        // The budget is spent: no more pauses until the next test starts.
-        if (left <= 0) this.setPausing(false);
+        // The budget is spent: no more pauses until the next test starts (a throw after this one gets no variables).
+        if (left <= 0) {
+          this.miss = 'pause-limit';
+          this.setPausing(false);
+        }
       } finally {
         if (this.shared.connected) post(this.session, 'Debugger.resume', {});
         this.shared.costMs += price.pauseMs + (performance.now() - startMs);
@@ -324,7 +326,7 @@ export class TraceCapture {
       if (this.userScripts.has(frame.location.scriptId)) frames.push(frame);
     }
     if (frames.length === 0) {
-      if (this.miss === 'no-throw') this.miss = 'no-user-frame';
+      if (this.miss !== 'pause-limit') this.miss = 'no-user-frame';
       return;
     }
 
