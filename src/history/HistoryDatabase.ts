@@ -13,7 +13,7 @@
 import type * as BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, groupByTest, windowParams} from './historySql';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, groupByTest, testKey, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 
 /** Why the history cannot be used. The message names the database file. */
@@ -104,6 +104,29 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE test_results;
    ALTER TABLE test_results_v4 RENAME TO test_results;
    CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
+  // 5: rows are keyed on `test_key`, a bounded key beside the full id (see historySql.testKey): any title can be
+  // stored on PostgreSQL, whose index rows are bounded. Existing rows keep their id as their key.
+  `CREATE TABLE test_results_v5 (
+     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     test_id TEXT NOT NULL,
+     file TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     setup_ms REAL NOT NULL,
+     call_ms REAL NOT NULL,
+     teardown_ms REAL NOT NULL,
+     rss_delta_bytes INTEGER NOT NULL,
+     rss_peak_bytes INTEGER NOT NULL,
+     heap_delta_bytes INTEGER,
+     cpu_percent REAL,
+     test_key TEXT NOT NULL,
+     PRIMARY KEY (run_id, test_key)
+   ) WITHOUT ROWID;
+   INSERT INTO test_results_v5 SELECT *, test_id FROM test_results;
+   DROP TABLE test_results;
+   ALTER TABLE test_results_v5 RENAME TO test_results;
+   CREATE INDEX test_results_by_test ON test_results (test_key, run_id);`,
 ];
 
 /** The run record. */
@@ -250,7 +273,7 @@ export class HistoryDatabase {
   /** Appends one run (or one shard of a run), all or nothing; returns its id. */
   appendRun(run: HistoryRun, tests: readonly HistoryTestRow[], files: readonly HistoryFileRow[]): number {
     const insertRun = this.db.prepare(INSERT_RUN);
-    const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${TEST_UPSERT}`);
+    const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (${TEST_COLUMNS.split(',').map(() => '?').join(', ')}) ${TEST_UPSERT}`);
     const insertFile = this.db.prepare(`INSERT INTO file_results (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ${FILE_UPSERT}`);
     const recount = this.db.prepare(RECOUNT);
     const append = this.db.transaction((): number => {
@@ -281,7 +304,7 @@ export class HistoryDatabase {
   trend(testId: string, window: RunWindow): TrendPoint[] {
     const rows = this.db
       .prepare(TREND(window))
-      .all(testId, ...windowParams(window)) as TrendPoint[];
+      .all(testKey(testId), testId, ...windowParams(window)) as TrendPoint[];
     return rows;
   }
 
@@ -352,8 +375,9 @@ export function runParams(run: HistoryRun): Array<string | number | null> {
   ];
 }
 
-export function testParams(runId: number, t: HistoryTestRow): Array<string | number | null> {
-  return [runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent];
+/** A row of TEST_COLUMNS. `storedId` is the id as the back-end stores it (PostgreSQL's text cannot hold a NUL). */
+export function testParams(runId: number, t: HistoryTestRow, storedId: string = t.id): Array<string | number | null> {
+  return [runId, storedId, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent, testKey(t.id)];
 }
 
 export function fileParams(runId: number, f: HistoryFileRow): Array<string | number | null> {
