@@ -13,6 +13,7 @@
 import type * as BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
+import {makeDirectories} from '../io/writeFileAtomic';
 import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, baselineQuery, groupByTest, testKey, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 
@@ -235,7 +236,8 @@ export class HistoryDatabase {
     // newer CLI on a laptop never upgrades a database that an older CI still writes to.
     const Database = loadSqlite(file);
     if (mustExist && !fs.existsSync(file)) throw new HistoryError(`history database ${file} does not exist`);
-    if (!mustExist) fs.mkdirSync(path.dirname(file), {recursive: true});
+    // One level at a time: Node's recursive mkdir spins forever under /proc (io/writeFileAtomic).
+    if (!mustExist) makeDirectories(path.dirname(file));
     let db: BetterSqlite3.Database;
     try {
       db = new Database(file, {timeout: BUSY_TIMEOUT_MS});
