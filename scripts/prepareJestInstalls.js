@@ -10,9 +10,9 @@
 const {execFileSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const jest29Packages = require('./jest29Packages');
 
 const repo = path.resolve(__dirname, '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 const installs = path.join(repo, '.jest-installs');
 
 function installedMajor(root, name) {
@@ -33,9 +33,8 @@ function copyPackage(root) {
 
 function ensureJest29() {
   const root = path.join(installs, '29');
-  const deps = Object.entries(pkg.dependencies || {}).map(([name, range]) => `${name}@${range}`);
   // jest-jasmine2: the runner Jest 29 still offered, for the fixtures of a config that keeps it.
-  const wanted = ['jest@29', 'jest-environment-jsdom@29', 'jest-jasmine2@29', ...deps];
+  const wanted = jest29Packages(repo);
   const marker = path.join(root, '.installed');
   if (installedMajor(root, 'jest') !== 29 || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted.join(' ')) {
     fs.mkdirSync(root, {recursive: true});

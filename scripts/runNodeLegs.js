@@ -294,8 +294,7 @@ async function main() {
     return 2;
   }
   // The Jest 29 install must be the one prepareJestInstalls wants now (it marks what it installed).
-  const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
-  const wanted = ['jest@29', 'jest-environment-jsdom@29', ...Object.entries(pkg.dependencies || {}).map(([name, range]) => `${name}@${range}`)].join(' ');
+  const wanted = require('./jest29Packages')(repo).join(' ');
   const marker = path.join(repo, '.jest-installs', '29', '.installed');
   if (!prepareOnly && (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== wanted)) {
     console.error('runNodeLegs: .jest-installs/29 is missing or stale: run `npm test` (or `npm run build && node scripts/prepareJestInstalls.js`) first');

@@ -1,7 +1,7 @@
 /**
  * No path the user can give hangs the run, and mode auto's state is never written through a link: an output that
  * is a FIFO with no reader, an outputDir under /proc (where Node's recursive mkdir spins), the auto-mode state file
- * made a FIFO or a symbolic link to another file.
+ * made a FIFO or a symbolic link to another file, a SQLite history under /proc.
  */
 import {describe, expect, test} from '@jest/globals';
 import {execFileSync} from 'child_process';
@@ -41,6 +41,16 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(run.exitCode).toBe(0);
     expect(run.stderr.split('\n').filter(line => line.includes(`/proc/jpm-${process.pid}`))).toHaveLength(1);
     expect(Object.keys(run.metrics().tests)).toHaveLength(2);
+  });
+
+  test('a SQLite history under /proc: one line, the run ends unrecorded', async () => {
+    const startedAt = Date.now();
+    const run = await runJest('options', {major, env: {JEST_PERF_HISTORY: `/proc/jpm-${process.pid}/history.db`}});
+    expect(Date.now() - startedAt).toBeLessThan(RUN_LIMIT_MS);
+    expect(run.exitCode).toBe(0);
+    const lines = run.stderr.split('\n').filter(line => line.includes(`/proc/jpm-${process.pid}`));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/this run is not recorded$/);
   });
 
   test('mode auto: a state file made a FIFO, then a link to another file, is replaced; the link\'s target is untouched', async () => {

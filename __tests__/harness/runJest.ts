@@ -181,6 +181,8 @@ export interface WatchSession {
   /** Resolves with the exit code once Jest exits, or rejects after `timeoutMs`. */
   exited(timeoutMs?: number): Promise<number | null>;
   kill(): void;
+  /** Closes the terminal (ends `script`, which holds it), as closing a terminal tab does: Jest gets SIGHUP. */
+  closeTerminal(): void;
 }
 
 /**
@@ -254,6 +256,7 @@ export function startJestWatch(fixture: string, options: RunOptions): WatchSessi
     runs: () => (output.match(/Ran all test suites/g) ?? []).length,
     waitFor,
     type: keys => child.stdin.write(keys),
+    closeTerminal: () => void child.kill('SIGKILL'),
     exited: (timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         if (exitCode !== undefined) return resolve(exitCode);

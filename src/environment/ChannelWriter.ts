@@ -115,10 +115,11 @@ export class ChannelWriter {
 
 const openWriters = new Set<ChannelWriter>();
 let signalsWatched = false;
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * Ctrl-C reaches every process of the group, workers included, and `kill` or a CI timeout may send SIGTERM: a
+ * Ctrl-C reaches every process of the group, workers included, a closed terminal sends SIGHUP to all of them, and
+ * `kill` or a CI timeout may send SIGTERM: a
  * process dying of a signal emits no 'exit' event, so what is pending is written here. Then, if no one else
  * listens, the signal is raised again and the process dies of it as it would have. In band, the reporter listens
  * too: it reads the channel next (this listener, prepended later, runs first) and raises the signal itself.

@@ -1,5 +1,6 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
+import {fileKeyOfId} from '../model/testId';
 import {findingLines} from './findings';
 import {
   clipId,
@@ -217,6 +218,15 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   const incomplete = run.files.filter(file => !file.completed && file.loadError === null);
   if (incomplete.length > 0) {
     lines.push(`Files that stopped before finishing (worker crash or process.exit): ${printable(incomplete.map(file => file.key).join(', '))}`);
+    // Jest reports such a file as a suite that failed to run and counts none of its tests; we keep the ones that
+    // finished (docs/how-it-measures.md#no-loss). Said, so the two totals can be reconciled.
+    const keys = new Set(incomplete.map(file => file.key));
+    const kept = run.tests.filter(entry => keys.has(fileKeyOfId(entry.id, entry.file))).length;
+    if (kept > 0) {
+      lines.push(
+        `  ${plural(kept, 'test')} of ${incomplete.length === 1 ? 'it' : 'them'} finished and ${kept === 1 ? 'is' : 'are'} counted above; Jest counts no test of a file whose worker crashed (it reports a suite that failed to run), so its total is ${kept} lower`,
+      );
+    }
   }
   // Trace mode's debugger makes V8 recompile every module per file: that part is estimated, and said to be.
   const trace = run.overhead.traceMs > 0 ? `; ${formatMs(run.overhead.traceMs)} of it trace mode's debugger: set-up, pauses, recompiles (estimated)` : '';

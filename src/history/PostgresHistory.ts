@@ -11,7 +11,7 @@ import type * as Pg from 'pg';
 import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './historyRecords';
 import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
 import type {HistoryStore} from './HistoryStore';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, numberPlaceholders, windowParams} from './historySql';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, numberPlaceholders, testKey, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 
 /** How long connecting may take before the history is given up for this run. */
@@ -82,7 +82,32 @@ export const PG_MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN shards INTEGER NOT NULL DEFAULT 1;
    CREATE UNIQUE INDEX runs_by_key ON runs (run_key);`,
   `ALTER TABLE test_results ALTER COLUMN heap_delta_bytes DROP NOT NULL;`,
+  `ALTER TABLE test_results ADD COLUMN test_key TEXT;
+   UPDATE test_results SET test_key = test_id;
+   ALTER TABLE test_results ALTER COLUMN test_key SET NOT NULL;
+   ALTER TABLE test_results DROP CONSTRAINT test_results_pkey;
+   ALTER TABLE test_results ADD CONSTRAINT test_results_pkey PRIMARY KEY (run_id, test_key);
+   DROP INDEX test_results_by_test;
+   CREATE INDEX test_results_by_test ON test_results (test_key, run_id);`,
 ];
+
+/**
+ * A test id as PostgreSQL's text stores it: text cannot hold a NUL, so an id with one is stored as its JSON string
+ * (`"a\u0000b"`, with the quotes); every other id as it is. `fromStoredId` reverses it.
+ */
+export function toStoredId(id: string): string {
+  return id.includes('\u0000') ? JSON.stringify(id) : id;
+}
+
+export function fromStoredId(stored: string): string {
+  if (!stored.startsWith('"') || !stored.includes('\\u0000')) return stored;
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    return typeof parsed === 'string' && parsed.includes('\u0000') ? parsed : stored;
+  } catch {
+    return stored;
+  }
+}
 
 type PgModule = typeof Pg;
 
@@ -203,7 +228,7 @@ export class PostgresHistory implements HistoryStore {
     await this.client.query('BEGIN');
     try {
       const [{id: runId}] = await this.query<{id: number}>(INSERT_RUN, runParams(run));
-      await this.insertMany('test_results', TEST_COLUMNS, TEST_UPSERT, tests.map(t => testParams(runId, t)));
+      await this.insertMany('test_results', TEST_COLUMNS, TEST_UPSERT, tests.map(t => testParams(runId, t, toStoredId(t.id))));
       await this.insertMany('file_results', FILE_COLUMNS, FILE_UPSERT, files.map(f => fileParams(runId, f)));
       if (run.runKey) await this.query(RECOUNT, [runId]);
       await this.client.query('COMMIT');
@@ -231,21 +256,22 @@ export class PostgresHistory implements HistoryStore {
 
   async passedDurations(window: RunWindow): Promise<Map<string, number[]>> {
     const rows = await this.rawRows<[string, number]>(PASSED_DURATIONS(window), windowParams(window));
-    return groupByTest(rows, ([, durationMs]) => durationMs);
+    return groupByTest(rows.map(([id, durationMs]) => [fromStoredId(id), durationMs]), ([, durationMs]) => durationMs);
   }
 
   async baselineRows(query: BaselineQuery): Promise<BaselineRow[]> {
     const {sql, params} = baselineStatement(query);
-    return this.query<BaselineRow & Pg.QueryResultRow>(sql, params);
+    return (await this.query<BaselineRow & Pg.QueryResultRow>(sql, params)).map(row => ({...row, testId: fromStoredId(row.testId)}));
   }
 
   async trend(testId: string, window: RunWindow): Promise<TrendPoint[]> {
-    return this.query<TrendPoint & Pg.QueryResultRow>(TREND(window), [testId, ...windowParams(window)]);
+    const rows = await this.query<TrendPoint & Pg.QueryResultRow>(TREND(window), [testKey(testId), toStoredId(testId), ...windowParams(window)]);
+    return rows.map(row => ({...row, id: fromStoredId(row.id)}));
   }
 
   async outcomes(window: RunWindow): Promise<Map<string, Array<{status: string; attempts: number}>>> {
     const rows = await this.rawRows<[string, string, number]>(OUTCOMES(window), windowParams(window));
-    return groupByTest(rows, ([, status, attempts]) => ({status, attempts}));
+    return groupByTest(rows.map(([id, status, attempts]) => [fromStoredId(id), status, attempts]), ([, status, attempts]) => ({status, attempts}));
   }
 
   async prune(keep: number): Promise<number> {

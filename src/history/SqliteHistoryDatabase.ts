@@ -12,9 +12,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import {makeDirectories} from '../io/writeFileAtomic';
 import {HistoryError, baselineStatement, fileParams, runParams, testParams} from './historyRecords';
 import type {BaselineQuery, HistoryFileRow, HistoryRun, HistoryTestRow, TrendPoint} from './historyRecords';
-import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, windowParams} from './historySql';
+import {FILE_COLUMNS, FILE_UPSERT, INSERT_RUN, OUTCOMES, PASSED_DURATIONS, PRUNE, RECOUNT, RUN_COUNT, TEST_COLUMNS, TEST_UPSERT, TREND, groupByTest, testKey, windowParams} from './historySql';
 import type {BaselineRow, RunWindow} from './historySql';
 import {openSqlite, SqliteUnavailableError} from './sqliteDriver';
 import type {SqliteConnection, SqliteDriverName} from './sqliteDriver';
@@ -102,6 +103,29 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE test_results;
    ALTER TABLE test_results_v4 RENAME TO test_results;
    CREATE INDEX test_results_by_test ON test_results (test_id, run_id);`,
+  // 5: rows are keyed on `test_key`, a bounded key beside the full id (see historySql.testKey): any title can be
+  // stored on PostgreSQL, whose index rows are bounded. Existing rows keep their id as their key.
+  `CREATE TABLE test_results_v5 (
+     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     test_id TEXT NOT NULL,
+     file TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     setup_ms REAL NOT NULL,
+     call_ms REAL NOT NULL,
+     teardown_ms REAL NOT NULL,
+     rss_delta_bytes INTEGER NOT NULL,
+     rss_peak_bytes INTEGER NOT NULL,
+     heap_delta_bytes INTEGER,
+     cpu_percent REAL,
+     test_key TEXT NOT NULL,
+     PRIMARY KEY (run_id, test_key)
+   ) WITHOUT ROWID;
+   INSERT INTO test_results_v5 SELECT *, test_id FROM test_results;
+   DROP TABLE test_results;
+   ALTER TABLE test_results_v5 RENAME TO test_results;
+   CREATE INDEX test_results_by_test ON test_results (test_key, run_id);`,
 ];
 
 export type {RunWindow};
@@ -137,7 +161,8 @@ export class SqliteHistoryDatabase {
     // The CLI only reads (and prunes): it opens existing databases, and leaves their schema as it found it, so a
     // newer CLI on a laptop never upgrades a database that an older CI still writes to.
     if (mustExist && !fs.existsSync(file)) throw new HistoryError(`history database ${file} does not exist`);
-    if (!mustExist) fs.mkdirSync(path.dirname(file), {recursive: true});
+    // One level at a time: Node's recursive mkdir spins forever under /proc (io/writeFileAtomic).
+    if (!mustExist) makeDirectories(path.dirname(file));
     let db: SqliteConnection;
     try {
       db = openSqlite(file, driver);
@@ -177,7 +202,7 @@ export class SqliteHistoryDatabase {
   /** Appends one run (or one shard of a run), all or nothing; returns its id. */
   appendRun(run: HistoryRun, tests: readonly HistoryTestRow[], files: readonly HistoryFileRow[]): number {
     const insertRun = this.db.prepare(INSERT_RUN);
-    const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${TEST_UPSERT}`);
+    const insertTest = this.db.prepare(`INSERT INTO test_results (${TEST_COLUMNS}) VALUES (${TEST_COLUMNS.split(',').map(() => '?').join(', ')}) ${TEST_UPSERT}`);
     const insertFile = this.db.prepare(`INSERT INTO file_results (${FILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ${FILE_UPSERT}`);
     const recount = this.db.prepare(RECOUNT);
     return this.db.immediate((): number => {
@@ -203,7 +228,7 @@ export class SqliteHistoryDatabase {
 
   /** One test across the window's runs, oldest first. */
   trend(testId: string, window: RunWindow): TrendPoint[] {
-    return this.db.prepare(TREND(window)).all(testId, ...windowParams(window)) as unknown as TrendPoint[];
+    return this.db.prepare(TREND(window)).all(testKey(testId), testId, ...windowParams(window)) as unknown as TrendPoint[];
   }
 
   /** Per test, its final statuses and attempt counts across the window's runs, oldest first. */

@@ -2,7 +2,7 @@
  * The history's records and parameters, the same for both stores (the SQLite file, see `SqliteHistoryDatabase`, and
  * the PostgreSQL server, see `PostgresHistory`).
  */
-import {baselineQuery} from './historySql';
+import {baselineQuery, testKey} from './historySql';
 import type {RunWindow} from './historySql';
 
 export type {RunWindow};
@@ -115,8 +115,9 @@ export function runParams(run: HistoryRun): Array<string | number | null> {
   ];
 }
 
-export function testParams(runId: number, t: HistoryTestRow): Array<string | number | null> {
-  return [runId, t.id, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent];
+/** A row of TEST_COLUMNS. `storedId` is the id as the back-end stores it (PostgreSQL's text cannot hold a NUL). */
+export function testParams(runId: number, t: HistoryTestRow, storedId: string = t.id): Array<string | number | null> {
+  return [runId, storedId, t.file, t.status, t.attempts, t.durationMs, t.setupMs, t.callMs, t.teardownMs, t.rssDeltaBytes, t.rssPeakBytes, t.heapDeltaBytes, t.cpuPercent, testKey(t.id)];
 }
 
 export function fileParams(runId: number, f: HistoryFileRow): Array<string | number | null> {

@@ -2,6 +2,20 @@
  * The history's queries, written once for both back-ends (SQLite and PostgreSQL): `?` placeholders (numbered for
  * PostgreSQL by `numberPlaceholders`), window functions both support, and no function only one of them has.
  */
+import {createHash} from 'crypto';
+
+/** Test ids up to this many UTF-8 bytes are their own key; PostgreSQL's B-tree refuses index rows over 2704 bytes. */
+export const MAX_KEY_BYTES = 512;
+
+/**
+ * A test's key in `test_results` (schema 5): bounded, so any title can be stored. The id itself when it is short
+ * and has no NUL (so keys of existing rows are their ids), else `sha256:` and the hex digest of its UTF-8. The full
+ * id is kept beside it, in `test_id`.
+ */
+export function testKey(id: string): string {
+  if (!id.includes('\u0000') && Buffer.byteLength(id, 'utf8') <= MAX_KEY_BYTES) return id;
+  return `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
 
 /** Which runs a query looks at. */
 export interface RunWindow {
@@ -35,7 +49,7 @@ export const TREND = (window: RunWindow): string =>
           t.call_ms AS "callMs", t.teardown_ms AS "teardownMs", t.rss_delta_bytes AS "rssDeltaBytes",
           t.rss_peak_bytes AS "rssPeakBytes", t.heap_delta_bytes AS "heapDeltaBytes", t.cpu_percent AS "cpuPercent"
    FROM test_results t JOIN runs r ON r.id = t.run_id
-   WHERE t.test_id = ? AND t.run_id IN (${windowQuery(window)})
+   WHERE t.test_key IN (?, ?) AND t.run_id IN (${windowQuery(window)})
    ORDER BY r.id`;
 
 export const PRUNE = 'DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)';
@@ -55,8 +69,8 @@ export const INSERT_RUN = `INSERT INTO runs (started_at, duration_ms, git_commit
      duration_ms = CASE WHEN excluded.duration_ms > runs.duration_ms THEN excluded.duration_ms ELSE runs.duration_ms END
    RETURNING id`;
 
-export const TEST_COLUMNS = 'run_id, test_id, file, status, attempts, duration_ms, setup_ms, call_ms, teardown_ms, rss_delta_bytes, rss_peak_bytes, heap_delta_bytes, cpu_percent';
-export const TEST_UPSERT = `ON CONFLICT (run_id, test_id) DO UPDATE SET file = excluded.file, status = excluded.status, attempts = excluded.attempts,
+export const TEST_COLUMNS = 'run_id, test_id, file, status, attempts, duration_ms, setup_ms, call_ms, teardown_ms, rss_delta_bytes, rss_peak_bytes, heap_delta_bytes, cpu_percent, test_key';
+export const TEST_UPSERT = `ON CONFLICT (run_id, test_key) DO UPDATE SET test_id = excluded.test_id, file = excluded.file, status = excluded.status, attempts = excluded.attempts,
      duration_ms = excluded.duration_ms, setup_ms = excluded.setup_ms, call_ms = excluded.call_ms, teardown_ms = excluded.teardown_ms,
      rss_delta_bytes = excluded.rss_delta_bytes, rss_peak_bytes = excluded.rss_peak_bytes, heap_delta_bytes = excluded.heap_delta_bytes,
      cpu_percent = excluded.cpu_percent`;

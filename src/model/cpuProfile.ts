@@ -131,8 +131,6 @@ function keyOf(frame: CpuProfileCallFrame, rootDir: string): {key: string; name:
  */
 export function topFunctions(profile: CpuProfile, options: {rootDir: string; limit?: number}): ProfileFunction[] {
   const limit = options.limit ?? 5;
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map(node => [node.id, node]));
   const keys = new Map<number, ReturnType<typeof keyOf>>();
   const keyFor = (id: number): ReturnType<typeof keyOf> | null => {
@@ -150,32 +148,70 @@ export function topFunctions(profile: CpuProfile, options: {rootDir: string; lim
   const typical = sortedDeltas.length > 0 ? sortedDeltas[Math.floor(sortedDeltas.length / 2)] : 1000;
   let time = profile.startTime;
   const stamps = deltas.map(delta => (time += delta));
-  const self = new Map<string, number>();
-  const total = new Map<string, number>();
-  const info = new Map<string, {name: string; location: string | null}>();
+  // Each sample's weight goes to its node once: O(samples). A weight is never negative, whatever the file says.
+  const weights = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) {
-    const weightUs = i + 1 < stamps.length ? stamps[i + 1] - stamps[i] : Math.min(typical, Math.max(0, profile.endTime - stamps[i]));
-    const leaf = keyFor(profile.samples[i]);
+    const weightUs = Math.max(0, i + 1 < stamps.length ? stamps[i + 1] - stamps[i] : Math.min(typical, profile.endTime - stamps[i]));
+    weights.set(profile.samples[i], (weights.get(profile.samples[i]) ?? 0) + weightUs);
+  }
+  const self = new Map<string, number>();
+  const info = new Map<string, {name: string; location: string | null}>();
+  for (const [id, weightUs] of weights) {
+    const leaf = keyFor(id);
     if (leaf === null) continue;
     self.set(leaf.key, (self.get(leaf.key) ?? 0) + weightUs);
     info.set(leaf.key, leaf);
-    const seen = new Set<string>();
-    // The visited ids end the walk on a file whose nodes form a cycle (a damaged profile given to the CLI).
-    const visited = new Set<number>();
-    for (let at: number | undefined = profile.samples[i]; at !== undefined && !visited.has(at); at = parent.get(at)) {
-      visited.add(at);
-      const key = keyFor(at);
-      if (key === null || key.key === '(root)' || seen.has(key.key)) continue;
-      seen.add(key.key);
-      total.set(key.key, (total.get(key.key) ?? 0) + weightUs);
-    }
   }
+  const total = totalsByKey(profile, weights, keyFor);
   const round = (us: number): number => Math.round(us / 10) / 100;
   return [...self.entries()]
     .filter(([key]) => key !== '(root)')
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([key, selfUs]) => ({functionName: info.get(key)!.name, location: info.get(key)!.location, selfMs: round(selfUs), totalMs: round(Math.max(selfUs, total.get(key) ?? selfUs))}));
+}
+
+/**
+ * Total time per entry: the weight of the subtree under each node where its entry first appears on the path from
+ * the root (a recursive function, or a package calling itself, counts once per sample). One depth-first walk of the
+ * tree, O(nodes): walking each sample's stack instead costs O(depth × samples). Nodes no root reaches (a cycle in a
+ * damaged file) are left out.
+ */
+function totalsByKey(profile: CpuProfile, weights: ReadonlyMap<number, number>, keyFor: (id: number) => {key: string} | null): Map<string, number> {
+  const children = new Map<number, number[]>();
+  const hasParent = new Set<number>();
+  for (const node of profile.nodes) {
+    children.set(node.id, node.children ?? []);
+    for (const child of node.children ?? []) hasParent.add(child);
+  }
+  const total = new Map<string, number>();
+  const onPath = new Map<string, number>();
+  const subtree = new Map<number, number>();
+  const visited = new Set<number>();
+  // [id, entered]: a node is pushed to be entered, and again to be left once its children are done.
+  const stack: Array<[number, boolean]> = [];
+  for (const node of profile.nodes) if (!hasParent.has(node.id)) stack.push([node.id, false]);
+  while (stack.length > 0) {
+    const [id, entered] = stack.pop()!;
+    const key = keyFor(id)?.key ?? null;
+    if (!entered) {
+      if (visited.has(id)) continue;
+      visited.add(id);
+      if (key !== null) onPath.set(key, (onPath.get(key) ?? 0) + 1);
+      stack.push([id, true]);
+      for (const child of children.get(id) ?? []) if (!visited.has(child)) stack.push([child, false]);
+      continue;
+    }
+    let sum = weights.get(id) ?? 0;
+    for (const child of children.get(id) ?? []) sum += subtree.get(child) ?? 0;
+    subtree.set(id, sum);
+    if (key === null) continue;
+    const depth = onPath.get(key)! - 1;
+    onPath.set(key, depth);
+    // The topmost node of its entry on this path: its subtree's samples count for the entry once.
+    if (depth === 0 && key !== '(root)') total.set(key, (total.get(key) ?? 0) + sum);
+  }
+  return total;
 }
 
 /** Why a parsed value is not a usable `.cpuprofile`, or null when it is. */
@@ -186,6 +222,9 @@ export function cpuProfileProblem(value: unknown): string | null {
   if (typeof profile.startTime !== 'number' || typeof profile.endTime !== 'number') return 'no startTime and endTime: not a .cpuprofile';
   if (profile.samples.length !== profile.timeDeltas.length) return 'samples and timeDeltas differ in length';
   if (!profile.timeDeltas.every(delta => typeof delta === 'number' && Number.isFinite(delta))) return 'a time delta that is not a number';
+  const negative = profile.timeDeltas.findIndex(delta => delta < 0);
+  if (negative >= 0) return `timeDeltas[${negative}] is negative (${profile.timeDeltas[negative]}): samples out of time order`;
+  if (profile.endTime < profile.startTime) return 'endTime is before startTime';
   const ids = new Set<number>();
   for (const node of profile.nodes as unknown[]) {
     const candidate = node as Partial<CpuProfileNode> | null;
@@ -198,5 +237,27 @@ export function cpuProfileProblem(value: unknown): string | null {
     ids.add(candidate.id);
   }
   if (!profile.samples.every(id => ids.has(id))) return 'a sample names no node';
-  return null;
+  return treeProblem(profile.nodes as CpuProfileNode[], ids);
+}
+
+/** Why the nodes do not form a tree (a child that is no node, a node with two parents, a cycle), or null. */
+function treeProblem(nodes: readonly CpuProfileNode[], ids: ReadonlySet<number>): string | null {
+  if (ids.size !== nodes.length) return 'two nodes with one id';
+  const parentOf = new Map<number, number>();
+  for (const node of nodes) {
+    for (const child of node.children ?? []) {
+      if (!ids.has(child)) return `node ${node.id}: a child ${child} that is no node`;
+      if (parentOf.has(child)) return `node ${child} is the child of two nodes`;
+      parentOf.set(child, node.id);
+    }
+  }
+  // With one parent each, a node no root reaches is on a cycle.
+  const byId = new Map(nodes.map(node => [node.id, node]));
+  const stack = nodes.filter(node => !parentOf.has(node.id)).map(node => node.id);
+  let reached = 0;
+  while (stack.length > 0) {
+    reached++;
+    for (const child of byId.get(stack.pop()!)!.children ?? []) stack.push(child);
+  }
+  return reached === nodes.length ? null : 'its nodes form a cycle';
 }

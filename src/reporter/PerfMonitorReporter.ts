@@ -37,8 +37,11 @@ import {collectSystemInfo} from './systemInfo';
 /** Report files a watch session was told we leave alone (module state: watch mode keeps this process). */
 const watchNoticesShown = new Set<string>();
 
-/** The signals that stop a run from outside: Ctrl-C at a terminal (the whole process group), and `kill`/CI timeouts. */
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/**
+ * The signals that stop a run from outside: Ctrl-C at a terminal (the whole process group), `kill`/CI timeouts, and
+ * the hang-up a closing terminal sends (a watch session in a terminal tab closed, or ended by `timeout`).
+ */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** How long a stop signal waits for the workers to flush what they hold (they got the signal too). */
 const WORKER_FLUSH_GRACE_MS = 150;
 
@@ -256,8 +259,9 @@ export default class PerfMonitorReporter implements Reporter {
   };
 
   /**
-   * SIGINT (Ctrl-C) or SIGTERM during the run. Jest installs no handler for either, in a single run or in watch
-   * mode (there, Ctrl-C is a key read in raw mode, not a signal), so without us the process dies of the signal.
+   * SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal closed) during the run. Jest installs no handler for any, in a
+   * single run or in watch mode (there, Ctrl-C is a key read in raw mode, not a signal), so without us the process
+   * dies of the signal, and the channel directory would be left in the temp directory.
    * We write what finished (workers got the signal too: what they recorded is in the channel), remove the
    * channel, and then, if no one else listens for the signal, raise it again: the process dies of it as it would
    * have, with the same exit status. When someone else listens, the signal is theirs to act on, as it would be.
