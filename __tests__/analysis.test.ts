@@ -72,7 +72,7 @@ describe('budgets', () => {
 });
 
 describe('comparing durations', () => {
-  const sample = (id: string, durationMs: number, passed = true) => ({id, durationMs, passed});
+  const sample = (id: string, durationMs: number, passed = true) => ({id, durationMs, passed, cpuMs: null});
 
   test('a change must beat both the threshold and the noise floor', () => {
     const report = compareDurations(

@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (SPEC section 3).
  */
 import {idGivesTitles} from './testId';
-import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry} from './types';
+import type {AttemptRecord, BudgetBreach, DriftEstimate, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunDrift, RunMetrics, RunModuleCost, TestEntry} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -166,6 +166,8 @@ export interface SchemaBudgetBreach {
   scope: BudgetBreach['scope'];
   test?: string;
   rule?: string;
+  /** Where the rule came from: `recommended: unit`, `budgets.tests[1]`, `budgets.suite`… */
+  rule_source?: string;
   metric: 'duration' | 'setup_time' | 'delta_mb' | 'peak_mb';
   value: number;
   limit: number;
@@ -179,6 +181,29 @@ export interface SchemaDurationChange {
   /** Null when the baseline was 0 s. */
   change_percent: number | null;
   noise: number;
+  /** The clock `baseline` and `current` are on: `wall` (duration) or `cpu` (user + system CPU time). */
+  clock: DurationChange['clock'];
+  /** The run's drift factor on that clock, which the test was judged relative to. */
+  drift: number;
+  /** The factor current / (baseline × drift) had to be beyond (1.2 = 20 %). */
+  margin: number;
+}
+
+/** A drift estimate: exp(median log ratio), the tests it is the median of, the robust σ of their log ratios. */
+export interface SchemaDriftEstimate {
+  factor: number;
+  tests: number;
+  spread: number;
+}
+
+export interface SchemaRunDrift {
+  overall: SchemaDriftEstimate | null;
+  cpu: SchemaDriftEstimate | null;
+  load: SchemaDriftEstimate | null;
+  wall: SchemaDriftEstimate | null;
+  /** Seconds. */
+  wall_noise: number;
+  finding: {clock: DurationChange['clock']; direction: 'slower' | 'faster'; factor: number} | null;
 }
 
 export interface SchemaFileLeak {
@@ -198,6 +223,8 @@ export interface SchemaFindings {
     threshold_percent: number;
     min_change: number;
     compared: number;
+    /** Absent in files written before drift was estimated. */
+    drift?: SchemaRunDrift;
     regressions: SchemaDurationChange[];
     improvements: SchemaDurationChange[];
     new: string[];
@@ -480,6 +507,7 @@ function breachEntry(breach: BudgetBreach): SchemaBudgetBreach {
     scope: breach.scope,
     ...(breach.test !== null && {test: breach.test}),
     ...(breach.rule !== null && {rule: breach.rule}),
+    ...(breach.ruleSource !== null && {rule_source: breach.ruleSource}),
     metric: BREACH_METRIC[breach.metric],
     value,
     limit,
@@ -493,6 +521,26 @@ function changeEntry(change: DurationChange): SchemaDurationChange {
     current: seconds(change.currentMs),
     change_percent: Number.isFinite(change.changePercent) ? Math.round(change.changePercent * 10) / 10 : null,
     noise: seconds(change.noiseMs),
+    clock: change.clock,
+    drift: round3(change.driftFactor),
+    margin: round3(change.factorMargin),
+  };
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+function driftEstimate(estimate: DriftEstimate | null): SchemaDriftEstimate | null {
+  return estimate === null ? null : {factor: round3(estimate.factor), tests: estimate.tests, spread: round3(estimate.spread)};
+}
+
+function runDrift(drift: RunDrift): SchemaRunDrift {
+  return {
+    overall: driftEstimate(drift.overall),
+    cpu: driftEstimate(drift.cpu),
+    load: driftEstimate(drift.load),
+    wall: driftEstimate(drift.wall),
+    wall_noise: seconds(drift.wallNoiseMs),
+    finding: drift.finding === null ? null : {...drift.finding, factor: round3(drift.finding.factor)},
   };
 }
 
@@ -519,6 +567,7 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
       threshold_percent: report.thresholdPercent,
       min_change: seconds(report.minChangeMs),
       compared: report.compared,
+      ...(report.drift !== null && {drift: runDrift(report.drift)}),
       regressions: report.regressions.map(changeEntry),
       improvements: report.improvements.map(changeEntry),
       new: report.added,
