@@ -11,6 +11,11 @@ export interface DurationSample {
    * its worker's CPU with others) or is not known (the history's baseline holds wall-time medians).
    */
   cpuMs: number | null;
+  /**
+   * The user part of `cpuMs`. When known on both sides, a CPU-clock verdict must show in it too: under load the
+   * kernel's time for a test swings by tens of milliseconds with the code unchanged (docs/checks.md#noise).
+   */
+  userMs?: number | null;
 }
 
 export interface CompareOptions {
@@ -28,21 +33,22 @@ export interface CompareOptions {
 export const MIN_RUNS_FOR_SPREAD = 5;
 
 /**
- * A test is judged on CPU time when its CPU share (CPU time / wall time) in the baseline is at least this part of the
- * baseline's reference share (`referenceShare`): it was busy on the CPU, so waiting for a core on a loaded machine
- * stretches its wall time and not its CPU time. Relative to the run, because on a loaded machine every busy test's
- * share falls together (a busy test at 35 % of a core among others at 40 % is as busy as a test can be there).
+ * A test is judged on CPU time when its CPU share (CPU time / wall time) is at least this part of its run's reference
+ * share (`referenceShare`): it is busy on the CPU, so waiting for a core on a loaded machine stretches its wall time
+ * and not its CPU time. Relative to the run, because on a loaded machine busy tests' shares fall (a busy test at 20 %
+ * of a core among others at 40 % is as busy as a test can be there), while a test that mostly waits stays far below.
  */
-export const CPU_CLOCK_SHARE = 0.4;
+export const CPU_CLOCK_SHARE = 0.25;
 /** Tests shorter than this on a clock (in the baseline) are too short to weigh in that clock's drift. */
 export const DRIFT_MIN_MS = 5;
 /** Fewer measurable tests than this on a clock: no drift is estimated for it (a median of 3 is one test's luck). */
 export const DRIFT_MIN_TESTS = 5;
 /**
  * Robust σ of the run's own log ratios a change beyond the drift must exceed, besides the threshold: a loaded machine
- * scatters tests' times more, so the floor rises with it (docs/checks.md#noise).
+ * scatters tests' times more, so the floor rises with it (docs/checks.md#noise). Six, not three: one sample per test,
+ * and a loaded machine's tail is heavy (garbage-collector threads, kernel time).
  */
-export const DRIFT_SPREAD_SIGMAS = 4;
+export const DRIFT_SPREAD_SIGMAS = 6;
 
 /**
  * 1.4826 × the median absolute deviation: the standard deviation of normal noise, but not thrown off by the one
@@ -79,15 +85,18 @@ export function referenceShare(samples: Iterable<DurationSample>): number | null
 }
 
 /**
- * The clock a test is judged on (docs/checks.md#the-clock): CPU time when its CPU share in the baseline is at least
- * `CPU_CLOCK_SHARE` of the baseline's reference share and its CPU time is known in both runs, else wall time. From
- * the baseline alone: on a loaded machine a busy test's share in this run swings from 70 % to 5 % with the moment
- * (measured: docs/performance.md#verdicts-on-a-loaded-machine), so this run's share cannot tell a busy test that
- * waited for a core from one that started to wait for a timer.
+ * The clock a test is judged on (docs/checks.md#the-clock): CPU time when its CPU time is known in both runs and its
+ * CPU share in either run is at least `CPU_CLOCK_SHARE` of that run's reference share, else wall time. Either run:
+ * on a loaded machine a busy test's share swings from 90 % to 9 % with the moment (measured), so one run's share can
+ * miss a busy test; a test that mostly waits stays far below in both.
  */
-export function judgeClock(then: DurationSample, now: DurationSample, reference: {then: number | null}): JudgeClock {
-  const share = shareOf(then);
-  return share !== null && now.cpuMs !== null && reference.then !== null && share >= CPU_CLOCK_SHARE * reference.then ? 'cpu' : 'wall';
+export function judgeClock(then: DurationSample, now: DurationSample, reference: {then: number | null; now: number | null}): JudgeClock {
+  if (then.cpuMs === null || now.cpuMs === null) return 'wall';
+  const busy = (sample: DurationSample, share: number | null): boolean => {
+    const own = shareOf(sample);
+    return own !== null && share !== null && own >= CPU_CLOCK_SHARE * share;
+  };
+  return busy(then, reference.then) || busy(now, reference.now) ? 'cpu' : 'wall';
 }
 
 /** The median of log ratios and their robust spread; null with fewer than `DRIFT_MIN_TESTS`. */
@@ -178,7 +187,7 @@ export function compareDurations(baseline: Iterable<DurationSample>, current: It
   const before = new Map<string, DurationSample>();
   for (const sample of baseline) before.set(sample.id, sample);
   const currentSamples = [...current];
-  const reference = {then: referenceShare(before.values())};
+  const reference = {then: referenceShare(before.values()), now: referenceShare(currentSamples)};
   const report: RegressionReport = {
     baseline: options.baseline,
     thresholdPercent: options.thresholdPercent,
@@ -211,7 +220,8 @@ export function compareDurations(baseline: Iterable<DurationSample>, current: It
   const drift = estimate(pairs, options.thresholdPercent);
   report.drift = drift;
   const threshold = 1 + options.thresholdPercent / 100;
-  for (const {now, clock, baselineMs, currentMs, expectedMs} of pairs) {
+  for (const pair of pairs) {
+    const {now, clock, baselineMs, currentMs, expectedMs} = pair;
     const spreadOf = clock === 'cpu' ? drift.cpu : drift.wall;
     const factorMargin = Math.max(threshold, Math.exp(DRIFT_SPREAD_SIGMAS * (spreadOf?.spread ?? 0)));
     const beyondMs = currentMs - expectedMs;
@@ -223,6 +233,11 @@ export function compareDurations(baseline: Iterable<DurationSample>, current: It
     // run-level slowdown of the code, a test whose work is partly fixed (a first test's warm-up) lags the drift
     // without getting any faster; on a loaded machine, a waiting test can beat its stretched prediction unchanged.
     if (beyondMs > 0 ? currentMs <= baselineMs * threshold : currentMs * threshold >= baselineMs) continue;
+    const [thenUser, nowUser] = [pair.then.userMs, pair.now.userMs];
+    if (clock === 'cpu' && thenUser != null && nowUser != null && thenUser > 0) {
+      const userRelative = nowUser / (thenUser * (drift.cpu?.factor ?? 1));
+      if (beyondMs > 0 ? userRelative <= threshold : userRelative * threshold >= 1) continue;
+    }
     // The history's spread is asked for only now, for the few tests that got this far.
     const spread = options.spreadMs?.(now.id) ?? null;
     const noiseMs = Math.max(options.minChangeMs, runNoiseMs, spread === null ? 0 : 3 * spread);
@@ -246,7 +261,8 @@ export function durationSamples(
   const samples: DurationSample[] = [];
   for (const {id, record} of tests) {
     const last = record.attempts[record.attempts.length - 1];
-    samples.push({id, passed: last.status === 'passed', durationMs: last.durationMs, cpuMs: last.concurrent ? null : last.cpuUserMs + last.cpuSystemMs});
+    const concurrent = last.concurrent;
+    samples.push({id, passed: last.status === 'passed', durationMs: last.durationMs, cpuMs: concurrent ? null : last.cpuUserMs + last.cpuSystemMs, userMs: concurrent ? null : last.cpuUserMs});
   }
   return samples;
 }

@@ -31,8 +31,8 @@ export class RunChecks {
   private leakFilesChecked = 0;
   /** Compact per-test figures, kept only when a comparison or the history needs every test. */
   private readonly rows: HistoryTestRow[] | null;
-  /** Each row's user + system CPU time (null for a concurrent test), for the comparison's CPU clock. */
-  private readonly cpuMs: Array<number | null> = [];
+  /** Each row's user + system and user CPU time (null for a concurrent test), for the comparison's CPU clock. */
+  private readonly cpuMs: Array<{cpuMs: number; userMs: number} | null> = [];
   private readonly fileRows: HistoryFileRow[] = [];
 
   constructor(
@@ -64,7 +64,7 @@ export class RunChecks {
     if (this.rows === null) return;
     for (const {id, file: testFile, record} of tests) {
       const last = record.attempts[record.attempts.length - 1];
-      this.cpuMs.push(last.concurrent ? null : last.cpuUserMs + last.cpuSystemMs);
+      this.cpuMs.push(last.concurrent ? null : {cpuMs: last.cpuUserMs + last.cpuSystemMs, userMs: last.cpuUserMs});
       this.rows.push({
         id,
         file: testFile,
@@ -180,7 +180,7 @@ export class RunChecks {
   }
 
   private compare(baseline: string, before: DurationSample[], spreadMs: ((id: string) => number | null) | undefined): RunMetrics['regressions'] {
-    const now = (this.rows ?? []).map((row, i) => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs, cpuMs: this.cpuMs[i]}));
+    const now = (this.rows ?? []).map((row, i) => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs, cpuMs: this.cpuMs[i]?.cpuMs ?? null, userMs: this.cpuMs[i]?.userMs ?? null}));
     return compareDurations(before, now, {
       baseline,
       thresholdPercent: this.options.regressionThresholdPercent,

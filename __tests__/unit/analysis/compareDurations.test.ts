@@ -103,6 +103,16 @@ describe('drift', () => {
     expect(faster.improvements.map(change => change.id)).toEqual(['busy 9']);
   });
 
+  test('kernel time alone does not make a CPU-clock regression: the user time must show it too', () => {
+    const withUser = (samples: DurationSample[], systemMs: Record<string, number> = {}): DurationSample[] =>
+      samples.map(sample => ({...sample, userMs: sample.cpuMs, cpuMs: sample.cpuMs! + (systemMs[sample.id] ?? 0), durationMs: sample.durationMs + (systemMs[sample.id] ?? 0)}));
+    // Under load, the first test's system time went from ~0 to 39 ms with the code unchanged (measured).
+    const kernel = compareDurations(withUser(runOf({})), withUser(runOf({load: 2.5, seed: 10}), {'busy 1': 39}), options);
+    expect(kernel.regressions).toEqual([]);
+    const real = compareDurations(withUser(runOf({})), withUser(runOf({load: 2.5, seed: 10, code: {'busy 1': 3}})), options);
+    expect(real.regressions.map(change => change.id)).toEqual(['busy 1']);
+  });
+
   test('with too few tests to measure, no drift is estimated and each test is judged as measured', () => {
     const sample = (id: string, durationMs: number): DurationSample => ({id, passed: true, durationMs, cpuMs: durationMs});
     const report = compareDurations([sample('a', 100), sample('b', 100)], [sample('a', 300), sample('b', 100)], options);
@@ -113,17 +123,19 @@ describe('drift', () => {
 
 describe('the clock', () => {
   const busy = (cpuMs: number, durationMs: number): DurationSample => ({id: 't', passed: true, durationMs, cpuMs});
-  test('CPU time for a test busy on the CPU in the baseline, relative to the baseline\'s busiest; wall time otherwise', () => {
-    const reference = {then: 0.5};
-    // On a loaded baseline machine, where the busiest tests got 50 % of a core, 25 % is busy.
+  test('CPU time for a test busy on the CPU in either run, relative to that run\'s busiest; wall time otherwise', () => {
+    const reference = {then: 0.5, now: 0.9};
+    // On a loaded baseline machine, where the busiest tests got 50 % of a core, 25 % is busy (and 13 % still is).
     expect(judgeClock(busy(25, 100), busy(30, 400), reference)).toBe('cpu');
-    // Mostly waiting in the baseline.
-    expect(judgeClock(busy(15, 100), busy(15, 100), reference)).toBe('wall');
+    // A busy test that got 9 % of a core in a loaded baseline, and its share in this run.
+    expect(judgeClock(busy(9, 100), busy(27, 30), reference)).toBe('cpu');
+    // Mostly waiting in both runs.
+    expect(judgeClock(busy(10, 100), busy(10, 100), reference)).toBe('wall');
     // A concurrent test's CPU time is its worker's: no CPU clock.
     expect(judgeClock(busy(90, 100), {id: 't', passed: true, durationMs: 100, cpuMs: null}, reference)).toBe('wall');
-    expect(judgeClock(busy(90, 100), busy(90, 100), {then: null})).toBe('wall');
+    expect(judgeClock(busy(90, 100), busy(9, 100), {then: null, now: 0.9})).toBe('wall');
     // Too short to divide by.
-    expect(judgeClock(busy(2, 2), busy(2, 2), {then: 1})).toBe('wall');
+    expect(judgeClock(busy(2, 2), busy(2, 2), {then: 1, now: 1})).toBe('wall');
   });
 
   test('the reference share is the run\'s 90th percentile, over tests long enough to divide by', () => {
@@ -136,8 +148,8 @@ describe('the clock', () => {
   test('durationSamples takes the final attempt\'s user + system CPU time, none for a concurrent test', () => {
     const attempt = {status: 'passed', durationMs: 50, cpuUserMs: 30, cpuSystemMs: 5, concurrent: false};
     expect(durationSamples([{id: 'a', record: {attempts: [{...attempt, status: 'failed'}, attempt]}}, {id: 'b', record: {attempts: [{...attempt, concurrent: true}]}}])).toEqual([
-      {id: 'a', passed: true, durationMs: 50, cpuMs: 35},
-      {id: 'b', passed: true, durationMs: 50, cpuMs: null},
+      {id: 'a', passed: true, durationMs: 50, cpuMs: 35, userMs: 30},
+      {id: 'b', passed: true, durationMs: 50, cpuMs: null, userMs: null},
     ]);
   });
 });
