@@ -69,7 +69,7 @@ describe.each(MAJORS)('Jest %i', major => {
       expect(warnings).toHaveLength(breachesOf(run).length + 1);
       const summary = readFileSync(path.join(run.dir, 'step-summary.md'), 'utf8');
       expect(summary).toMatch(/### Budgets\n\n\d+ breach(es)? \(21 tests checked\)\.\n\n\| where \| rule \| breach \|/);
-      expect(summary).toContain('| `src/timing.unit.test.js::slowed` | `**` | duration ');
+      expect(summary).toContain('| `src/timing.unit.test.js::slowed` | recommended: unit | duration ');
       expect(summary).toMatch(/### Leaks\n\n\| file \| retained heap \|\n\|---\|---\|\n\| `leaks\/leaky\.test\.js` \| \+\d/);
     });
 
