@@ -149,7 +149,7 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
   if (slowest.length > 0) {
     // `cpuProfile`: a column for each slow test's top function, only when some test has a profile.
     const profiled = slowest.some(entry => entry.record.profile !== undefined);
-    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU |${profiled ? ' top function (self) |' : ''}\n|---|---:|---:|---:|---:|---:|---:|---:|${profiled ? '---|' : ''}\n`);
+    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU % |${profiled ? ' top function (self) |' : ''}\n|---|---:|---:|---:|---:|---:|---:|---:|${profiled ? '---|' : ''}\n`);
     for (const entry of slowest) {
       const a = finalAttempt(entry);
       const fn = entry.record.profile?.top[0];
