@@ -80,7 +80,7 @@ export function driftLines(drift: RunDrift | null): string[] {
   const judged: string[] = [];
   if (drift.cpu !== null) judged.push(estimateText('CPU time of the CPU-bound tests', drift.cpu));
   if (drift.load !== null) judged.push(`load: a CPU millisecond took ${drift.load.factor.toFixed(2)}x the wall time it took in the baseline`);
-  if (drift.wall !== null) judged.push(estimateText(`wall time of the others beyond that`, drift.wall));
+  if (drift.wall !== null) judged.push(estimateText(drift.load === null ? 'wall time of the tests judged on it' : 'wall time of the others beyond the load', drift.wall));
   if (drift.wallNoiseMs > 0) judged.push(`wall-clock noise ${formatMs(drift.wallNoiseMs)}`);
   const lines = [`Drift: ${[...parts, ...judged].join('; ')}; each test is judged relative to its clock's drift`];
   const finding = drift.finding;

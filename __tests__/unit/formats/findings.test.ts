@@ -47,7 +47,7 @@ describe('regressions', () => {
 
   test('the drift line says how much slower the run was, per clock; a run-level slowdown is its own finding', () => {
     expect(driftLines(drift())).toEqual([
-      "Drift: this run was 1.28x slower than the baseline overall (wall time, median of 140 tests); CPU time of the CPU-bound tests 1.02x slower (median of 98 tests); load: a CPU millisecond took 1.31x the wall time it took in the baseline; wall time of the others beyond that 1.01x slower (median of 40 tests); wall-clock noise 12.0 ms; each test is judged relative to its clock's drift",
+      "Drift: this run was 1.28x slower than the baseline overall (wall time, median of 140 tests); CPU time of the CPU-bound tests 1.02x slower (median of 98 tests); load: a CPU millisecond took 1.31x the wall time it took in the baseline; wall time of the others beyond the load 1.01x slower (median of 40 tests); wall-clock noise 12.0 ms; each test is judged relative to its clock's drift",
     ]);
     const slower = drift({cpu: {factor: 1.5, tests: 98, spread: 0.03}, finding: {clock: 'cpu', direction: 'slower', factor: 1.5}});
     expect(driftLines(slower)[1]).toBe('Run-level finding: CPU time 1.50x slower than the baseline across the run: the code (or the CPU) got slower everywhere, not one test');
@@ -55,6 +55,10 @@ describe('regressions', () => {
     expect(runSlowdown(report())).toBeNull();
     expect(driftLines(drift({overall: null, cpu: null, load: null, wall: null}))[0]).toMatch(/^Drift: fewer than 5 tests .* each test is judged on its own change$/);
     expect(driftLines(null)).toEqual([]);
+    // A history baseline: wall time only.
+    expect(driftLines(drift({cpu: null, load: null, wallNoiseMs: 0}))[0]).toBe(
+      "Drift: this run was 1.28x slower than the baseline overall (wall time, median of 140 tests); wall time of the tests judged on it 1.01x slower (median of 40 tests); each test is judged relative to its clock's drift",
+    );
   });
 
   test('the summary, Markdown, the job summary\'s annotations and HTML all carry the drift line and the finding', () => {
