@@ -31,11 +31,11 @@ describe.each(MAJORS)('Jest %i', major => {
       expect(where).toContain('test src/memory.unit.test.js::grows memory delta_mb');
       expect(where.filter(line => line.includes('big.int'))).toEqual([]);
       const slowed = breaches.find(breach => breach.test === 'src/timing.unit.test.js::slowed')!;
-      expect(slowed).toMatchObject({rule: '**', limit: 0.1});
+      expect(slowed).toMatchObject({rule: '**', rule_source: 'recommended: unit', limit: 0.1});
       expect(slowed.value).toBeGreaterThanOrEqual(0.15 - 0.005);
       expect(plain.metrics().budgets!.tests_checked).toBe(5);
       expect(plain.stderr).toMatch(/Budgets: \d+ breach(es)? \(5 tests checked\)/);
-      expect(plain.stderr).toMatch(/src\/timing\.unit\.test\.js::slowed \(\*\*\): duration \d+\.\d ms > 100\.0 ms/);
+      expect(plain.stderr).toMatch(/src\/timing\.unit\.test\.js::slowed \(rule recommended: unit\): duration \d+\.\d ms > 100\.0 ms/);
 
       const failing = await runJest('checks', {major, args: ['src'], env: {...env, JEST_PERF_FAIL_ON: 'budget'}, jestJson: true});
       expect(failing.exitCode).toBe(1);
@@ -64,12 +64,12 @@ describe.each(MAJORS)('Jest %i', major => {
       });
       expect(run.exitCode).toBe(0);
       const warnings = run.stderr.split('\n').filter(line => line.startsWith('::warning'));
-      expect(warnings.filter(line => /^::warning file=src\/timing\.unit\.test\.js,title=Budget breached::src\/timing\.unit\.test\.js::slowed \(\*\*\): duration \d+\.\d ms > 100\.0 ms$/.test(line))).toHaveLength(1);
+      expect(warnings.filter(line => /^::warning file=src\/timing\.unit\.test\.js,title=Budget breached::src\/timing\.unit\.test\.js::slowed \(rule recommended: unit\): duration \d+\.\d ms > 100\.0 ms$/.test(line))).toHaveLength(1);
       expect(warnings.some(line => line.startsWith('::warning file=leaks/leaky.test.js,title=Retained heap keeps growing::leaks/leaky.test.js: +'))).toBe(true);
       expect(warnings).toHaveLength(breachesOf(run).length + 1);
       const summary = readFileSync(path.join(run.dir, 'step-summary.md'), 'utf8');
       expect(summary).toMatch(/### Budgets\n\n\d+ breach(es)? \(21 tests checked\)\.\n\n\| where \| rule \| breach \|/);
-      expect(summary).toContain('| `src/timing.unit.test.js::slowed` | `**` | duration ');
+      expect(summary).toContain('| `src/timing.unit.test.js::slowed` | recommended: unit | duration ');
       expect(summary).toMatch(/### Leaks\n\n\| file \| retained heap \|\n\|---\|---\|\n\| `leaks\/leaky\.test\.js` \| \+\d/);
     });
 
@@ -104,7 +104,7 @@ describe.each(MAJORS)('Jest %i', major => {
       expect(after.test('::jitter').duration).toBeGreaterThan(before.test('::jitter', 'baseline.json').duration);
       expect(report.improvements).toEqual([]);
       expect(after.stderr).toMatch(/Compared with .*baseline\.json: 1 regression, 0 improvements, 0 new, 0 gone/);
-      expect(after.stderr).toMatch(/src\/timing\.unit\.test\.js::slowed {2}\d+\.\d ms → \d+\.\d ms \(\+\d+ %\)/);
+      expect(after.stderr).toMatch(/src\/timing\.unit\.test\.js::slowed {2}\d+\.\d ms → \d+\.\d ms wall time \(\+\d+ %; [\d.]+x beyond the run's drift of 1\.00x; needed 1\.20x and 100\.0 ms\)/);
 
       // The CLI gives the same verdict, and --fail turns it into exit 1.
       const cli = await runCli(['compare', 'baseline.json', 'performance_metrics.json', '--min-change', '0.1', '--fail'], {cwd: after.dir});
@@ -233,7 +233,7 @@ describe.each(MAJORS)('Jest %i', major => {
 
       const slowest = await runCli(['history', 'slowest', '--db', 'history/runs.db', '--top', '1'], {cwd: dir});
       expect(slowest.exitCode).toBe(0);
-      expect(slowest.stdout).toMatch(/^Tests that got slower, newest 20 runs\n.*\n {2}src\/timing\.unit\.test\.js::slowed +2 +\d+\.\d ms +\d+\.\d ms +\+\d+\.\d ms +\+\d+ %\n$/);
+      expect(slowest.stdout).toMatch(/^Largest rises in median wall time, newer half of each test's passing runs against the older half \(newest 20 runs\)\n.*\n {2}src\/timing\.unit\.test\.js::slowed +2 +\d+\.\d ms +\d+\.\d ms +\+\d+\.\d ms +\+\d+ %\n1 of these has fewer than 10 runs: a few runs against a few, which a busier machine alone can move\. For a verdict, use compare \(it allows for the run's drift and noise\)\.\n$/);
 
       const prune = await runCli(['history', 'prune', '--db', 'history/runs.db', '--keep', '1'], {cwd: dir});
       expect(prune).toMatchObject({exitCode: 0, stdout: 'Removed 1 run(s); 1 kept.\n'});

@@ -275,8 +275,8 @@ describe('the HTML report in headless Chromium', () => {
     const run = runOf([slow, testOf('src/a.test.js', ['adds'])], [fileOf('src/a.test.js'), fileOf('src/broken.test.js', {loadError: cannotRun, completed: false})], {
       interrupted: true,
       unmeasured: {files: ['src/docblock.test.js'], testCount: 4, failedCount: 1, passedCount: 3},
-      budgets: {testsChecked: 2, breaches: [{scope: 'test', test: slow.id, rule: '**', metric: 'duration', actualMs: 150, limitMs: 100}]},
-      regressions: {baseline: 'baseline.json', thresholdPercent: 20, minChangeMs: 10, compared: 2, regressions: [{id: slow.id, baselineMs: 50, currentMs: 150, changePercent: 200, noiseMs: 10}], improvements: [], added: [], removed: []},
+      budgets: {testsChecked: 2, breaches: [{scope: 'test', test: slow.id, rule: '**', ruleSource: 'recommended: unit', metric: 'duration', actualMs: 150, limitMs: 100}]},
+      regressions: {baseline: 'baseline.json', thresholdPercent: 20, minChangeMs: 10, compared: 2, drift: null, regressions: [{id: slow.id, baselineMs: 50, currentMs: 150, changePercent: 200, noiseMs: 10, clock: 'wall', driftFactor: 1, factorMargin: 1.2}], improvements: [], added: [], removed: []},
       leaks: {filesChecked: 1, flagged: [{file: 'src/a.test.js', tests: 8, retainedFirstBytes: 40 * 1048576, retainedLastBytes: 44 * 1048576, growthPerTestBytes: 512 * 1024, growingShare: 1}]},
     });
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'html-findings-')), 'report.html');
@@ -298,8 +298,8 @@ describe('the HTML report in headless Chromium', () => {
       ]);
       for (const section of ['#budgets', '#regressions', '#leaks']) expect(await page.locator(section).isVisible()).toBe(true);
       expect(await page.locator('#budgets').textContent()).toContain('Budgets: 1 breach (2 tests checked)');
-      expect(await page.locator('#budgets td').allTextContents()).toEqual([`${slow.id} (**)`, 'duration 150.0 ms > 100.0 ms']);
-      expect(await page.locator('#regressions td').allTextContents()).toEqual([slow.id, 'slower', '50.0 ms → 150.0 ms (+200 %)']);
+      expect(await page.locator('#budgets td').allTextContents()).toEqual([`${slow.id} (rule recommended: unit)`, 'duration 150.0 ms > 100.0 ms']);
+      expect(await page.locator('#regressions td').allTextContents()).toEqual([slow.id, 'slower', "50.0 ms → 150.0 ms wall time (+200 %; 3.00x beyond the run's drift of 1.00x; needed 1.20x and 10.0 ms)"]);
       expect(await page.locator('#leaks td').allTextContents()).toEqual(['src/a.test.js', '+512.0 KiB per test over 8 tests (retained heap 40.0 MiB → 44.0 MiB)']);
       const broken = page.locator('.failure', {hasText: 'src/broken.test.js (could not run)'});
       await broken.scrollIntoViewIfNeeded();

@@ -1,7 +1,7 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import {printable} from '../formats/common';
-import {comparisonLines} from '../formats/findings';
+import {comparisonLines, runSlowdown} from '../formats/findings';
 import {HistoryError} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
@@ -34,14 +34,14 @@ interface CompareFlags {
  */
 export function compareCommand(): Command {
   return new Command('compare')
-    .description('compare test durations with a baseline metrics file; exit 1 on regressions with --fail')
+    .description('compare test durations with a baseline metrics file, relative to the run\'s drift; exit 1 on regressions (or a slowdown of the whole run) with --fail')
     .argument('<baseline>', 'the performance_metrics.json to compare with')
     .argument('[current]', `the performance_metrics.json of this run (default: JEST_PERF_OUTPUT, else ./${DEFAULT_OUTPUT})`)
     .option('--threshold <percent>', 'a change must exceed this percentage', nonNegative, 20)
     .option('--min-change <seconds>', 'and this many seconds', nonNegative, 0.01)
     .option('--db <path|url>', 'a history database (a SQLite file or a postgres:// URL): tests with 5 or more runs there also need a change over 3 robust σ of those runs')
     .option('--top <n>', 'tests listed per kind', count, 20)
-    .option('--fail', 'exit 1 when a test regressed')
+    .option('--fail', 'exit 1 when a test regressed, or the whole run did (a run-level finding)')
     .action(async (baselineFile: string, currentFile: string | undefined, flags: CompareFlags) => {
       const baseline = readMetricsFile(baselineFile);
       const current = readRunFile(currentFile);
@@ -67,6 +67,6 @@ export function compareCommand(): Command {
       });
       // Ids as a terminal can show them: a title's control characters escaped, not acted on.
       process.stdout.write(`${comparisonLines(report, Math.floor(flags.top), printable).map(printable).join('\n')}\n`);
-      if (flags.fail && report.regressions.length > 0) process.exitCode = 1;
+      if (flags.fail && (report.regressions.length > 0 || runSlowdown(report) !== null)) process.exitCode = 1;
     });
 }

@@ -1,4 +1,5 @@
 import {Command, InvalidArgumentError} from 'commander';
+import {MIN_RUNS_FOR_SPREAD} from '../analysis/compareDurations';
 import {findFlaky, findSlowest} from '../analysis/historyTrends';
 import {formatMs, formatSignedMib, table} from '../formats/common';
 import {HistoryError} from '../history/historyRecords';
@@ -103,12 +104,16 @@ function flakyCommand(): Command {
 }
 
 function slowestCommand(): Command {
-  return withWindowOptions(new Command('slowest').description('tests that got slower the most (median of the newer half of their runs against the older half)'))
+  return withWindowOptions(
+    new Command('slowest').description(
+      'the largest rises in median duration: the newer half of each test\'s passing runs against the older half (a ranking, not a verdict: compare judges regressions)',
+    ),
+  )
     .option('--top <n>', 'how many tests', positiveInteger, 10)
     .action(async (flags: WindowFlags & {top: number}) => {
       const slower = await withDatabase(flags, async db => findSlowest(await db.passedDurations(windowOf(flags)), flags.top));
       if (slower.length === 0) {
-        process.stdout.write(`No test got slower in the newest ${flags.runs} runs.\n`);
+        process.stdout.write(`No test's median wall time rose in the newest ${flags.runs} runs.\n`);
         return;
       }
       const rows = slower.map(test => [
@@ -119,7 +124,15 @@ function slowestCommand(): Command {
         `+${formatMs(test.nowMs - test.beforeMs)}`,
         test.beforeMs > 0 ? `+${(((test.nowMs - test.beforeMs) / test.beforeMs) * 100).toFixed(0)} %` : '–',
       ]);
-      process.stdout.write(`${table(`Tests that got slower, newest ${flags.runs} runs`, [['test', 'runs', 'before', 'now', 'change', ''], ...rows]).join('\n')}\n`);
+      // What the list is: a ranking of rises in wall time, newer half against older half, with no noise check.
+      // With a few runs per half, the machine's drift alone moves it: said, not hidden.
+      const title = `Largest rises in median wall time, newer half of each test's passing runs against the older half (newest ${flags.runs} runs)`;
+      const lines = table(title, [['test', 'runs', 'older half', 'newer half', 'rise', ''], ...rows]);
+      const few = slower.filter(test => test.runs < 2 * MIN_RUNS_FOR_SPREAD).length;
+      if (few > 0) {
+        lines.push(`${few} of these ${few === 1 ? 'has' : 'have'} fewer than ${2 * MIN_RUNS_FOR_SPREAD} runs: a few runs against a few, which a busier machine alone can move. For a verdict, use compare (it allows for the run's drift and noise).`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
 

@@ -23,6 +23,8 @@ export const wasExecuted = (entry: TestEntry): boolean => {
 export const durationKey = (entry: TestEntry): number => seconds(finalAttempt(entry).durationMs);
 export const memoryDeltaKey = (entry: TestEntry): number => mebibytes(finalAttempt(entry).rssEndBytes - finalAttempt(entry).rssStartBytes);
 export const cpuKey = (entry: TestEntry): number => percent(finalAttempt(entry).cpuPercent) ?? 0;
+/** User + system CPU time of the final attempt: what "CPU-heaviest" ranks by (a share would rank a 17 ms test first). */
+export const cpuTimeKey = (entry: TestEntry): number => finalAttempt(entry).cpuUserMs + finalAttempt(entry).cpuSystemMs;
 
 /**
  * The `n` items with the highest key, highest first, among those `include` accepts. Ties keep their order in

@@ -2,7 +2,7 @@
  * Budgets, regressions and leaks in words (docs/checks.md): the lines the summary, the Markdown and HTML reports,
  * the GitHub annotations and `jest-perf-monitor compare` share.
  */
-import type {BudgetBreach, BudgetReport, DurationChange, FileLeak, LeakReport, RegressionReport, RunMetrics} from '../model/types';
+import type {BudgetBreach, BudgetReport, DriftEstimate, DurationChange, FileLeak, JudgeClock, LeakReport, RegressionReport, RunDrift, RunMetrics} from '../model/types';
 import {formatMib, formatMs, plural} from './common';
 
 const METRIC_NAMES: Record<BudgetBreach['metric'], string> = {
@@ -18,17 +18,84 @@ export function describeBreach(breach: BudgetBreach): string {
   return `${METRIC_NAMES[breach.metric]} ${actual} > ${limit}`;
 }
 
-/** Who broke it: the test (and the rule's glob), or the suite. */
+/**
+ * The rule a breach broke and where it came from: `recommended: unit`, `budgets.tests[1], match "src/**"`. Files
+ * written before rules were named give their glob alone.
+ */
+export function breachRule(breach: BudgetBreach): string {
+  if (breach.ruleSource === null) return breach.rule === null ? 'budgets.suite' : `match "${breach.rule}"`;
+  return breach.rule === null || breach.ruleSource.startsWith('recommended') ? breach.ruleSource : `${breach.ruleSource}, match "${breach.rule}"`;
+}
+
+/** Who broke it and which rule: `src/a.test.js::t (rule recommended: unit)`, or the suite. */
 export function breachSubject(breach: BudgetBreach): string {
-  return breach.scope === 'suite' ? 'the suite' : `${breach.test} (${breach.rule})`;
+  return `${breach.scope === 'suite' ? 'the suite' : breach.test} (rule ${breachRule(breach)})`;
 }
 
 const signedPercent = (change: DurationChange): string =>
   Number.isFinite(change.changePercent) ? `${change.changePercent >= 0 ? '+' : ''}${change.changePercent.toFixed(0)} %` : 'new time';
 
-/** `120.0 ms → 250.0 ms (+108 %)`. */
+/** How clocks are named in the reports. */
+export const CLOCK_NAMES: Record<JudgeClock, string> = {cpu: 'CPU time', wall: 'wall time'};
+
+/** `1.28x slower`, `1.10x faster`, `same speed`. */
+export function describeFactor(factor: number): string {
+  if (factor >= 0.995 && factor < 1.005) return 'same speed';
+  return factor >= 1 ? `${factor.toFixed(2)}x slower` : `${(1 / factor).toFixed(2)}x faster`;
+}
+
+/**
+ * `120.0 ms → 360.0 ms CPU time (+200 %; 2.94x beyond the run's drift of 1.02x; needed 1.20x and 10.0 ms)`: the
+ * baseline and current figures on the clock the verdict used, the drift it was judged relative to, and the margin
+ * it beat.
+ */
 export function describeChange(change: DurationChange): string {
-  return `${formatMs(change.baselineMs)} → ${formatMs(change.currentMs)} (${signedPercent(change)})`;
+  const relative = change.baselineMs > 0 ? change.currentMs / (change.baselineMs * change.driftFactor) : Infinity;
+  const beyond = Number.isFinite(relative) ? `${relative.toFixed(2)}x beyond the run's drift of ${change.driftFactor.toFixed(2)}x` : 'from nothing';
+  return (
+    `${formatMs(change.baselineMs)} → ${formatMs(change.currentMs)} ${CLOCK_NAMES[change.clock]} (${signedPercent(change)}; ${beyond}; ` +
+    `needed ${change.factorMargin.toFixed(2)}x and ${formatMs(change.noiseMs)})`
+  );
+}
+
+const estimateText = (name: string, estimate: DriftEstimate): string => `${name} ${describeFactor(estimate.factor)} (median of ${plural(estimate.tests, 'test')})`;
+
+/**
+ * The run-level lines (docs/checks.md#drift): how much slower or faster the whole run was than the baseline, on each
+ * clock, and the run-level finding when the code (or the CPU) changed across the board. Empty for files written
+ * before drift was estimated.
+ */
+export function driftLines(drift: RunDrift | null): string[] {
+  if (drift === null) return [];
+  if (drift.overall === null && drift.cpu === null && drift.wall === null && drift.load === null) {
+    return [`Drift: fewer than 5 tests of 5 ms or more in both runs, too few to estimate the run's drift; each test is judged on its own change`];
+  }
+  const parts: string[] = [];
+  if (drift.overall !== null) {
+    const factor = drift.overall.factor;
+    parts.push(
+      `this run was ${factor >= 0.995 && factor < 1.005 ? 'as fast as the baseline' : `${describeFactor(factor)} than the baseline`} overall (wall time, median of ${plural(drift.overall.tests, 'test')})`,
+    );
+  }
+  const judged: string[] = [];
+  if (drift.cpu !== null) judged.push(estimateText('CPU time of the CPU-bound tests', drift.cpu));
+  if (drift.load !== null) judged.push(`load: a CPU millisecond took ${drift.load.factor.toFixed(2)}x the wall time it took in the baseline`);
+  if (drift.wall !== null) judged.push(estimateText(drift.load === null ? 'wall time of the tests judged on it' : 'wall time of the others beyond the load', drift.wall));
+  if (drift.wallNoiseMs > 0) judged.push(`wall-clock noise ${formatMs(drift.wallNoiseMs)}`);
+  const lines = [`Drift: ${[...parts, ...judged].join('; ')}; each test is judged relative to its clock's drift`];
+  const finding = drift.finding;
+  if (finding !== null) {
+    lines.push(
+      `Run-level finding: ${CLOCK_NAMES[finding.clock]} ${describeFactor(finding.factor)} than the baseline across the run: the code (or the CPU) got ${finding.direction} everywhere, not one test`,
+    );
+  }
+  return lines;
+}
+
+/** `run-level slowdown (CPU time 1.50x slower)`, when the run's drift is a slowdown finding; null otherwise. */
+export function runSlowdown(report: RegressionReport | null): string | null {
+  const finding = report?.drift?.finding;
+  return finding && finding.direction === 'slower' ? `run-level slowdown (${CLOCK_NAMES[finding.clock]} ${describeFactor(finding.factor)})` : null;
 }
 
 /** Small growth reads better in KiB. */
@@ -52,7 +119,7 @@ export function budgetHeadline(report: BudgetReport): string {
 export function comparisonHeadline(report: RegressionReport): string {
   return (
     `Compared with ${report.baseline}: ${plural(report.regressions.length, 'regression')}, ${plural(report.improvements.length, 'improvement')}, ` +
-    `${report.added.length} new, ${report.removed.length} gone (${plural(report.compared, 'test')} compared; a change must exceed ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)})`
+    `${report.added.length} new, ${report.removed.length} gone (${plural(report.compared, 'test')} compared; a change beyond the drift must exceed ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)})`
   );
 }
 
@@ -65,7 +132,7 @@ export function leakHeadline(report: LeakReport): string {
 
 /** The comparison's headline and its lists, `top` entries each. */
 export function comparisonLines(report: RegressionReport, top: number, clip: (text: string) => string = text => text): string[] {
-  const lines = [comparisonHeadline(report)];
+  const lines = [comparisonHeadline(report), ...driftLines(report.drift).map(line => `  ${line}`)];
   const list = (title: string, changes: DurationChange[]): void => {
     if (changes.length === 0) return;
     lines.push(`  ${title}`);

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {fileFailures, listedFileFailure, listFailures, plural, printable} from './common';
-import {breachSubject, describeBreach, describeChange, describeLeak} from './findings';
+import {breachSubject, describeBreach, describeChange, describeLeak, driftLines} from './findings';
 
 /**
  * GitHub Actions workflow commands for a run: an `::error` annotation per failure, pointing at the failing line.
@@ -76,6 +76,9 @@ function warnings(run: RunMetrics, options: AnnotationOptions): string[] {
     const where: Record<string, string> = breach.test === null ? {} : {file: fromWorkspace(fileOfId(breach.test))};
     found.push([{...where, title: 'Budget breached'}, `${breachSubject(breach)}: ${describeBreach(breach)}`]);
   }
+  // The whole run slower or faster than the baseline is a finding of its own: per-test verdicts are relative to it.
+  const runLevel = driftLines(run.regressions?.drift ?? null).find(line => line.startsWith('Run-level'));
+  if (runLevel !== undefined) found.push([{title: 'Whole run off the baseline'}, runLevel]);
   for (const change of run.regressions?.regressions ?? []) {
     found.push([{file: fromWorkspace(fileOfId(change.id)), title: 'Slower than the baseline'}, `${change.id}: ${describeChange(change)}`]);
   }

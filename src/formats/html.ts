@@ -1,6 +1,6 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {describeFailureCounts, failureWhere, finalAttempt, formatMs, functionLabel, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
-import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, leakHeadline} from './findings';
+import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, driftLines, leakHeadline} from './findings';
 
 export interface HtmlOptions {
   /** The chart library's browser build (Chart.js UMD), inlined so the page works offline. */
@@ -25,7 +25,7 @@ const BATCH = 2000;
 /**
  * Per test, a compact row for the page's script (the page builds the table and the charts from it):
  * id, file, status, attempts, flaky, duration, setup, call, teardown (ms), memory delta, peak, end (bytes),
- * CPU %, worker, start offset from the run's start (ms).
+ * CPU %, worker, start offset from the run's start (ms), CPU time (user + system, ms).
  */
 function row(entry: TestEntry, runStartMs: number): unknown[] {
   const a = finalAttempt(entry);
@@ -46,6 +46,7 @@ function row(entry: TestEntry, runStartMs: number): unknown[] {
     a.cpuPercent,
     entry.record.workerId,
     Math.round(a.startedAtMs - runStartMs),
+    round(a.cpuUserMs + a.cpuSystemMs),
   ];
 }
 
@@ -107,9 +108,10 @@ function findingsHtml(run: RunMetrics, top: number): string {
   if (run.regressions) {
     const report = run.regressions;
     parts.push(`<section id="regressions"><h2>Compared with the baseline</h2><p>${escapeHtml(comparisonHeadline(report))}</p>`);
+    for (const line of driftLines(report.drift)) parts.push(`<p class="drift">${line.startsWith('Run-level') ? `<strong>${escapeHtml(line)}</strong>` : escapeHtml(line)}</p>`);
     const changes = [...report.regressions.map(change => ['slower', change] as const), ...report.improvements.map(change => ['faster', change] as const)];
     if (changes.length > 0) {
-      parts.push(findingTable(['test', 'change', 'before → now'], changes.slice(0, top).map(([kind, change]) => [id(change.id), kind, escapeHtml(describeChange(change))])));
+      parts.push(findingTable(['test', 'change', 'baseline → now (clock; beyond the drift; margin needed)'], changes.slice(0, top).map(([kind, change]) => [id(change.id), kind, escapeHtml(describeChange(change))])));
       parts.push(more(changes.length, 'changes'));
     }
     parts.push('</section>\n');
@@ -203,7 +205,7 @@ const SCRIPT = `
     {key: 0, label: 'Test', text: true},
     {key: 2, label: 'Status', text: true},
     {key: 5, label: 'Total (ms)'}, {key: 6, label: 'Setup (ms)'}, {key: 7, label: 'Call (ms)'}, {key: 8, label: 'Teardown (ms)'},
-    {key: 9, label: 'Memory Δ (MiB)', mib: true}, {key: 10, label: 'Peak (MiB)', mib: true}, {key: 12, label: 'CPU %'},
+    {key: 9, label: 'Memory Δ (MiB)', mib: true}, {key: 10, label: 'Peak (MiB)', mib: true}, {key: 15, label: 'CPU time (ms)'}, {key: 12, label: 'CPU %'},
     {key: 13, label: 'Worker'}, {key: 3, label: 'Attempts'}
   ];
   function fmt(column, value) {

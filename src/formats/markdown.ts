@@ -1,6 +1,6 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
-import {describeBreach, describeChange, describeLeak} from './findings';
+import {breachRule, describeBreach, describeChange, describeLeak, driftLines} from './findings';
 import {
   describeFailureCounts,
   failureWhere,
@@ -90,7 +90,7 @@ function checkSections(run: RunMetrics, top: number): string[] {
     else {
       parts.push(`${plural(breaches.length, 'breach', 'breaches')} (${plural(testsChecked, 'test')} checked).\n\n| where | rule | breach |\n|---|---|---|\n`);
       for (const breach of breaches.slice(0, top)) {
-        parts.push(`| ${breach.test === null ? 'the suite' : code(breach.test)} | ${breach.rule === null ? '–' : code(breach.rule)} | ${cell(describeBreach(breach))} |\n`);
+        parts.push(`| ${breach.test === null ? 'the suite' : code(breach.test)} | ${cell(breachRule(breach))} | ${cell(describeBreach(breach))} |\n`);
       }
       parts.push(more(breaches.length, 'breaches'));
     }
@@ -99,11 +99,12 @@ function checkSections(run: RunMetrics, top: number): string[] {
     const report = run.regressions;
     parts.push(
       `### Compared with ${cell(report.baseline)}\n\n${plural(report.regressions.length, 'regression')}, ${plural(report.improvements.length, 'improvement')}, ` +
-        `${report.added.length} new, ${report.removed.length} gone; ${plural(report.compared, 'test')} compared. A change counts when it exceeds ${report.thresholdPercent} % and ${formatMs(report.minChangeMs)} (or 3σ of the test's history).\n\n`,
+        `${report.added.length} new, ${report.removed.length} gone; ${plural(report.compared, 'test')} compared. A change beyond the run's drift counts when it exceeds ${report.thresholdPercent} % (or the run's own scatter) and ${formatMs(report.minChangeMs)} (or 3σ of the test's history).\n\n`,
     );
+    for (const line of driftLines(report.drift)) parts.push(`${line.startsWith('Run-level') ? `**${cell(line)}**` : cell(line)}\n\n`);
     const changes = [...report.regressions.map(change => ['slower', change] as const), ...report.improvements.map(change => ['faster', change] as const)];
     if (changes.length > 0) {
-      parts.push('| test | change | before → now |\n|---|---|---|\n');
+      parts.push('| test | change | baseline → now (clock; beyond the drift; margin needed) |\n|---|---|---|\n');
       for (const [kind, change] of changes.slice(0, top)) parts.push(`| ${code(change.id)} | ${kind} | ${cell(describeChange(change))} |\n`);
       parts.push(more(changes.length, 'changes'));
     }
@@ -150,7 +151,7 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
   if (slowest.length > 0) {
     // `cpuProfile`: a column for each slow test's top function, only when some test has a profile.
     const profiled = slowest.some(entry => entry.record.profile !== undefined);
-    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU |${profiled ? ' top function (self) |' : ''}\n|---|---:|---:|---:|---:|---:|---:|---:|${profiled ? '---|' : ''}\n`);
+    head.push(`### Slowest tests\n\n| test | total | setup | call | teardown | memory Δ | peak | CPU % |${profiled ? ' top function (self) |' : ''}\n|---|---:|---:|---:|---:|---:|---:|---:|${profiled ? '---|' : ''}\n`);
     for (const entry of slowest) {
       const a = finalAttempt(entry);
       const fn = entry.record.profile?.top[0];

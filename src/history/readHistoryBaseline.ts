@@ -18,7 +18,8 @@ export async function readHistoryBaseline(db: HistoryStore, reference: string, m
   let rows = await db.baselineRows({...query, machine});
   if (rows.length === 0 && machine !== undefined) rows = await db.baselineRows(query);
   if (rows.length === 0) return null;
-  return rows.map(row => ({id: row.testId, passed: true, durationMs: row.medianMs}));
+  // The history holds each test's wall-time median, not its CPU time: such a comparison is on the wall clock.
+  return rows.map(row => ({id: row.testId, passed: true, durationMs: row.medianMs, cpuMs: null}));
 }
 
 /**

@@ -23,13 +23,16 @@ import type {
   AttemptRecord,
   BudgetBreach,
   BudgetReport,
+  DriftEstimate,
   DurationChange,
   FailureRecord,
   FileImports,
   FileLeak,
   FileRecord,
+  JudgeClock,
   LeakReport,
   RegressionReport,
+  RunDrift,
   RunMetrics,
   RunModuleCost,
   TestEntry,
@@ -268,6 +271,7 @@ function budgetReport(value: unknown): BudgetReport {
       scope: need<BudgetBreach['scope']>(breach.scope, v => v === 'test' || v === 'suite', `${where}.scope`, 'test or suite'),
       test: strOrNull(breach.test, `${where}.test`),
       rule: strOrNull(breach.rule, `${where}.rule`),
+      ruleSource: strOrNull(breach.rule_source, `${where}.rule_source`),
     };
     const model = SCHEMA_METRICS[metric];
     return model === 'duration' || model === 'setup'
@@ -277,7 +281,7 @@ function budgetReport(value: unknown): BudgetReport {
   return {testsChecked: count(block.tests_checked, 'budgets.tests_checked'), breaches};
 }
 
-function changes(value: unknown, where: string): DurationChange[] {
+function changes(value: unknown, where: string, defaultMargin: number): DurationChange[] {
   return need<unknown[]>(value, Array.isArray, where, 'a list').map((item, i) => {
     const change = obj(item, `${where}[${i}]`) as unknown as SchemaDurationChange;
     const baselineMs = ms(change.baseline, `${where}[${i}].baseline`);
@@ -289,6 +293,10 @@ function changes(value: unknown, where: string): DurationChange[] {
       // -100 is a test that now takes no time; growth is unbounded only in theory (a year over a microsecond).
       changePercent: change.change_percent === null ? Infinity : within(change.change_percent, `${where}[${i}].change_percent`, -100, 1e15, 'a percentage >= -100, or null'),
       noiseMs: ms(change.noise, `${where}[${i}].noise`),
+      // Files written before clocks and drift: wall time, judged as measured, against the threshold alone.
+      clock: optional(change.clock, clock, `${where}[${i}].clock`, 'wall'),
+      driftFactor: optional(change.drift, factor, `${where}[${i}].drift`, 1),
+      factorMargin: optional(change.margin, factor, `${where}[${i}].margin`, defaultMargin),
     };
   });
 }
@@ -296,15 +304,48 @@ function changes(value: unknown, where: string): DurationChange[] {
 const strings = (value: unknown, where: string): string[] =>
   need<string[]>(value, v => Array.isArray(v) && v.every(item => typeof item === 'string'), where, 'a list of strings');
 
+const clock = (value: unknown, where: string): JudgeClock => need<JudgeClock>(value, v => v === 'cpu' || v === 'wall', where, 'cpu or wall');
+/** A speed factor: above 0; a million times either way is a broken file, not a run. */
+const factor = (value: unknown, where: string): number => need<number>(value, v => typeof v === 'number' && v > 0 && v < 1e6, where, 'a factor above 0');
+
+function driftEstimate(value: unknown, where: string): DriftEstimate | null {
+  if (value === null) return null;
+  const block = obj(value, where);
+  return {factor: factor(block.factor, `${where}.factor`), tests: count(block.tests, `${where}.tests`), spread: within(block.spread, `${where}.spread`, 0, 1e6, 'a number >= 0')};
+}
+
+function runDrift(value: unknown): RunDrift {
+  const block = obj(value, 'regressions.drift');
+  const finding = objOrNull<Record<string, unknown>>(block.finding, 'regressions.drift.finding');
+  return {
+    overall: driftEstimate(block.overall ?? null, 'regressions.drift.overall'),
+    cpu: driftEstimate(block.cpu ?? null, 'regressions.drift.cpu'),
+    load: driftEstimate(block.load ?? null, 'regressions.drift.load'),
+    wall: driftEstimate(block.wall ?? null, 'regressions.drift.wall'),
+    wallNoiseMs: optional(block.wall_noise, ms, 'regressions.drift.wall_noise', 0),
+    finding:
+      finding === null
+        ? null
+        : {
+            clock: clock(finding.clock, 'regressions.drift.finding.clock'),
+            direction: need<'slower' | 'faster'>(finding.direction, v => v === 'slower' || v === 'faster', 'regressions.drift.finding.direction', 'slower or faster'),
+            factor: factor(finding.factor, 'regressions.drift.finding.factor'),
+          },
+  };
+}
+
 function regressionReport(value: unknown): RegressionReport {
   const block = obj(value, 'regressions');
+  const thresholdPercent = within(block.threshold_percent, 'regressions.threshold_percent', 0, 1e6, 'a percentage from 0 to 1000000');
+  const margin = 1 + thresholdPercent / 100;
   return {
     baseline: str(block.baseline, 'regressions.baseline'),
-    thresholdPercent: within(block.threshold_percent, 'regressions.threshold_percent', 0, 1e6, 'a percentage from 0 to 1000000'),
+    thresholdPercent,
     minChangeMs: ms(block.min_change, 'regressions.min_change'),
     compared: count(block.compared, 'regressions.compared'),
-    regressions: changes(block.regressions, 'regressions.regressions'),
-    improvements: changes(block.improvements, 'regressions.improvements'),
+    drift: block.drift === undefined ? null : runDrift(block.drift),
+    regressions: changes(block.regressions, 'regressions.regressions', margin),
+    improvements: changes(block.improvements, 'regressions.improvements', margin),
     added: strings(block.new, 'regressions.new'),
     removed: strings(block.gone, 'regressions.gone'),
   };

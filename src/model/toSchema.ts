@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (docs/schema.md).
  */
 import {idGivesTitles} from './testId';
-import type {AttemptRecord, BudgetBreach, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunMetrics, RunModuleCost, TestEntry, VariablesMissing} from './types';
+import type {AttemptRecord, BudgetBreach, DriftEstimate, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunDrift, RunMetrics, RunModuleCost, TestEntry, VariablesMissing} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -168,6 +168,8 @@ export interface SchemaBudgetBreach {
   scope: BudgetBreach['scope'];
   test?: string;
   rule?: string;
+  /** Where the rule came from: `recommended: unit`, `budgets.tests[1]`, `budgets.suite`… */
+  rule_source?: string;
   metric: 'duration' | 'setup_time' | 'delta_mb' | 'peak_mb';
   value: number;
   limit: number;
@@ -181,6 +183,29 @@ export interface SchemaDurationChange {
   /** Null when the baseline was 0 s. */
   change_percent: number | null;
   noise: number;
+  /** The clock `baseline` and `current` are on: `wall` (duration) or `cpu` (user + system CPU time). */
+  clock: DurationChange['clock'];
+  /** The run's drift factor on that clock, which the test was judged relative to. */
+  drift: number;
+  /** The factor current / (baseline × drift) had to be beyond (1.2 = 20 %). */
+  margin: number;
+}
+
+/** A drift estimate: exp(median log ratio), the tests it is the median of, the robust σ of their log ratios. */
+export interface SchemaDriftEstimate {
+  factor: number;
+  tests: number;
+  spread: number;
+}
+
+export interface SchemaRunDrift {
+  overall: SchemaDriftEstimate | null;
+  cpu: SchemaDriftEstimate | null;
+  load: SchemaDriftEstimate | null;
+  wall: SchemaDriftEstimate | null;
+  /** Seconds. */
+  wall_noise: number;
+  finding: {clock: DurationChange['clock']; direction: 'slower' | 'faster'; factor: number} | null;
 }
 
 export interface SchemaFileLeak {
@@ -200,6 +225,8 @@ export interface SchemaFindings {
     threshold_percent: number;
     min_change: number;
     compared: number;
+    /** Absent in files written before drift was estimated. */
+    drift?: SchemaRunDrift;
     regressions: SchemaDurationChange[];
     improvements: SchemaDurationChange[];
     new: string[];
@@ -483,6 +510,7 @@ function breachEntry(breach: BudgetBreach): SchemaBudgetBreach {
     scope: breach.scope,
     ...(breach.test !== null && {test: breach.test}),
     ...(breach.rule !== null && {rule: breach.rule}),
+    ...(breach.ruleSource !== null && {rule_source: breach.ruleSource}),
     metric: BREACH_METRIC[breach.metric],
     value,
     limit,
@@ -496,6 +524,26 @@ function changeEntry(change: DurationChange): SchemaDurationChange {
     current: seconds(change.currentMs),
     change_percent: Number.isFinite(change.changePercent) ? Math.round(change.changePercent * 10) / 10 : null,
     noise: seconds(change.noiseMs),
+    clock: change.clock,
+    drift: round3(change.driftFactor),
+    margin: round3(change.factorMargin),
+  };
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+function driftEstimate(estimate: DriftEstimate | null): SchemaDriftEstimate | null {
+  return estimate === null ? null : {factor: round3(estimate.factor), tests: estimate.tests, spread: round3(estimate.spread)};
+}
+
+function runDrift(drift: RunDrift): SchemaRunDrift {
+  return {
+    overall: driftEstimate(drift.overall),
+    cpu: driftEstimate(drift.cpu),
+    load: driftEstimate(drift.load),
+    wall: driftEstimate(drift.wall),
+    wall_noise: seconds(drift.wallNoiseMs),
+    finding: drift.finding === null ? null : {...drift.finding, factor: round3(drift.finding.factor)},
   };
 }
 
@@ -522,6 +570,7 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
       threshold_percent: report.thresholdPercent,
       min_change: seconds(report.minChangeMs),
       compared: report.compared,
+      ...(report.drift !== null && {drift: runDrift(report.drift)}),
       regressions: report.regressions.map(changeEntry),
       improvements: report.improvements.map(changeEntry),
       new: report.added,

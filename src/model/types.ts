@@ -321,6 +321,12 @@ export type BudgetBreach = {
   test: string | null;
   /** The `match` glob of the rule that set the limit; null for the suite. */
   rule: string | null;
+  /**
+   * Where the rule came from: `recommended: unit`, `recommended: integration`, `recommended: suite` (the
+   * `recommended` set), or the option's path, `budgets.tests[1]` or `budgets.suite`. Null in files written before
+   * rules were named.
+   */
+  ruleSource: string | null;
 } & (
   | {metric: 'duration' | 'setup'; actualMs: number; limitMs: number}
   | {metric: 'memoryDelta' | 'peakMemory'; actualBytes: number; limitBytes: number}
@@ -335,16 +341,83 @@ export interface BudgetReport {
 }
 
 /** One test's duration, compared with the baseline. */
+/**
+ * The clock a test is judged on (docs/checks.md#the-clock): `cpu` (user + system CPU time of its worker) for a test
+ * that was busy on the CPU in the baseline, which other processes on the machine hardly move; `wall` otherwise.
+ */
+export type JudgeClock = 'cpu' | 'wall';
+
 export interface DurationChange {
   /** Test id. */
   id: string;
-  /** The baseline's duration (a file's figure, or the median of the history's recent runs). */
+  /**
+   * The baseline's figure on `clock` (a file's figure, or the median of the history's recent runs): wall time, or
+   * user + system CPU time.
+   */
   baselineMs: number;
+  /** This run's figure on `clock`. */
   currentMs: number;
   /** (current − baseline) / baseline × 100. */
   changePercent: number;
-  /** The noise floor the change had to beat: the minimum change, or 3 robust σ of the test's history. */
+  /**
+   * The noise floor the change beyond the drift had to beat: the minimum change, or 3 robust σ of the test's
+   * history, whichever is larger.
+   */
   noiseMs: number;
+  /** The clock the verdict used. Files written before clocks existed read as `wall`. */
+  clock: JudgeClock;
+  /**
+   * The run's drift factor on that clock, which the test was judged relative to: it is flagged when
+   * current / (baseline × drift) is beyond `factorMargin`. 1 when the drift could not be estimated.
+   */
+  driftFactor: number;
+  /**
+   * The relative margin the change beyond the drift had to beat: 1 + threshold, or the run's own scatter
+   * (`RunDrift`), whichever is larger (1.2 = 20 %).
+   */
+  factorMargin: number;
+}
+
+/** The run's speed against the baseline on one clock, estimated from the run itself. */
+export interface DriftEstimate {
+  /** exp(median per-test log(current / baseline)) over the tests long enough to measure: 1.28 = 28 % slower. */
+  factor: number;
+  /** Tests it is the median of. */
+  tests: number;
+  /** 1.4826 × the median absolute deviation of those log ratios around the median: the run's own scatter (σ). */
+  spread: number;
+}
+
+/**
+ * The whole run against the baseline (docs/checks.md#drift): how much slower or faster it was overall, and whether
+ * that is a finding. Each clock's tests are judged relative to that clock's drift.
+ */
+export interface RunDrift {
+  /** Wall time over every test long enough to measure: how much slower the run felt. Null with too few such tests. */
+  overall: DriftEstimate | null;
+  /** CPU time over the tests judged on the CPU clock: the code's (or the CPU's) speed. Null with too few. */
+  cpu: DriftEstimate | null;
+  /**
+   * Wall time per CPU millisecond of the tests judged on the CPU clock, against the baseline's: how much more the
+   * machine's other load stretched a busy test (2 = a CPU millisecond took twice the wall time). Null with too few.
+   */
+  load: DriftEstimate | null;
+  /**
+   * Wall time over the tests judged on the wall clock, against what the baseline and this run's `cpu` and `load`
+   * predict for them (their waiting as before, their CPU work stretched by the load); null with too few.
+   */
+  wall: DriftEstimate | null;
+  /**
+   * The run's wall-clock noise in milliseconds, which a wall-clock test's change must also exceed: the larger of 6 ×
+   * the median absolute difference between the wall-clock tests' times and their predictions (4 robust σ), and the
+   * median time the CPU-clock tests waited for a core (wall − CPU) in either run.
+   */
+  wallNoiseMs: number;
+  /**
+   * A run-level finding: the CPU clock's drift (the wall clock's, when no test is judged on CPU) beyond the
+   * threshold, so the code (or the CPU itself) is slower or faster across the board. Null when it is not.
+   */
+  finding: {clock: JudgeClock; direction: 'slower' | 'faster'; factor: number} | null;
 }
 
 /** The comparison of a run with a baseline (docs/checks.md#baselines-and-regressions). */
@@ -357,9 +430,11 @@ export interface RegressionReport {
   minChangeMs: number;
   /** Tests that passed in both runs and were compared. */
   compared: number;
-  /** Slower beyond threshold and noise, the largest change first. */
+  /** The run's drift against the baseline; null in files written before drift was estimated. */
+  drift: RunDrift | null;
+  /** Slower beyond drift, threshold and noise, the largest change first. */
   regressions: DurationChange[];
-  /** Faster beyond threshold and noise, the largest change first. */
+  /** Faster beyond drift, threshold and noise, the largest change first. */
   improvements: DurationChange[];
   /** Ids run now but not in the baseline. */
   added: string[];

@@ -14,6 +14,7 @@ import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {withoutUrlPasswords} from '../model/redactSecrets';
 import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
 import {plural} from '../formats/common';
+import {runSlowdown} from '../formats/findings';
 import type {FailOn, ResolvedOptions} from '../options/types';
 import {runningJestVersion} from './systemInfo';
 
@@ -31,6 +32,8 @@ export class RunChecks {
   private leakFilesChecked = 0;
   /** Compact per-test figures, kept only when a comparison or the history needs every test. */
   private readonly rows: HistoryTestRow[] | null;
+  /** Each row's user + system and user CPU time (null for a concurrent test), for the comparison's CPU clock. */
+  private readonly cpuMs: Array<{cpuMs: number; userMs: number} | null> = [];
   private readonly fileRows: HistoryFileRow[] = [];
 
   constructor(
@@ -62,6 +65,7 @@ export class RunChecks {
     if (this.rows === null) return;
     for (const {id, file: testFile, record} of tests) {
       const last = record.attempts[record.attempts.length - 1];
+      this.cpuMs.push(last.concurrent ? null : {cpuMs: last.cpuUserMs + last.cpuSystemMs, userMs: last.cpuUserMs});
       this.rows.push({
         id,
         file: testFile,
@@ -144,6 +148,9 @@ export class RunChecks {
     if (failOn.has('budget') && breaches > 0) reasons.push(plural(breaches, 'budget breach', 'budget breaches'));
     const regressions = run.regressions?.regressions.length ?? 0;
     if (failOn.has('regression') && regressions > 0) reasons.push(plural(regressions, 'regression'));
+    // A slowdown of the whole run is a regression too, though no single test stands out from it.
+    const slowdown = runSlowdown(run.regressions);
+    if (failOn.has('regression') && slowdown !== null) reasons.push(slowdown);
     const leaks = run.leaks?.flagged.length ?? 0;
     if (failOn.has('leak') && leaks > 0) reasons.push(plural(leaks, 'leaking file'));
     return reasons;
@@ -174,7 +181,7 @@ export class RunChecks {
   }
 
   private compare(baseline: string, before: DurationSample[], spreadMs: ((id: string) => number | null) | undefined): RunMetrics['regressions'] {
-    const now = (this.rows ?? []).map(row => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs}));
+    const now = (this.rows ?? []).map((row, i) => ({id: row.id, passed: row.status === 'passed', durationMs: row.durationMs, cpuMs: this.cpuMs[i]?.cpuMs ?? null, userMs: this.cpuMs[i]?.userMs ?? null}));
     return compareDurations(before, now, {
       baseline,
       thresholdPercent: this.options.regressionThresholdPercent,

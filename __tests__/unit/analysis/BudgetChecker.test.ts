@@ -17,11 +17,11 @@ describe('budgets', () => {
     const report = checker.report({durationMs: 2000});
     expect(report.testsChecked).toBe(3);
     expect(report.breaches).toEqual([
-      {scope: 'test', test: 'a/y.test.js::slow', rule: '**', metric: 'duration', actualMs: 500, limitMs: 100},
-      {scope: 'test', test: 'a/y.test.js::grows', rule: '**', metric: 'setup', actualMs: 2, limitMs: 1},
-      {scope: 'test', test: 'a/y.test.js::grows', rule: '**', metric: 'memoryDelta', actualBytes: MIB, limitBytes: 0.5 * MIB},
-      {scope: 'suite', test: null, rule: null, metric: 'duration', actualMs: 2000, limitMs: 1000},
-      {scope: 'suite', test: null, rule: null, metric: 'peakMemory', actualBytes: 120 * MIB, limitBytes: 110 * MIB},
+      {scope: 'test', test: 'a/y.test.js::slow', rule: '**', ruleSource: 'budgets.tests[1]', metric: 'duration', actualMs: 500, limitMs: 100},
+      {scope: 'test', test: 'a/y.test.js::grows', rule: '**', ruleSource: 'budgets.tests[1]', metric: 'setup', actualMs: 2, limitMs: 1},
+      {scope: 'test', test: 'a/y.test.js::grows', rule: '**', ruleSource: 'budgets.tests[1]', metric: 'memoryDelta', actualBytes: MIB, limitBytes: 0.5 * MIB},
+      {scope: 'suite', test: null, rule: null, ruleSource: 'budgets.suite', metric: 'duration', actualMs: 2000, limitMs: 1000},
+      {scope: 'suite', test: null, rule: null, ruleSource: 'budgets.suite', metric: 'peakMemory', actualBytes: 120 * MIB, limitBytes: 110 * MIB},
     ]);
   });
 

@@ -1,0 +1,86 @@
+/**
+ * Regressions that survive a noisy machine (docs/checks.md#baselines-and-regressions), through real Jest on the
+ * `drift` fixture. SLOW: it runs Jest four times per major, two of them beside two CPU-bound processes. One run of
+ * each scenario here; bench/drift.js repeats them 5 times and counts false positives and misses
+ * (docs/performance.md#verdicts-on-a-loaded-machine).
+ */
+import {describe, expect, test} from '@jest/globals';
+import {spawn} from 'child_process';
+import type {ChildProcess} from 'child_process';
+import {readFileSync} from 'fs';
+import * as path from 'path';
+import {MAJORS, runCli, runJest} from '../harness/runJest';
+import type {JestRun, RunOptions} from '../harness/runJest';
+
+const SLOW = 'work.test.js::busy compile';
+const options = (extra: object = {}): Record<string, string> => ({FIXTURE_OPTIONS: JSON.stringify({printSummary: true, ...extra})});
+
+/** Runs Jest while two processes spin on the machine's cores, as other jobs on a shared CI runner do. */
+async function underLoad(run: () => Promise<JestRun>): Promise<JestRun> {
+  const hogs: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], {stdio: 'ignore'}));
+  try {
+    return await run();
+  } finally {
+    for (const hog of hogs) hog.kill('SIGKILL');
+  }
+}
+
+describe.each(MAJORS)('Jest %i', major => {
+  let baseline = '';
+  const withBaseline = (env: Record<string, string>): RunOptions => ({major, env: {...options(), ...env, JEST_PERF_BASELINE: 'baseline.json'}, files: {'baseline.json': baseline}});
+
+  test('the same code beside two CPU-bound processes: nothing flagged; one busy test made 3x slower: that test, on CPU time', async () => {
+    const before = await runJest('drift', {major, env: {...options(), JEST_PERF_OUTPUT: 'baseline.json'}});
+    expect(before.exitCode).toBe(0);
+    baseline = readFileSync(path.join(before.dir, 'baseline.json'), 'utf8');
+
+    const same = await underLoad(() => runJest('drift', withBaseline({})));
+    expect(same.exitCode).toBe(0);
+    const report = same.metrics().regressions!;
+    expect(report.regressions).toEqual([]);
+    expect(report.improvements).toEqual([]);
+    // The CPU-bound tests' CPU time is the machine-proof clock: within 25 % of the baseline's, however loaded.
+    expect(report.drift!.cpu!.tests).toBeGreaterThanOrEqual(8);
+    expect(report.drift!.cpu!.factor).toBeGreaterThan(0.8);
+    expect(report.drift!.cpu!.factor).toBeLessThan(1.25);
+    expect(report.drift!.finding).toBeNull();
+    expect(same.stderr).toMatch(/Compared with .*baseline\.json: 0 regressions, 0 improvements, 0 new, 0 gone \(17 tests compared/);
+    expect(same.stderr).toMatch(/ {2}Drift: this run was (\d+\.\d\dx (slower|faster) than|as fast as) the baseline overall \(wall time, median of \d+ tests\); CPU time of the CPU-bound tests /);
+
+    const one = await underLoad(() => runJest('drift', withBaseline({SLOW_TEST: 'compile', SLOW_FACTOR: '3'})));
+    const found = one.metrics().regressions!;
+    expect(found.regressions.map(change => change.test)).toEqual([SLOW]);
+    expect(found.improvements).toEqual([]);
+    const [change] = found.regressions;
+    expect(change.clock).toBe('cpu');
+    // About 3x the baseline's CPU time (warm-up and the machine move it a little).
+    expect(change.current / change.baseline).toBeGreaterThan(2);
+    expect(change.margin).toBeGreaterThanOrEqual(1.2);
+    expect(one.stderr).toMatch(/work\.test\.js::busy compile {2}\d+\.\d ms → \d+\.\d ms CPU time \(\+\d+ %; \d+\.\d\dx beyond the run's drift of \d\.\d\dx; needed \d\.\d\dx and 10\.0 ms\)/);
+  });
+
+  test('the code 1.5x slower everywhere (not the machine): a run-level finding in every output, and failOn fails on it', async () => {
+    expect(baseline).not.toBe('');
+    const slower = await runJest('drift', withBaseline({CODE_FACTOR: '1.5', JEST_PERF_FORMATS: 'json,markdown,html'}));
+    expect(slower.exitCode).toBe(0);
+    const drift = slower.metrics().regressions!.drift!;
+    expect(drift.finding).toMatchObject({clock: 'cpu', direction: 'slower'});
+    expect(drift.finding!.factor).toBeGreaterThan(1.3);
+    expect(drift.finding!.factor).toBeLessThan(1.7);
+    // Judged relative to the drift, no single test stands out.
+    expect(slower.metrics().regressions!.regressions).toEqual([]);
+    const line = /Run-level finding: CPU time 1\.\d\dx slower than the baseline across the run/;
+    expect(slower.stderr).toMatch(line);
+    expect(readFileSync(path.join(slower.dir, 'performance_metrics.md'), 'utf8')).toMatch(line);
+    expect(readFileSync(path.join(slower.dir, 'performance_metrics.html'), 'utf8')).toMatch(line);
+
+    const cli = await runCli(['compare', 'baseline.json', '--fail'], {cwd: slower.dir});
+    expect(cli.exitCode).toBe(1);
+    expect(cli.stdout).toMatch(/^Compared with baseline\.json: 0 regressions, 0 improvements, 0 new, 0 gone \(17 tests compared; a change beyond the drift must exceed 20 % and 10\.0 ms\)\n {2}Drift: this run was /);
+    expect(cli.stdout).toMatch(line);
+
+    const failing = await runJest('drift', withBaseline({CODE_FACTOR: '1.5', JEST_PERF_FAIL_ON: 'regression'}));
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stderr).toMatch(/failing the run \(failOn\): run-level slowdown \(CPU time 1\.\d\dx slower\)/);
+  });
+});
