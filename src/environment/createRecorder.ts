@@ -4,12 +4,13 @@ import {performance} from 'perf_hooks';
 import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
-import {channelFilePath} from '../model/channel';
+import {channelFilePath, readChannelDescriptor} from '../model/channel';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode} from '../model/types';
 import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
+import {noteWorkerStart} from './fileBoundary';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
 import {RssSampler} from './RssSampler';
@@ -109,6 +110,20 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
   } catch (error) {
     reportInternalError('environment setup', error);
     return null;
+  }
+}
+
+/**
+ * Called as the runner or an environment entry is loaded in a worker, before Jest builds the first test environment:
+ * the worker's starting point for the file-boundary readings, after a GC when leak detection is on (as those are).
+ */
+export function noteWorkerStartOnLoad(): void {
+  try {
+    const channel = readChannelDescriptor();
+    if (channel === null) return;
+    noteWorkerStart(channel.settings.leaks && isMainThread ? acquireGc() : null);
+  } catch (error) {
+    reportInternalError('worker start', error);
   }
 }
 

@@ -1,5 +1,6 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {findingLines} from './findings';
+import {workerMemoryLines} from './workerMemory';
 import {
   clipId,
   clipMiddle,
@@ -209,6 +210,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   }
 
   lines.push(...findingLines(run, options.maxFailures ?? 10, id => clipId(id, idWidth)).map(printable));
+  lines.push(...workerMemoryLines(run).map(printable));
 
   // A file that could not run never started; it is listed with the failures.
   const incomplete = run.files.filter(file => !file.completed && file.loadError === null);
