@@ -166,6 +166,8 @@ export interface RecorderOptions {
   detachTrace?: boolean;
   /** Leak detection: a full GC to force after each test, or null when it is off. */
   gc: (() => void) | null;
+  /** Leak detection: heap Jest holds for the file and lets go at its end (its console buffer), taken off the retained heap. */
+  heldByJest?: () => number;
   /** Said once by the reporter (trace mode falling back, for one). */
   notices: string[];
   /** `cpuProfile`: the sampling profiler for this file; null (the default) when off. */
@@ -210,6 +212,7 @@ export class TestRecorder {
   private readonly detachTrace: boolean;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
+  private readonly heldByJest: () => number;
   private readonly profiler: CpuProfiler | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
   private leakSamples: ReadonlySet<number> | null = null;
@@ -238,6 +241,7 @@ export class TestRecorder {
     this.detachTrace = options.detachTrace === true;
     this.notices = options.notices;
     this.gc = options.gc;
+    this.heldByJest = options.heldByJest ?? (() => 0);
     this.profiler = options.profiler ?? null;
     this.captureRate = options.settings.captureRate;
     this.heapPerTest = options.settings.mode !== 'static';
@@ -667,13 +671,13 @@ export class TestRecorder {
 
   /**
    * Leak detection: the heap still in use after a full GC, once every figure of the test is taken (the GC's
-   * tens of milliseconds fall between two tests, in no test's time). Not for concurrent tests: another test's
-   * live objects would count.
+   * tens of milliseconds fall between two tests, in no test's time), less what Jest holds for the file until its end
+   * (the buffered console). Not for concurrent tests: another test's live objects would count.
    */
   private retainedHeap(attempt: ActiveAttempt): number | null {
     if (this.gc === null || attempt.concurrent || this.active.size > 0 || !this.leakSamples?.has(attempt.position.index)) return null;
     this.gc();
-    return getHeapStatistics().used_heap_size;
+    return getHeapStatistics().used_heap_size - this.heldByJest();
   }
 
   private isSampled(position: Position): boolean {

@@ -10,6 +10,7 @@ import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode} from '../model/types';
 import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
+import {bufferedConsoleBytes} from './consoleBuffer';
 import {noteWorkerStart} from './fileBoundary';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
@@ -90,6 +91,8 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       // `auto` traces a few files: the debugger goes off after each, so the files after it keep V8's compile cache.
       detachTrace: channel.settings.mode === 'auto',
       gc,
+      // Read when measured: Jest puts the file's console on the global after building the environment.
+      heldByJest: gc === null ? undefined : bufferedConsoleBytes(env.global),
       notices,
       profiler,
     });

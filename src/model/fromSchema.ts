@@ -372,6 +372,11 @@ function leakReport(value: unknown): LeakReport {
       retainedFirstBytes: bytes(leak.retained_first_mb, `${where}.retained_first_mb`),
       retainedLastBytes: bytes(leak.retained_last_mb, `${where}.retained_last_mb`),
       growthPerTestBytes: within(leak.growth_per_test_mb, `${where}.growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB,
+      // Older files have no later-half slope: the overall one stands in for it.
+      laterGrowthPerTestBytes:
+        leak.later_growth_per_test_mb === undefined
+          ? within(leak.growth_per_test_mb, `${where}.growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB
+          : within(leak.later_growth_per_test_mb, `${where}.later_growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB,
       growingShare: within(leak.growing_share, `${where}.growing_share`, 0, 1, 'a share from 0 to 1'),
     };
   });

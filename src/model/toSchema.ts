@@ -217,6 +217,8 @@ export interface SchemaFileLeak {
   retained_first_mb: number;
   retained_last_mb: number;
   growth_per_test_mb: number;
+  /** The slope over the later half of the measurements (absent in files written before it was added). */
+  later_growth_per_test_mb?: number;
   growing_share: number;
 }
 
@@ -563,6 +565,7 @@ function leakEntry(leak: FileLeak): SchemaFileLeak {
     retained_last_mb: mebibytes(leak.retainedLastBytes),
     // Leaks are often KBs per test: 6 decimals keep the byte.
     growth_per_test_mb: Math.round((leak.growthPerTestBytes / MIB) * 1e6) / 1e6,
+    later_growth_per_test_mb: Math.round((leak.laterGrowthPerTestBytes / MIB) * 1e6) / 1e6,
     growing_share: Math.round(leak.growingShare * 1000) / 1000,
   };
 }

@@ -378,8 +378,10 @@ export interface FileLeak {
   /** Retained heap after the first test (a warm-up: module caches fill here) and after the last one. */
   retainedFirstBytes: number;
   retainedLastBytes: number;
-  /** Least-squares slope of the retained heap per test, from the first test on. */
+  /** Slope of the retained heap per test, from the first test on (Theil–Sen: the median of the pairwise slopes). */
   growthPerTestBytes: number;
+  /** The same over the later half of the measurements: a leak keeps growing there, a cache that filled does not. */
+  laterGrowthPerTestBytes: number;
   /** Share of test-to-test steps in which the retained heap grew (1 = every step). */
   growingShare: number;
 }
