@@ -4,6 +4,9 @@
  * as much and drop it.
  */
 import {describe, expect, test} from '@jest/globals';
+import {readFileSync} from 'fs';
+import * as path from 'path';
+import {chromium} from 'playwright-core';
 import {MAJORS, runJest} from '../harness/runJest';
 import type {JestRun} from '../harness/runJest';
 
@@ -20,7 +23,7 @@ function boundaries(run: JestRun): Array<{file: string; worker: number; left: nu
 
 describe.each(MAJORS)('Jest %i', major => {
   test('leaks on: a GC at each file boundary; the files that keep memory are named with what they left', async () => {
-    const run = await runJest('worker-growth', {major, args: ['--maxWorkers=2'], env: options({leaks: true})});
+    const run = await runJest('worker-growth', {major, args: ['--maxWorkers=2'], env: options({leaks: true, formats: ['json', 'markdown', 'html']})});
     expect(run.exitCode).toBe(0);
     const files = boundaries(run);
     expect(files).toHaveLength(6);
@@ -49,6 +52,25 @@ describe.each(MAJORS)('Jest %i', major => {
     const total = workers.reduce((sum, worker) => sum + worker.heap_growth_mb, 0);
     expect(total).toBeGreaterThan(2 * KEPT_MIB - 1);
     expect(run.stderr).toMatch(/Worker memory \(read after each file's teardown, after a forced GC\):\n {2}worker \d grew \d+\.\d MiB of heap over \d files \(RSS \+\d+\.\d MiB\); \d files? left \d+ % of it: files\/keeps-\d\.test\.js \(\d+\.\d MiB\)/);
+
+    const markdown = readFileSync(path.join(run.dir, 'performance_metrics.md'), 'utf8');
+    expect(markdown).toMatch(/### Worker memory across files\n\n.*\n\n\| worker \| readings \| files that left the most \|\n\|---\|---\|---\|\n\| worker \d grew .* \| after a forced GC \| .*files\/keeps-\d\.test\.js/);
+    // The HTML report marks the named files on the per-worker memory chart.
+    const browser = await chromium.launch({executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', error => errors.push(String(error)));
+      await page.goto(`file://${path.join(run.dir, 'performance_metrics.html')}`);
+      expect(errors).toEqual([]);
+      expect(await page.getAttribute('body', 'data-charts-rendered')).toBe('3');
+      const marked = workers.flatMap(worker => worker.top_files.filter(top => top.heap_left_mb >= 4));
+      expect(marked.length).toBeGreaterThanOrEqual(2);
+      expect(Number(await page.getAttribute('body', 'data-memory-marks'))).toBe(marked.length);
+      expect(await page.textContent('#worker-memory')).toMatch(/Worker memory across files.*files\/keeps-\d\.test\.js/s);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('leaks off, in band: one read per file, said to be before GC; the keeping files still show', async () => {

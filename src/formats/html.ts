@@ -139,18 +139,23 @@ function workerMemoryHtml(run: RunMetrics, top: number): string {
   const hidden = workers.length > top ? `<p class="note">… and ${escapeHtml(plural(workers.length - top, 'more worker'))} in the JSON report.</p>` : '';
   return (
     `<section id="worker-memory"><h2>Worker memory across files</h2><p class="note">Each worker's heap and RSS read after every file's teardown; ` +
-    `what stayed until its last file is attributed to the file that added it. The files that left the most are marked ▲ on the memory chart.</p>` +
+    `what stayed until its last file is attributed to the file that added it. The files that left the most (4 MiB or more) are marked ▲ on the memory chart.</p>` +
     `${findingTable(['worker', 'readings', 'files that left the most'], rows)}${hidden}</section>\n`
   );
 }
 
+/** A file is marked on the memory chart when it left at least this much heap: less would not show on a MiB scale. */
+const MARK_MIN_LEFT_BYTES = 4 * 1024 * 1024;
+
 /**
- * The chart's marks: for each file a worker names, where its last test ended (seconds into the run) and the worker's
- * RSS after its teardown (MiB): `[worker, seconds, rssMib, file]`.
+ * The chart's marks: for each file a worker names that left `MARK_MIN_LEFT_BYTES` or more, where its last test ended
+ * (seconds into the run) and the worker's RSS after its teardown (MiB): `[worker, seconds, rssMib, file]`.
  */
 function workerMarks(run: RunMetrics): Array<[number, number, number, string]> {
   const named = new Map<string, number>();
-  for (const worker of run.workerMemory ?? []) for (const file of worker.topFiles) named.set(file.file, worker.workerId);
+  for (const worker of run.workerMemory ?? []) {
+    for (const file of worker.topFiles) if (file.heapLeftBytes >= MARK_MIN_LEFT_BYTES) named.set(file.file, worker.workerId);
+  }
   if (named.size === 0) return [];
   const endMs = new Map<string, number>();
   for (const entry of run.tests) {

@@ -88,7 +88,15 @@ function readAfterTeardown(environment: JestEnvironment, recorder: TestRecorder)
     }
   };
   environment.teardown = function (this: JestEnvironment): Promise<void> {
-    return teardown.call(this).then(after, (error: unknown) => {
+    let done: Promise<void>;
+    try {
+      // A third-party environment's teardown may be synchronous: Jest awaits whatever it returns.
+      done = Promise.resolve(teardown.call(this));
+    } catch (error) {
+      after();
+      throw error;
+    }
+    return done.then(after, (error: unknown) => {
       after();
       throw error;
     });
