@@ -7,7 +7,7 @@ import {describe, expect, test} from '@jest/globals';
 import {readFileSync} from 'fs';
 import * as path from 'path';
 import {chromium} from 'playwright-core';
-import {MAJORS, runJest} from '../harness/runJest';
+import {MAJORS, runCli, runJest} from '../harness/runJest';
 import type {JestRun} from '../harness/runJest';
 
 const options = (value: object): Record<string, string> => ({FIXTURE_OPTIONS: JSON.stringify(value)});
@@ -52,6 +52,10 @@ describe.each(MAJORS)('Jest %i', major => {
     const total = workers.reduce((sum, worker) => sum + worker.heap_growth_mb, 0);
     expect(total).toBeGreaterThan(2 * KEPT_MIB - 1);
     expect(run.stderr).toMatch(/Worker memory \(read after each file's teardown, after a forced GC\):\n {2}worker \d grew \d+\.\d MiB of heap over \d files \(RSS \+\d+\.\d MiB\); \d files? left \d+ % of it: files\/keeps-\d\.test\.js \(\d+\.\d MiB\)/);
+    // Read back from the JSON, `summary` says the same.
+    const summary = await runCli(['summary', 'performance_metrics.json'], {cwd: run.dir});
+    expect(summary.exitCode).toBe(0);
+    expect(summary.stdout).toContain(run.stderr.match(/Worker memory \(read after each file's teardown, after a forced GC\):\n.*\n/)![0]);
 
     const markdown = readFileSync(path.join(run.dir, 'performance_metrics.md'), 'utf8');
     expect(markdown).toMatch(/### Worker memory across files\n\n.*\n\n\| worker \| readings \| files that left the most \|\n\|---\|---\|---\|\n\| worker \d grew .* \| after a forced GC \| .*files\/keeps-\d\.test\.js/);
