@@ -53,7 +53,7 @@ function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T): 
       try {
         this.perfRecorder?.afterTeardown();
       } catch (error) {
-        reportInternalError('file boundary', error);
+        reportInternalError('environment', error);
       }
     }
 

@@ -84,7 +84,7 @@ function readAfterTeardown(environment: JestEnvironment, recorder: TestRecorder)
     try {
       recorder.afterTeardown();
     } catch (error) {
-      reportInternalError('file boundary', error);
+      reportInternalError('environment', error);
     }
   };
   environment.teardown = function (this: JestEnvironment): Promise<void> {
