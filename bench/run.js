@@ -226,6 +226,7 @@ if (process.env.BENCH_MICRO !== '0') {
     reporter: runMicro('reporterIngest.js', quick ? ['--tests=2000'] : []),
     failures: runMicro('failureCost.js', quick ? ['--runs=1', '--count=10'] : []),
     environment: runMicro('environmentEvents.js', quick ? ['--tests=1000', '--runs=2'] : []),
+    fileBoundary: runMicro('fileBoundary.js', quick ? ['--files=200', '--runs=2'] : []),
   };
 }
 
@@ -275,12 +276,13 @@ fs.mkdirSync(path.dirname(outputFile), {recursive: true});
 fs.writeFileSync(outputFile, `${JSON.stringify(results, null, 2)}\n`);
 
 if (results.micro) {
-  const {reporter, failures, environment} = results.micro;
+  const {reporter, failures, environment, fileBoundary} = results.micro;
   process.stdout.write(
     `\nreporter, ${reporter.tests} tests: read ${reporter.ingestMs} ms + finish and write ${reporter.completeMs} ms = ${reporter.totalMs} ms; ` +
       `retained ${reporter.retainedBytesPerTest} B/test, peak RSS ${reporter.peakRssBytesPerTest} B/test\n` +
       `failure extraction: profile ${failures.profileMsPerFailure} ms/failure, trace +${failures.traceExtraMsPerFailure} ms/failure\n` +
-      `environment: ${environment.nsPerEvent} ns/event, ${environment.usPerTest} µs/test (${environment.eventsPerTest} events per test)\n`,
+      `environment: ${environment.nsPerEvent} ns/event, ${environment.usPerTest} µs/test (${environment.eventsPerTest} events per test)\n` +
+      `file boundary (worker memory after each file's teardown, no GC): ${fileBoundary.usPerFile} µs/file\n`,
   );
 }
 if (results.targets.length > 0) {

@@ -277,7 +277,7 @@ describe('the HTML report in headless Chromium', () => {
       unmeasured: {files: ['src/docblock.test.js'], testCount: 4, failedCount: 1, passedCount: 3},
       budgets: {testsChecked: 2, breaches: [{scope: 'test', test: slow.id, rule: '**', ruleSource: 'recommended: unit', metric: 'duration', actualMs: 150, limitMs: 100}]},
       regressions: {baseline: 'baseline.json', thresholdPercent: 20, minChangeMs: 10, compared: 2, drift: null, regressions: [{id: slow.id, baselineMs: 50, currentMs: 150, changePercent: 200, noiseMs: 10, clock: 'wall', driftFactor: 1, factorMargin: 1.2}], improvements: [], added: [], removed: []},
-      leaks: {filesChecked: 1, flagged: [{file: 'src/a.test.js', tests: 8, retainedFirstBytes: 40 * 1048576, retainedLastBytes: 44 * 1048576, growthPerTestBytes: 512 * 1024, growingShare: 1}]},
+      leaks: {filesChecked: 1, flagged: [{file: 'src/a.test.js', tests: 8, retainedFirstBytes: 40 * 1048576, retainedLastBytes: 44 * 1048576, growthPerTestBytes: 512 * 1024, laterGrowthPerTestBytes: 512 * 1024, growingShare: 1}]},
     });
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'html-findings-')), 'report.html');
     writeFileSync(file, renderToString(renderHtml(run, {chartLibrary: readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8')})));

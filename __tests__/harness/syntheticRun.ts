@@ -34,7 +34,7 @@ export function entry(id: string, overrides: Partial<AttemptRecord> = {}, attemp
 export function fileOf(file: string, overrides: Partial<FileRecord> = {}, project: string | null = null): RunMetrics['files'][number] {
   return {
     file, key: project === null ? file : `[${project}] ${file}`, testPath: `/project/${file}`, workerId: 1, loadMs: 5, beforeAllMs: 1, afterAllMs: 1,
-    heapStartBytes: 10 * MIB, heapEndBytes: 12 * MIB, completed: true, hookFailures: [], selfMs: 0.5, traceMs: 0, tracePauses: 0, loadError: null, project, imports: null, ...overrides,
+    heapStartBytes: 10 * MIB, heapEndBytes: 12 * MIB, completed: true, hookFailures: [], selfMs: 0.5, traceMs: 0, tracePauses: 0, loadError: null, project, imports: null, boundary: null, ...overrides,
   };
 }
 
@@ -44,6 +44,6 @@ export function runOf(tests: TestEntry[], files: RunMetrics['files'], overrides:
   return {
     schemaVersion: 1, startedAtMs: 1_700_000_000_000, durationMs: 1500, system: null, tests, files, summary: summarise(tests),
     stats: {failuresCount: status('failed'), passedCount: status('passed'), totalCount: tests.length, failuresAtLimit: false, passedAtLimit: false, passedDropped: 0, failuresDropped: 0, retainedBytes: 0},
-    budgets: null, regressions: null, leaks: null, interrupted: false, unmeasured: null, imports: null, overhead: {environmentMs: 1, reporterMs: 2, traceMs: 0}, ...overrides,
+    budgets: null, regressions: null, leaks: null, workerMemory: null, interrupted: false, unmeasured: null, imports: null, overhead: {environmentMs: 1, reporterMs: 2, traceMs: 0}, ...overrides,
   };
 }

@@ -80,6 +80,10 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     system: inputs.find(input => input.system !== null)?.system ?? null,
     tests: merged,
     files: [...files.values()],
+    // Each shard ran on its own workers (often its own machine): their entries stand side by side.
+    workerMemory: inputs.some(input => input.workerMemory !== null)
+      ? inputs.flatMap(input => input.workerMemory ?? []).sort((a, b) => b.heapGrowthBytes - a.heapGrowthBytes)
+      : null,
     interrupted: inputs.some(input => input.interrupted),
     unmeasured:
       unmeasuredInputs.length === 0

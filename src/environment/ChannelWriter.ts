@@ -98,6 +98,19 @@ export class ChannelWriter {
     this.fd = null;
   }
 
+  /**
+   * One line after `close()`: the file's boundary reading, taken once the environment is torn down. The file is
+   * opened for that one write, so no descriptor stays open should the teardown never come back.
+   */
+  appendAfterClose(line: string): void {
+    const fd = openSync(this.file, 'a');
+    try {
+      writeAll(fd, `${line}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** One attempt line: a JSON array, the numbers in `AttemptSlot` order (`decodeAttempt` is the other side). */
   private encode(slot: number): string {
     const n = this.numbers;

@@ -1,11 +1,12 @@
 import {performance} from 'perf_hooks';
 import {getHeapStatistics} from 'v8';
 import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
-import type {AttemptExtras, EnvironmentSettings, FileEndLine, FileStartLine, ImportsLine, ProfileCandidate} from '../model/channel';
+import type {AttemptExtras, EnvironmentSettings, FileAfterLine, FileEndLine, FileStartLine, ImportsLine, ProfileCandidate} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
+import {readFileBoundary} from './fileBoundary';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
@@ -167,6 +168,8 @@ export interface RecorderOptions {
   detachTrace?: boolean;
   /** Leak detection: a full GC to force after each test, or null when it is off. */
   gc: (() => void) | null;
+  /** Leak detection: heap Jest holds for the file and lets go at its end (its console buffer), taken off the retained heap. */
+  heldByJest?: () => number;
   /** Said once by the reporter (trace mode falling back, for one). */
   notices: string[];
   /** `cpuProfile`: the sampling profiler for this file; null (the default) when off. */
@@ -211,6 +214,7 @@ export class TestRecorder {
   private readonly detachTrace: boolean;
   private readonly notices: string[];
   private readonly gc: (() => void) | null;
+  private readonly heldByJest: () => number;
   private readonly profiler: CpuProfiler | null;
   /** Leak detection: the test positions after which a GC is forced (see `leakSamplePositions`). */
   private leakSamples: ReadonlySet<number> | null = null;
@@ -224,6 +228,8 @@ export class TestRecorder {
   /** ...or the number of tests until it is. */
   private testsUntilHeapCheck = 0;
   private imports: ImportSource | null = null;
+  /** `run_finish` was seen and the file-boundary reading is still to take (`afterTeardown`). */
+  private finished = false;
   /** `imports.loadedMs()` at `run_start`: the part of the load time spent in module loads. */
   private importsLoadedMs = -1;
 
@@ -237,6 +243,7 @@ export class TestRecorder {
     this.detachTrace = options.detachTrace === true;
     this.notices = options.notices;
     this.gc = options.gc;
+    this.heldByJest = options.heldByJest ?? (() => 0);
     this.profiler = options.profiler ?? null;
     this.captureRate = options.settings.captureRate;
     this.heapPerTest = options.settings.mode !== 'static';
@@ -361,6 +368,33 @@ export class TestRecorder {
     if (attempt !== null) addSpan(attempt, span);
   }
 
+  /**
+   * After the file's environment was torn down (its module registry and global released): the worker's heap and RSS
+   * at this file boundary, one read (after a forced GC with leak detection), in a line after the file's end line.
+   * Only for a file that reached `run_finish`: a file that crashed has no boundary worth attributing.
+   */
+  afterTeardown(): void {
+    if (!this.finished) return;
+    this.finished = false;
+    const startMs = performance.now();
+    const boundary = readFileBoundary(this.gc);
+    const line: FileAfterLine = {
+      v: CHANNEL_VERSION,
+      k: 'file-after',
+      session: this.session,
+      heapBeforeBytes: boundary.before.heapBytes,
+      rssBeforeBytes: boundary.before.rssBytes,
+      heapAfterBytes: boundary.after.heapBytes,
+      rssAfterBytes: boundary.after.rssBytes,
+      afterGc: boundary.afterGc,
+      pid: boundary.processId,
+      order: boundary.order,
+      // As with the end line: all but the write that follows (an open, a write and a close: docs/performance.md).
+      ownMs: performance.now() - startMs,
+    };
+    this.writer.appendAfterClose(JSON.stringify(line));
+  }
+
   close(): void {
     this.imports?.stop();
     process.removeListener('exit', this.onProcessExit);
@@ -406,6 +440,7 @@ export class TestRecorder {
 
   /** `nowMs`: when run_finish arrived; the time since is this event's, not yet in `selfMs`. */
   private finishFile(nowMs: number): void {
+    this.finished = true;
     const traceStopped = this.trace?.stoppedReason();
     if (traceStopped) this.notices.push(`trace mode went off during a file and stays off in its worker (${traceStopped}); failures get profile-mode detail`);
     const heapEndBytes = getHeapStatistics().used_heap_size;
@@ -639,13 +674,13 @@ export class TestRecorder {
 
   /**
    * Leak detection: the heap still in use after a full GC, once every figure of the test is taken (the GC's
-   * tens of milliseconds fall between two tests, in no test's time). Not for concurrent tests: another test's
-   * live objects would count.
+   * tens of milliseconds fall between two tests, in no test's time), less what Jest holds for the file until its end
+   * (the buffered console). Not for concurrent tests: another test's live objects would count.
    */
   private retainedHeap(attempt: ActiveAttempt): number | null {
     if (this.gc === null || attempt.concurrent || this.active.size > 0 || !this.leakSamples?.has(attempt.position.index)) return null;
     this.gc();
-    return getHeapStatistics().used_heap_size;
+    return getHeapStatistics().used_heap_size - this.heldByJest();
   }
 
   private isSampled(position: Position): boolean {

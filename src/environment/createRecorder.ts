@@ -4,13 +4,15 @@ import {performance} from 'perf_hooks';
 import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
-import {channelFilePath} from '../model/channel';
+import {channelFilePath, readChannelDescriptor} from '../model/channel';
 import {fileRunRoot} from '../model/runRoot';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
 import type {FailureMode, VariablesMissing} from '../model/types';
 import type * as CpuProfilerModule from './CpuProfiler';
 import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
+import {bufferedConsoleBytes} from './consoleBuffer';
+import {noteWorkerStart} from './fileBoundary';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
 import {RssSampler} from './RssSampler';
@@ -97,6 +99,8 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       // `auto` traces a few files: the debugger goes off after each, so the files after it keep V8's compile cache.
       detachTrace: channel.settings.mode === 'auto',
       gc,
+      // Read when measured: Jest puts the file's console on the global after building the environment.
+      heldByJest: gc === null ? undefined : bufferedConsoleBytes(env.global),
       notices,
       profiler,
       ...(variablesWanted && {variables: {untraced}}),
@@ -118,6 +122,20 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
   } catch (error) {
     reportInternalError('environment setup', error);
     return null;
+  }
+}
+
+/**
+ * Called as the runner or an environment entry is loaded in a worker, before Jest builds the first test environment:
+ * the worker's starting point for the file-boundary readings, after a GC when leak detection is on (as those are).
+ */
+export function noteWorkerStartOnLoad(): void {
+  try {
+    const channel = readChannelDescriptor();
+    if (channel === null) return;
+    noteWorkerStart(channel.settings.leaks && isMainThread ? acquireGc() : null);
+  } catch (error) {
+    reportInternalError('worker start', error);
   }
 }
 

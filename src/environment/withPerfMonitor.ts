@@ -1,7 +1,7 @@
 import type {EnvironmentContext, JestEnvironment, JestEnvironmentConfig} from '@jest/environment';
 import type {Circus} from '@jest/types';
 import {readChannelDescriptor} from '../model/channel';
-import {createRecorder} from './createRecorder';
+import {createRecorder, noteWorkerStartOnLoad} from './createRecorder';
 import {recordEvent, reportInternalError} from './TestRecorder';
 import type {TestRecorder} from './TestRecorder';
 
@@ -18,6 +18,7 @@ export type EnvironmentConstructor = new (config: JestEnvironmentConfig, context
  */
 export function withPerfMonitor<T extends EnvironmentConstructor>(Base: T): T {
   if (readChannelDescriptor() === null) return Base;
+  noteWorkerStartOnLoad();
   return createMonitoredEnvironment(Base);
 }
 
@@ -49,6 +50,11 @@ function createMonitoredEnvironment<T extends EnvironmentConstructor>(Base: T): 
         reportInternalError('environment teardown', error);
       }
       await super.teardown();
+      try {
+        this.perfRecorder?.afterTeardown();
+      } catch (error) {
+        reportInternalError('environment', error);
+      }
     }
 
   }

@@ -1,6 +1,7 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {describeFailureCounts, failureWhere, finalAttempt, formatMs, functionLabel, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
 import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, driftLines, leakHeadline} from './findings';
+import {describeTopFiles, describeWorkerGrowth, gcNote} from './workerMemory';
 
 export interface HtmlOptions {
   /** The chart library's browser build (Chart.js UMD), inlined so the page works offline. */
@@ -126,6 +127,52 @@ function findingsHtml(run: RunMetrics, top: number): string {
     parts.push('</section>\n');
   }
   return parts.join('');
+}
+
+/** Which files made each worker grow: a table per worker process, the files also marked on the memory chart. */
+function workerMemoryHtml(run: RunMetrics, top: number): string {
+  const workers = run.workerMemory;
+  if (workers === null) return '';
+  const rows = workers.slice(0, top).map(worker => [
+    escapeHtml(describeWorkerGrowth(worker)),
+    escapeHtml(gcNote(worker)),
+    escapeHtml(describeTopFiles(worker) ?? 'no file left memory behind'),
+  ]);
+  const hidden = workers.length > top ? `<p class="note">… and ${escapeHtml(plural(workers.length - top, 'more worker'))} in the JSON report.</p>` : '';
+  return (
+    `<section id="worker-memory"><h2>Worker memory across files</h2><p class="note">Each worker's heap and RSS read after every file's teardown; ` +
+    `what stayed until its last file is attributed to the file that added it. The files that left the most (4 MiB or more) are marked ▲ on the memory chart.</p>` +
+    `${findingTable(['worker', 'readings', 'files that left the most'], rows)}${hidden}</section>\n`
+  );
+}
+
+/** A file is marked on the memory chart when it left at least this much heap: less would not show on a MiB scale. */
+const MARK_MIN_LEFT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The chart's marks: for each file a worker names that left `MARK_MIN_LEFT_BYTES` or more, where its last test ended
+ * (seconds into the run) and the worker's RSS after its teardown (MiB): `[worker, seconds, rssMib, file]`.
+ */
+function workerMarks(run: RunMetrics): Array<[number, number, number, string]> {
+  const named = new Map<string, number>();
+  for (const worker of run.workerMemory ?? []) {
+    for (const file of worker.topFiles) if (file.heapLeftBytes >= MARK_MIN_LEFT_BYTES) named.set(file.file, worker.workerId);
+  }
+  if (named.size === 0) return [];
+  const endMs = new Map<string, number>();
+  for (const entry of run.tests) {
+    const key = entry.id.slice(0, entry.id.indexOf('::'));
+    if (!named.has(key)) continue;
+    const last = finalAttempt(entry);
+    endMs.set(key, Math.max(endMs.get(key) ?? 0, last.startedAtMs + last.durationMs - run.startedAtMs));
+  }
+  const marks: Array<[number, number, number, string]> = [];
+  for (const file of run.files) {
+    const worker = named.get(file.key);
+    if (worker === undefined || file.boundary === null) continue;
+    marks.push([worker, (endMs.get(file.key) ?? 0) / 1000, Math.round((file.boundary.rssAfterBytes / 1048576) * 10) / 10, file.key]);
+  }
+  return marks;
 }
 
 /** Modules named per file in the load-time table. */
@@ -281,14 +328,26 @@ const SCRIPT = `
 
   var workers = {};
   executed.forEach(function (r) { (workers[r[13]] = workers[r[13]] || []).push({x: (r[14] + r[5]) / 1000, y: r[11] / MIB}); });
+  var memorySets = Object.keys(workers).map(function (w, i) {
+    var points = workers[w].sort(function (a, b) { return a.x - b.x; });
+    return {label: 'worker ' + w, data: points, showLine: true, pointRadius: 1.5, borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length]};
+  });
+  // The files that left the most memory in their worker: a triangle where the file ended, at the RSS it left.
+  var marks = data.marks || [];
+  if (marks.length > 0) {
+    memorySets.push({label: 'files that left the most', data: marks.map(function (m) { return {x: m[1], y: m[2], file: m[3], worker: m[0]}; }),
+      pointStyle: 'triangle', pointRadius: 7, pointHoverRadius: 9, borderColor: '#cf222e', backgroundColor: '#cf222e'});
+  }
   chart('chart-memory', {
     type: 'scatter',
-    data: {datasets: Object.keys(workers).map(function (w, i) {
-      var points = workers[w].sort(function (a, b) { return a.x - b.x; });
-      return {label: 'worker ' + w, data: points, showLine: true, pointRadius: 1.5, borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length]};
-    })},
-    options: {scales: {x: {title: {display: true, text: 'seconds into the run'}}, y: {title: {display: true, text: 'RSS at test end (MiB)'}}}}
+    data: {datasets: memorySets},
+    options: {scales: {x: {title: {display: true, text: 'seconds into the run'}}, y: {title: {display: true, text: 'RSS at test end (MiB)'}}},
+      plugins: {tooltip: {callbacks: {label: function (item) {
+        var p = item.raw;
+        return p.file ? p.file + ' (worker ' + p.worker + '): RSS ' + p.y + ' MiB after its teardown' : item.dataset.label + ': ' + p.y.toFixed(1) + ' MiB';
+      }}}}}
   });
+  document.body.setAttribute('data-memory-marks', String(marks.length));
   document.body.setAttribute('data-charts-rendered', String(charts));
 
   var thead = document.querySelector('#tests thead tr'), tbody = document.querySelector('#tests tbody');
@@ -395,6 +454,7 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
 
   yield importsHtml(run, options.maxFindings ?? 100);
   yield findingsHtml(run, options.maxFindings ?? 100);
+  yield workerMemoryHtml(run, options.maxFindings ?? 100);
   yield profilesHtml(run);
 
   const failed = listFailures(run);
@@ -413,5 +473,5 @@ export function* renderHtml(run: RunMetrics, options: HtmlOptions): Generator<st
     const chunk = run.tests.slice(start, start + BATCH).map(entry => scriptJson(row(entry, run.startedAtMs)));
     yield `${start === 0 ? '' : ','}${chunk.join(',')}`;
   }
-  yield `]}</script>\n<script>${SCRIPT}</script>\n</body></html>\n`;
+  yield `],"marks":${scriptJson(workerMarks(run))}}</script>\n<script>${SCRIPT}</script>\n</body></html>\n`;
 }

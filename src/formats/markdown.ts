@@ -1,6 +1,7 @@
 import type {FailureRecord, RunMetrics} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
 import {breachRule, describeBreach, describeChange, describeLeak, driftLines} from './findings';
+import {describeTopFiles, describeWorkerGrowth, gcNote} from './workerMemory';
 import {
   describeFailureCounts,
   failureWhere,
@@ -122,6 +123,20 @@ function checkSections(run: RunMetrics, top: number): string[] {
   return parts;
 }
 
+/** Which files made each worker grow (docs/checks.md, "Memory across files"). */
+function workerMemorySection(run: RunMetrics, top: number): string[] {
+  const workers = run.workerMemory;
+  if (workers === null) return [];
+  const parts = [
+    '### Worker memory across files\n\nEach worker\'s heap and RSS read after every file\'s teardown; what stayed until its last file is attributed to the file that added it.\n\n',
+    '| worker | readings | files that left the most |\n|---|---|---|\n',
+  ];
+  for (const worker of workers.slice(0, top)) parts.push(`| ${cell(describeWorkerGrowth(worker))} | ${cell(gcNote(worker))} | ${cell(describeTopFiles(worker) ?? 'no file left memory behind')} |\n`);
+  if (workers.length > top) parts.push(`\n… and ${plural(workers.length - top, 'more worker')} in the JSON report.\n`);
+  parts.push('\n');
+  return parts;
+}
+
 export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}): Generator<string> {
   const top = options.top ?? 10;
   const maxFailures = options.maxFailures ?? 50;
@@ -171,6 +186,7 @@ export function* renderMarkdown(run: RunMetrics, options: MarkdownOptions = {}):
     head.push('\n');
   }
   head.push(...checkSections(run, top));
+  head.push(...workerMemorySection(run, top));
   let bytes = 0;
   for (const part of head) {
     bytes += Buffer.byteLength(part);

@@ -2,6 +2,7 @@ import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
 import {fileKeyOfId} from '../model/testId';
 import {findingLines} from './findings';
+import {workerMemoryLines} from './workerMemory';
 import {
   clipId,
   clipMiddle,
@@ -220,6 +221,7 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
   }
 
   lines.push(...findingLines(run, options.maxFailures ?? 10, id => clipId(id, idWidth)).map(printable));
+  lines.push(...workerMemoryLines(run).map(printable));
 
   // A file that could not run never started; it is listed with the failures.
   const incomplete = run.files.filter(file => !file.completed && file.loadError === null);

@@ -231,6 +231,28 @@ export type FileEndLine = {
   profiles?: ProfileCandidate[];
 };
 
+/**
+ * Written after the file's environment was torn down (after `file-end`, in the same session): the worker's heap and
+ * RSS at this file boundary, and at the one before it in the same process. Absent for a file whose teardown never
+ * finished (a crash).
+ */
+export type FileAfterLine = {
+  v: number;
+  k: 'file-after';
+  session: string;
+  heapBeforeBytes: number;
+  rssBeforeBytes: number;
+  heapAfterBytes: number;
+  rssAfterBytes: number;
+  /** Both readings followed a forced full GC (leak detection). */
+  afterGc: boolean;
+  /** The worker process, and the file's place among the files it ran (1 = its first). */
+  pid: number;
+  order: number;
+  /** What taking the reading cost, added to the file's own time. */
+  ownMs: number;
+};
+
 /** One module's cost in a channel line: `[module, selfUs, totalUs, transformUs, count]`, times in whole microseconds. */
 export type ModuleCostArray = [string, number, number, number, number];
 
@@ -254,7 +276,7 @@ export interface ImportsLine {
  */
 export const CHANNEL_IMPORTS = 200;
 
-export type ChannelLine = FileStartLine | AttemptArray | FileEndLine;
+export type ChannelLine = FileStartLine | AttemptArray | FileEndLine | FileAfterLine;
 
 /**
  * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
@@ -366,6 +388,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
   let foreignVersion: number | null = null;
   let start: FileStartLine | null = null;
   let end: FileEndLine | null = null;
+  let after: FileAfterLine | null = null;
   let attempts: AttemptLine[] = [];
   let attemptBytes: number[] = [];
   const describeTitles = new Map<string, string>();
@@ -395,10 +418,12 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     } else if (line.k === 'file-start') {
       start = line;
       end = null;
+      after = null;
       attempts = [];
       attemptBytes = [];
     } else if (start !== null && line.session === start.session) {
-      end = line;
+      if (line.k === 'file-after') after = line;
+      else end = line;
     }
   }
 
@@ -440,13 +465,27 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     heapEndBytes: end ? end.heapEndBytes : 0,
     completed: end !== null,
     hookFailures: end ? end.hookFailures : [],
-    selfMs: end ? end.selfMs : 0,
+    selfMs: (end ? end.selfMs : 0) + (after ? after.ownMs : 0),
     traceMs: end?.traceMs ?? 0,
     tracePauses: end?.tracePauses ?? 0,
     // Set by the reporter, which knows Jest's result for the file and the run's projects.
     loadError: null,
     project: null,
     imports: end?.imports ? decodeImports(end.imports) : null,
+    boundary: after
+      ? {
+          heapBeforeBytes: after.heapBeforeBytes,
+          rssBeforeBytes: after.rssBeforeBytes,
+          heapAfterBytes: after.heapAfterBytes,
+          rssAfterBytes: after.rssAfterBytes,
+          afterGc: after.afterGc,
+          processId: after.pid,
+          order: after.order,
+          // Set by the reporter once the worker's later files are in (see analysis/workerGrowth).
+          heapLeftBytes: null,
+          rssLeftBytes: null,
+        }
+      : null,
   };
   return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? []};
 }

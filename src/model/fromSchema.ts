@@ -13,11 +13,13 @@ import type {
   SchemaDurationChange,
   SchemaFailure,
   SchemaFile,
+  SchemaFileBoundary,
   SchemaFileLeak,
   SchemaMemory,
   SchemaModuleCost,
   SchemaRunModuleCost,
   SchemaTest,
+  SchemaWorkerMemory,
 } from './toSchema';
 import type {
   AttemptRecord,
@@ -39,6 +41,8 @@ import type {
   TestProfile,
   VariablesMissing,
   TestStatus,
+  FileBoundaryRecord,
+  WorkerGrowth,
 } from './types';
 
 /** Why a document is not a metrics file this version reads; the message names the key at fault. */
@@ -226,7 +230,58 @@ function fileRecord(name: string, value: unknown): FileRecord & {file: string; k
     traceMs: 0,
     tracePauses: optional(file.trace_pauses, count, `${where}.trace_pauses`, 0),
     imports: file.imports === undefined ? null : fileImports(file, where),
+    boundary: file.after_teardown === undefined ? null : fileBoundary(file.after_teardown, `${where}.after_teardown`),
   };
+}
+
+/**
+ * The readings before the file are not in the document (the previous file's are): they read back as the reading
+ * after it. Nothing recomputes the attribution from a file: `worker_memory` is read as it was written.
+ */
+function fileBoundary(value: unknown, where: string): FileBoundaryRecord {
+  const boundary = obj(value, where) as unknown as SchemaFileBoundary;
+  const heapAfterBytes = bytes(boundary.heap_mb, `${where}.heap_mb`);
+  const rssAfterBytes = bytes(boundary.rss_mb, `${where}.rss_mb`);
+  return {
+    heapBeforeBytes: heapAfterBytes,
+    rssBeforeBytes: rssAfterBytes,
+    heapAfterBytes,
+    rssAfterBytes,
+    afterGc: boundary.after_gc === true,
+    processId: 0,
+    order: count(boundary.order, `${where}.order`),
+    heapLeftBytes: bytes(boundary.heap_left_mb, `${where}.heap_left_mb`),
+    rssLeftBytes: bytes(boundary.rss_left_mb, `${where}.rss_left_mb`),
+  };
+}
+
+function workerMemory(value: unknown): WorkerGrowth[] {
+  return need<unknown[]>(value, Array.isArray, 'worker_memory', 'a list').map((item, i): WorkerGrowth => {
+    const where = `worker_memory[${i}]`;
+    const worker = obj(item, where) as unknown as SchemaWorkerMemory;
+    return {
+      workerId: count(worker.worker, `${where}.worker`),
+      processId: count(worker.pid, `${where}.pid`),
+      files: count(worker.files, `${where}.files`),
+      afterGc: worker.after_gc === true,
+      heapStartBytes: bytes(worker.heap_start_mb, `${where}.heap_start_mb`),
+      heapEndBytes: bytes(worker.heap_end_mb, `${where}.heap_end_mb`),
+      heapGrowthBytes: bytes(worker.heap_growth_mb, `${where}.heap_growth_mb`),
+      rssStartBytes: bytes(worker.rss_start_mb, `${where}.rss_start_mb`),
+      rssEndBytes: bytes(worker.rss_end_mb, `${where}.rss_end_mb`),
+      rssGrowthBytes: bytes(worker.rss_growth_mb, `${where}.rss_growth_mb`),
+      topFiles: need<unknown[]>(worker.top_files, Array.isArray, `${where}.top_files`, 'a list').map((top, j) => {
+        const at = `${where}.top_files[${j}]`;
+        const entry = obj(top, at) as unknown as SchemaWorkerMemory['top_files'][number];
+        return {
+          file: str(entry.file, `${at}.file`),
+          heapLeftBytes: bytes(entry.heap_left_mb, `${at}.heap_left_mb`),
+          rssLeftBytes: bytes(entry.rss_left_mb, `${at}.rss_left_mb`),
+          share: within(entry.share, `${at}.share`, 0, 1, 'a share from 0 to 1'),
+        };
+      }),
+    };
+  });
 }
 
 /** Milliseconds (the `_ms` keys), in the file and in the model. */
@@ -362,6 +417,11 @@ function leakReport(value: unknown): LeakReport {
       retainedFirstBytes: bytes(leak.retained_first_mb, `${where}.retained_first_mb`),
       retainedLastBytes: bytes(leak.retained_last_mb, `${where}.retained_last_mb`),
       growthPerTestBytes: within(leak.growth_per_test_mb, `${where}.growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB,
+      // Older files have no later-half slope: the overall one stands in for it.
+      laterGrowthPerTestBytes:
+        leak.later_growth_per_test_mb === undefined
+          ? within(leak.growth_per_test_mb, `${where}.growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB
+          : within(leak.later_growth_per_test_mb, `${where}.later_growth_per_test_mb`, -MAX_MIB, MAX_MIB, 'MiB within 1 PiB either way') * MIB,
       growingShare: within(leak.growing_share, `${where}.growing_share`, 0, 1, 'a share from 0 to 1'),
     };
   });
@@ -435,6 +495,7 @@ export function fromSchema(value: unknown): RunMetrics {
     budgets: document.budgets === undefined ? null : budgetReport(document.budgets),
     regressions: document.regressions === undefined ? null : regressionReport(document.regressions),
     leaks: document.leaks === undefined ? null : leakReport(document.leaks),
+    workerMemory: document.worker_memory === undefined ? null : workerMemory(document.worker_memory),
     imports: document.imports === undefined ? null : moduleCosts<{files: number}>(document.imports, 'imports', 'files') as RunModuleCost[],
     overhead: {
       environmentMs: optional(overhead?.environment_time, ms, 'overhead.environment_time', 0),

@@ -3,7 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (docs/schema.md).
  */
 import {idGivesTitles} from './testId';
-import type {AttemptRecord, BudgetBreach, DriftEstimate, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunDrift, RunMetrics, RunModuleCost, TestEntry, VariablesMissing} from './types';
+import type {AttemptRecord, BudgetBreach, DriftEstimate, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunDrift, RunMetrics, RunModuleCost, TestEntry, VariablesMissing, WorkerGrowth} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
 export const SCHEMA_VERSION = 1;
@@ -142,6 +142,36 @@ export interface SchemaFile {
   modules_loaded?: number;
   /** The file's 10 costliest modules by self time (milliseconds, as the keys say). */
   imports?: SchemaModuleCost[];
+  /** The worker's memory once this file was torn down, and what the file left in it (docs/checks.md). */
+  after_teardown?: SchemaFileBoundary;
+}
+
+/** A worker's memory after a file's teardown. MiB. */
+export interface SchemaFileBoundary {
+  heap_mb: number;
+  rss_mb: number;
+  /** Of the worker's growth that stayed until its last file, the part that appeared during this file (≥ 0). */
+  heap_left_mb: number;
+  rss_left_mb: number;
+  /** True: read after a forced full GC (leak detection), retained memory; false: before GC, garbage included. */
+  after_gc: boolean;
+  /** The file's place among the files its worker process ran (1 = first). */
+  order: number;
+}
+
+/** One worker process's memory across its files. MiB. */
+export interface SchemaWorkerMemory {
+  worker: number;
+  pid: number;
+  files: number;
+  after_gc: boolean;
+  heap_start_mb: number;
+  heap_end_mb: number;
+  heap_growth_mb: number;
+  rss_start_mb: number;
+  rss_end_mb: number;
+  rss_growth_mb: number;
+  top_files: Array<{file: string; heap_left_mb: number; rss_left_mb: number; share: number}>;
 }
 
 /** A module's cost in one file. Milliseconds, as the key names say. */
@@ -214,6 +244,8 @@ export interface SchemaFileLeak {
   retained_first_mb: number;
   retained_last_mb: number;
   growth_per_test_mb: number;
+  /** The slope over the later half of the measurements (absent in files written before it was added). */
+  later_growth_per_test_mb?: number;
   growing_share: number;
 }
 
@@ -250,6 +282,8 @@ export interface MetricsDocument extends SchemaFindings {
   files: Record<string, SchemaFile>;
   /** The modules that cost most over the run, by summed self time (option `imports`). */
   imports?: SchemaRunModuleCost[];
+  /** Each worker's memory across its files, the largest growth first (docs/checks.md, "Memory across files"). */
+  worker_memory?: SchemaWorkerMemory[];
   /** Present and true when the run stopped before its end; the file holds the tests finished until then. */
   interrupted?: boolean;
   /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
@@ -466,7 +500,34 @@ export function fileEntry(file: FileRecord & {file: string; key: string}): Schem
     entry.modules_loaded = file.imports.moduleCount;
     entry.imports = file.imports.modules.map(moduleCostEntry);
   }
+  const boundary = file.boundary;
+  if (boundary !== null) {
+    entry.after_teardown = {
+      heap_mb: mebibytes(boundary.heapAfterBytes),
+      rss_mb: mebibytes(boundary.rssAfterBytes),
+      heap_left_mb: mebibytes(boundary.heapLeftBytes ?? 0),
+      rss_left_mb: mebibytes(boundary.rssLeftBytes ?? 0),
+      after_gc: boundary.afterGc,
+      order: boundary.order,
+    };
+  }
   return entry;
+}
+
+function workerMemoryEntry(worker: WorkerGrowth): SchemaWorkerMemory {
+  return {
+    worker: worker.workerId,
+    pid: worker.processId,
+    files: worker.files,
+    after_gc: worker.afterGc,
+    heap_start_mb: mebibytes(worker.heapStartBytes),
+    heap_end_mb: mebibytes(worker.heapEndBytes),
+    heap_growth_mb: mebibytes(worker.heapGrowthBytes),
+    rss_start_mb: mebibytes(worker.rssStartBytes),
+    rss_end_mb: mebibytes(worker.rssEndBytes),
+    rss_growth_mb: mebibytes(worker.rssGrowthBytes),
+    top_files: worker.topFiles.map(top => ({file: top.file, heap_left_mb: mebibytes(top.heapLeftBytes), rss_left_mb: mebibytes(top.rssLeftBytes), share: Math.round(top.share * 1000) / 1000})),
+  };
 }
 
 function moduleCostEntry(cost: ModuleCost): SchemaModuleCost {
@@ -555,6 +616,7 @@ function leakEntry(leak: FileLeak): SchemaFileLeak {
     retained_last_mb: mebibytes(leak.retainedLastBytes),
     // Leaks are often KBs per test: 6 decimals keep the byte.
     growth_per_test_mb: Math.round((leak.growthPerTestBytes / MIB) * 1e6) / 1e6,
+    later_growth_per_test_mb: Math.round((leak.laterGrowthPerTestBytes / MIB) * 1e6) / 1e6,
     growing_share: Math.round(leak.growingShare * 1000) / 1000,
   };
 }
@@ -585,9 +647,10 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
  * The blocks after `files`, in the file's key order. `imports` only when measured; `interrupted` and `unmeasured`
  * only when they say something.
  */
-export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | 'worker_memory' | 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
   return {
     ...(run.imports !== null && {imports: run.imports.map(runModuleCostEntry)}),
+    ...(run.workerMemory !== null && {worker_memory: run.workerMemory.map(workerMemoryEntry)}),
     ...(run.interrupted && {interrupted: true}),
     ...(run.unmeasured !== null && {
       unmeasured: {

@@ -218,6 +218,33 @@ export interface FileRecord {
   project: string | null;
   /** What the file's module loads cost (option `imports`, under `jest-perf-monitor/runner`); null when not measured. */
   imports: FileImports | null;
+  /**
+   * The worker's memory after this file's teardown, and what the file left behind in it (docs/checks.md, "Memory
+   * across files"). Null when the teardown did not finish (a crash) or the file came from an older writer.
+   */
+  boundary: FileBoundaryRecord | null;
+}
+
+/** A worker's memory at one file boundary: after the previous file's teardown and after this one's. */
+export interface FileBoundaryRecord {
+  /** V8 used heap and RSS after the previous file's teardown in the same worker process (or at its start). */
+  heapBeforeBytes: number;
+  rssBeforeBytes: number;
+  /** The same after this file's teardown. */
+  heapAfterBytes: number;
+  rssAfterBytes: number;
+  /** Both readings followed a forced full GC (leak detection on): retained memory. Else they include garbage. */
+  afterGc: boolean;
+  /** The worker process (a restarted worker keeps its JEST_WORKER_ID but not its pid). */
+  processId: number;
+  /** 1 for the first file that process ran. */
+  order: number;
+  /**
+   * Of the worker's growth that stayed until its last file, the part that appeared during this file (never
+   * negative; `workerGrowth`). Null until the run's files are all in, or when the file has no reading.
+   */
+  heapLeftBytes: number | null;
+  rssLeftBytes: number | null;
 }
 
 /** What loading one module cost: in one test file, or (with `files`) summed over the run. */
@@ -451,8 +478,10 @@ export interface FileLeak {
   /** Retained heap after the first test (a warm-up: module caches fill here) and after the last one. */
   retainedFirstBytes: number;
   retainedLastBytes: number;
-  /** Least-squares slope of the retained heap per test, from the first test on. */
+  /** Slope of the retained heap per test, from the first test on (Theil–Sen: the median of the pairwise slopes). */
   growthPerTestBytes: number;
+  /** The same over the later half of the measurements: a leak keeps growing there, a cache that filled does not. */
+  laterGrowthPerTestBytes: number;
   /** Share of test-to-test steps in which the retained heap grew (1 = every step). */
   growingShare: number;
 }
@@ -463,6 +492,38 @@ export interface LeakReport {
   filesChecked: number;
   /** Files whose retained heap keeps growing, the steepest first. */
   flagged: FileLeak[];
+}
+
+/** A file that left memory behind in its worker. */
+export interface WorkerFileLeft {
+  /** Path relative to rootDir (the file's key under `files`). */
+  file: string;
+  heapLeftBytes: number;
+  rssLeftBytes: number;
+  /** `heapLeftBytes` over the worker's `heapGrowthBytes`. */
+  share: number;
+}
+
+/** One worker process's memory across its files, read after each file's teardown (docs/checks.md). */
+export interface WorkerGrowth {
+  /** JEST_WORKER_ID (1 in band). */
+  workerId: number;
+  /** A worker restarted by Jest (a crash, `workerIdleMemoryLimit`) is a new process with the same id: a new entry. */
+  processId: number;
+  /** Files with a reading in this process. */
+  files: number;
+  /** Every reading followed a forced full GC (leak detection): retained memory; else the figures include garbage. */
+  afterGc: boolean;
+  /** Before its first file (when the runner or environment was loaded) and after its last file's teardown. */
+  heapStartBytes: number;
+  heapEndBytes: number;
+  /** The heap growth that stayed until the last file: the sum of its files' `heapLeftBytes`. */
+  heapGrowthBytes: number;
+  rssStartBytes: number;
+  rssEndBytes: number;
+  rssGrowthBytes: number;
+  /** The files that left the most heap, most first (at most 5, fewer when they already make up 80 % of it). */
+  topFiles: WorkerFileLeft[];
 }
 
 /** Files Jest ran without this package measuring them, with Jest's own counts. */
@@ -507,6 +568,8 @@ export interface RunMetrics {
   regressions: RegressionReport | null;
   /** Present when leak detection ran. */
   leaks: LeakReport | null;
+  /** Each worker's memory across its files, the largest growth first; null when no file had a boundary reading. */
+  workerMemory: WorkerGrowth[] | null;
   /**
    * True when the run stopped before its end (watch mode re-run, Ctrl-C, a process exit): the report holds the
    * tests finished until then.

@@ -1,3 +1,4 @@
+import {workerGrowth} from '../analysis/workerGrowth';
 import type {DecodedChannelFile} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
@@ -160,6 +161,7 @@ export class MetricsCollector {
       tracePauses: 0,
       loadError: failure,
       imports: null,
+      boundary: null,
     };
     this.files.push(gathered);
     this.holdFailure(failure, JSON.stringify(failure).length);
@@ -239,6 +241,12 @@ export class MetricsCollector {
     }
   }
 
+  /** Which files made each worker grow; sets each file's share of it. Null when no file had a boundary reading. */
+  private workerMemory(): RunMetrics['workerMemory'] {
+    const workers = workerGrowth(this.files.map(file => ({file: file.key, workerId: file.workerId, boundary: file.boundary})));
+    return workers.length > 0 ? workers : null;
+  }
+
   /** The finished run, with the summary computed over every executed test. */
   build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number; interrupted?: boolean}): RunMetrics {
     this.trimPassed();
@@ -256,6 +264,7 @@ export class MetricsCollector {
       budgets: null,
       regressions: null,
       leaks: null,
+      workerMemory: this.workerMemory(),
       interrupted: run.interrupted === true,
       unmeasured: this.unmeasured.files.length > 0 ? {...this.unmeasured, files: [...this.unmeasured.files]} : null,
       imports: this.imports.top(),

@@ -2,7 +2,7 @@ import {performance} from 'perf_hooks';
 import type {JestEnvironment} from '@jest/environment';
 import type {TestResult} from '@jest/test-result';
 import type {Circus} from '@jest/types';
-import {createRecorder} from '../environment/createRecorder';
+import {createRecorder, noteWorkerStartOnLoad} from '../environment/createRecorder';
 import type {RecordedFile} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
@@ -13,6 +13,9 @@ import {loadCircusRunner} from './loadCircusRunner';
 import type {TestFramework} from './loadCircusRunner';
 
 type EventHandler = (event: Circus.Event, state: Circus.State) => void | Promise<void>;
+
+// Jest loads the runner before it builds the first file's environment: the worker's memory before any file.
+noteWorkerStartOnLoad();
 
 /**
  * `testRunner: 'jest-perf-monitor/runner'`: jest-circus's runner, with the recorder installed on whatever environment
@@ -68,7 +71,37 @@ function installRecorder(environment: JestEnvironment, file: RecordedFile, runti
         return own.call(environment, event, state);
       };
   environment.handleTestEvent = handler as JestEnvironment['handleTestEvent'];
+  readAfterTeardown(environment, recorder);
   return recorder;
+}
+
+/**
+ * jest-runner calls `environment.teardown()` last, after the runtime's teardown (Jest 29 and 30): an own property
+ * wrapping it is where the worker's memory after the file can be read, before the file's result leaves the worker.
+ */
+function readAfterTeardown(environment: JestEnvironment, recorder: TestRecorder): void {
+  const teardown = environment.teardown;
+  const after = (): void => {
+    try {
+      recorder.afterTeardown();
+    } catch (error) {
+      reportInternalError('environment', error);
+    }
+  };
+  environment.teardown = function (this: JestEnvironment): Promise<void> {
+    let done: Promise<void>;
+    try {
+      // A third-party environment's teardown may be synchronous: Jest awaits whatever it returns.
+      done = Promise.resolve(teardown.call(this));
+    } catch (error) {
+      after();
+      throw error;
+    }
+    return done.then(after, (error: unknown) => {
+      after();
+      throw error;
+    });
+  };
 }
 
 /** Jest's runtime loads the setupFilesAfterEnv and the test file once circus starts: the timer goes on before. */

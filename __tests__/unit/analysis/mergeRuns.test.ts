@@ -8,7 +8,7 @@ describe('merging shards', () => {
     schemaVersion: 1, startedAtMs: 1000, durationMs: 500, system: null, tests, files: [],
     summary: {totalDurationMs: 0, avgDurationMs: 0, maxDurationMs: 0, minDurationMs: 0, avgMemoryDeltaBytes: 0, maxMemoryDeltaBytes: 0},
     stats: {failuresCount: 0, passedCount: tests.length, totalCount: tests.length, failuresAtLimit: false, passedAtLimit: false, passedDropped: 0, failuresDropped: 0, retainedBytes: 0},
-    budgets: null, regressions: null, leaks: null, interrupted: false, unmeasured: null, imports: null, overhead: {environmentMs: 1, reporterMs: 2, traceMs: 0}, ...overrides,
+    budgets: null, regressions: null, leaks: null, workerMemory: null, interrupted: false, unmeasured: null, imports: null, overhead: {environmentMs: 1, reporterMs: 2, traceMs: 0}, ...overrides,
   });
 
   test('a duplicate id keeps the later run; the summary is recomputed from the tests', () => {
