@@ -127,42 +127,53 @@ function profileLines(slowest: readonly TestEntry[], columns: number): string[] 
 /** The summary printed after a run: the slowest, the most memory-hungry and the CPU-heaviest tests, and failures. */
 export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): string {
   const top = options.top ?? 5;
-  const minCpuDurationMs = options.minCpuDurationMs ?? 10;
   const columns = Math.max(40, Math.floor(options.columns ?? DEFAULT_COLUMNS));
-  const executed = run.tests.filter(entry => finalAttempt(entry).status === 'passed' || finalAttempt(entry).status === 'failed');
+  const idWidth = columns - 4;
+  const maxFailures = options.maxFailures ?? 10;
+  const lines = [
+    headline(run),
+    ...runNotes(run),
+    ...rankedTables(run, top, options.minCpuDurationMs ?? 10, columns),
+    ...failureLines(run, maxFailures, columns),
+    ...findingLines(run, maxFailures, id => clipId(id, idWidth)).map(printable),
+    ...workerMemoryLines(run).map(printable),
+    ...stoppedFileLines(run),
+    ...ownCostLines(run, options.written ?? []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The first line: Jest's own counts (failures in files the monitor did not measure included, and said so). */
+function headline(run: RunMetrics): string {
+  const counts = headlineCounts(run);
   const retried = run.tests.filter(entry => entry.record.attempts.length > 1).length;
-  const lines: string[] = [];
-
-  // Jest's own counts: failures in files the monitor did not measure are in the failed count, and said so.
-  const headline = headlineCounts(run);
-  const counts = [`${headline.passed} passed`, `${headline.failed} failed`];
-  if (headline.skipped > 0) counts.push(`${headline.skipped} skipped/todo`);
-  if (retried > 0) counts.push(`${retried} retried`);
-  const unmeasured = run.unmeasured ? `; ${run.unmeasured.testCount} of them, ${headline.unmeasuredFailed} failed, in unmeasured files` : '';
+  const parts = [`${counts.passed} passed`, `${counts.failed} failed`];
+  if (counts.skipped > 0) parts.push(`${counts.skipped} skipped/todo`);
+  if (retried > 0) parts.push(`${retried} retried`);
+  const unmeasured = run.unmeasured ? `; ${run.unmeasured.testCount} of them, ${counts.unmeasuredFailed} failed, in unmeasured files` : '';
   const loadErrors = run.files.filter(file => file.loadError !== null).length;
-  lines.push(
-    `jest-perf-monitor: ${plural(headline.total, 'test')} (${counts.join(', ')}${unmeasured})` +
-      `${loadErrors > 0 ? ` and ${plural(loadErrors, 'test file')} that could not run,` : ''} in ${formatMs(run.durationMs)}; ` +
-      `test time ${formatMs(run.summary.totalDurationMs)}, avg ${formatMs(run.summary.avgDurationMs)}, max ${formatMs(run.summary.maxDurationMs)}`,
+  return (
+    `jest-perf-monitor: ${plural(counts.total, 'test')} (${parts.join(', ')}${unmeasured})` +
+    `${loadErrors > 0 ? ` and ${plural(loadErrors, 'test file')} that could not run,` : ''} in ${formatMs(run.durationMs)}; ` +
+    `test time ${formatMs(run.summary.totalDurationMs)}, avg ${formatMs(run.summary.avgDurationMs)}, max ${formatMs(run.summary.maxDurationMs)}`
   );
-  lines.push(...runNotes(run));
+}
 
+/** The ranked tables: slowest tests (with their profiles), memory growth, CPU time, heaviest imports. */
+function rankedTables(run: RunMetrics, top: number, minCpuDurationMs: number, columns: number): string[] {
+  const executed = run.tests.filter(entry => finalAttempt(entry).status === 'passed' || finalAttempt(entry).status === 'failed');
   const slowest = slowestTests(run.tests, top);
-  lines.push(
+  const lines = [
     ...testTable('Slowest tests (total = setup + call + teardown)', ['test', 'total', 'setup', 'call', 'teardown'], slowest, entry => {
       const a = finalAttempt(entry);
       return [formatMs(a.durationMs), formatMs(a.setupMs), formatMs(a.callMs), formatMs(a.teardownMs)];
     }, columns),
-  );
-  lines.push(...profileLines(slowest, columns));
-
-  const hungry = topBy(executed, top, memoryDeltaKey);
-  lines.push(
-    ...testTable('Biggest memory growth (RSS)', ['test', 'delta', 'peak', 'heap delta'], hungry, entry => {
+    ...profileLines(slowest, columns),
+    ...testTable('Biggest memory growth (RSS)', ['test', 'delta', 'peak', 'heap delta'], topBy(executed, top, memoryDeltaKey), entry => {
       const a = finalAttempt(entry);
       return [formatSignedMib(a.rssEndBytes - a.rssStartBytes), formatMib(a.rssPeakBytes), a.heapEndBytes === null || a.heapStartBytes === null ? '—' : formatSignedMib(a.heapEndBytes - a.heapStartBytes)];
     }, columns),
-  );
+  ];
 
   // Ranked by CPU time, not by share: a test that burnt 190 ms outranks a 17 ms one at 140 %. Concurrent tests are
   // left out: their worker's CPU time is shared with the tests running beside them.
@@ -189,64 +200,65 @@ export function renderSummary(run: RunMetrics, options: SummaryOptions = {}): st
       ]),
     );
   }
+  return lines;
+}
 
+/** Files that could not run, failed tests and failed beforeAll/afterAll hooks, each list cut at `maxFailures`. */
+function failureLines(run: RunMetrics, maxFailures: number, columns: number): string[] {
   // `failuresCount` covers failures whose record was not kept; the list holds the ones that were.
   const listed = listFailures(run);
   const loads = listed.filter(item => item.kind === 'load');
   const failed = listed.filter(item => item.kind === 'test');
   const hooks = listed.filter(item => item.kind === 'hook');
-  const idWidth = columns - 4;
-  if (run.stats.failuresCount > 0 || loads.length > 0 || hooks.length > 0) {
-    const maxFailures = options.maxFailures ?? 10;
-    const parts = run.stats.failuresCount > 0 ? [plural(run.stats.failuresCount, 'test')] : [];
-    if (loads.length > 0) parts.push(plural(loads.length, 'file that could not run', 'files that could not run'));
-    if (hooks.length > 0) parts.push(plural(hooks.length, 'beforeAll/afterAll hook'));
-    lines.push(`Failures (${parts.join(', ')})`);
-    for (const item of loads.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
+  if (run.stats.failuresCount === 0 && loads.length === 0 && hooks.length === 0) return [];
+  const parts = run.stats.failuresCount > 0 ? [plural(run.stats.failuresCount, 'test')] : [];
+  if (loads.length > 0) parts.push(plural(loads.length, 'file that could not run', 'files that could not run'));
+  if (hooks.length > 0) parts.push(plural(hooks.length, 'beforeAll/afterAll hook'));
+  const lines = [`Failures (${parts.join(', ')})`];
+  const list = (items: typeof listed): void => {
+    for (const item of items.slice(0, maxFailures)) {
+      lines.push(`  ✕ ${clipId(item.title, columns - 4)}`);
       if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
     }
-    if (loads.length > maxFailures) lines.push(`  … and ${plural(loads.length - maxFailures, 'more file')} that could not run not shown`);
-    for (const item of failed.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
-      if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
-    }
-    const notListed = run.stats.failuresCount - Math.min(failed.length, maxFailures);
-    if (notListed > 0) lines.push(`  … and ${plural(notListed, 'more failure')} not shown (see the JSON file)`);
-    for (const item of hooks.slice(0, maxFailures)) {
-      lines.push(`  ✕ ${clipId(item.title, idWidth)}`);
-      if (item.failure) lines.push(...describeFailure(item.failure, item.file, columns));
-    }
-    if (hooks.length > maxFailures) lines.push(`  … and ${plural(hooks.length - maxFailures, 'more hook failure')} not shown`);
-  }
+  };
+  list(loads);
+  if (loads.length > maxFailures) lines.push(`  … and ${plural(loads.length - maxFailures, 'more file')} that could not run not shown`);
+  list(failed);
+  const notListed = run.stats.failuresCount - Math.min(failed.length, maxFailures);
+  if (notListed > 0) lines.push(`  … and ${plural(notListed, 'more failure')} not shown (see the JSON file)`);
+  list(hooks);
+  if (hooks.length > maxFailures) lines.push(`  … and ${plural(hooks.length - maxFailures, 'more hook failure')} not shown`);
+  return lines;
+}
 
-  lines.push(...findingLines(run, options.maxFailures ?? 10, id => clipId(id, idWidth)).map(printable));
-  lines.push(...workerMemoryLines(run).map(printable));
-
-  // A file that could not run never started; it is listed with the failures.
+/** Files that started and did not finish (a file that could not run never started; it is listed with the failures). */
+function stoppedFileLines(run: RunMetrics): string[] {
   const incomplete = run.files.filter(file => !file.completed && file.loadError === null);
-  if (incomplete.length > 0) {
-    lines.push(`Files that stopped before finishing (worker crash or process.exit): ${printable(incomplete.map(file => file.key).join(', '))}`);
-    // Jest reports such a file as a suite that failed to run and counts none of its tests; we keep the ones that
-    // finished (docs/how-it-measures.md#no-loss). Said, so the two totals can be reconciled.
-    const keys = new Set(incomplete.map(file => file.key));
-    const kept = run.tests.filter(entry => keys.has(fileKeyOfId(entry.id, entry.file))).length;
-    if (kept > 0) {
-      lines.push(
-        `  ${plural(kept, 'test')} of ${incomplete.length === 1 ? 'it' : 'them'} finished and ${kept === 1 ? 'is' : 'are'} counted above; Jest counts no test of a file whose worker crashed (it reports a suite that failed to run), so its total is ${kept} lower`,
-      );
-    }
+  if (incomplete.length === 0) return [];
+  const lines = [`Files that stopped before finishing (worker crash or process.exit): ${printable(incomplete.map(file => file.key).join(', '))}`];
+  // Jest reports such a file as a suite that failed to run and counts none of its tests; we keep the ones that
+  // finished (docs/how-it-measures.md#no-loss). Said, so the two totals can be reconciled.
+  const keys = new Set(incomplete.map(file => file.key));
+  const kept = run.tests.filter(entry => keys.has(fileKeyOfId(entry.id, entry.file))).length;
+  if (kept > 0) {
+    lines.push(
+      `  ${plural(kept, 'test')} of ${incomplete.length === 1 ? 'it' : 'them'} finished and ${kept === 1 ? 'is' : 'are'} counted above; Jest counts no test of a file whose worker crashed (it reports a suite that failed to run), so its total is ${kept} lower`,
+    );
   }
+  return lines;
+}
+
+/** The package's own cost, what the memory limits dropped, and where the reports went. */
+function ownCostLines(run: RunMetrics, written: readonly string[]): string[] {
   // Trace mode's debugger makes V8 recompile every module per file: that part is estimated, and said to be.
   const trace = run.overhead.traceMs > 0 ? `; ${formatMs(run.overhead.traceMs)} of it trace mode's debugger: set-up, pauses, recompiles (estimated)` : '';
   const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time${trace})` : trace === '' ? '' : ` (${trace.slice(2)})`;
-  lines.push(`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`);
+  const lines = [`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`];
   const limits: string[] = [];
   if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);
   if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);
   if (limits.length > 0) lines.push(`Memory limits: ${limits.join('; ')}; the summary still covers every test`);
-  const written = options.written ?? [];
   if (written.length === 1) lines.push(`Metrics written to ${printable(written[0])}`);
   else if (written.length > 1) lines.push(`Reports written: ${printable(written.join(', '))}`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
