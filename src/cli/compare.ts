@@ -1,6 +1,6 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
-import {printable} from '../formats/common';
+import {printable} from '../formats/terminalText';
 import {comparisonLines, runSlowdown} from '../formats/findings';
 import {HistoryError} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';

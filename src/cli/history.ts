@@ -1,7 +1,7 @@
 import {Command, InvalidArgumentError} from 'commander';
 import {MIN_RUNS_FOR_SPREAD} from '../analysis/compareDurations';
 import {findFlaky, findSlowest} from '../analysis/historyTrends';
-import {formatMs, formatSignedMib, table} from '../formats/common';
+import {formatMs, formatSignedMib, table} from '../formats/terminalText';
 import {HistoryError} from '../history/historyRecords';
 import type {RunWindow} from '../history/historyRecords';
 import {openHistory} from '../history/HistoryStore';

@@ -4,7 +4,7 @@
  * (with one line on stderr that names the file or option at fault).
  */
 import {Command, CommanderError} from 'commander';
-import {printable} from '../formats/common';
+import {printable} from '../formats/terminalText';
 import {InputError} from '../io/readMetricsFile';
 import {packageVersion} from '../io/writeReports';
 import {compareCommand} from './compare';

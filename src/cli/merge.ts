@@ -1,7 +1,7 @@
 import {Command} from 'commander';
 import * as path from 'path';
 import {mergeRuns} from '../analysis/mergeRuns';
-import {printable} from '../formats/common';
+import {printable} from '../formats/terminalText';
 import {renderJson} from '../formats/json';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {writeFileAtomic, writeProblem} from '../io/writeFileAtomic';

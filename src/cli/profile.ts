@@ -1,5 +1,6 @@
 import {Command, InvalidArgumentError} from 'commander';
-import {formatMs, functionLabel, printable, table} from '../formats/common';
+import {functionLabel} from '../formats/common';
+import {formatMs, printable, table} from '../formats/terminalText';
 import {InputError, readJsonFile} from '../io/readMetricsFile';
 import {cpuProfileProblem, topFunctions} from '../model/cpuProfile';
 import type {CpuProfile} from '../model/cpuProfile';

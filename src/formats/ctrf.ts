@@ -1,8 +1,9 @@
 import type {AttemptRecord, FailureRecord, RunMetrics, TestEntry, TestStatus} from '../model/types';
 import {schemaTail, testEntry} from '../model/toSchema';
 import type {SchemaTest} from '../model/toSchema';
-import {fileFailures, finalAttempt, isFlaky} from './common';
-import type {FileFailure} from './common';
+import {finalAttempt, isFlaky} from './common';
+import {fileFailures} from './failureList';
+import type {FileFailure} from './failureList';
 
 /** CTRF spec version written (https://ctrf.io; the schema the tests validate against is in `__tests__/schemas`). */
 export const CTRF_SPEC_VERSION = '0.0.0';

@@ -3,7 +3,7 @@
  * the GitHub annotations and `jest-perf-monitor compare` share.
  */
 import type {BudgetBreach, BudgetReport, DriftEstimate, DurationChange, FileLeak, JudgeClock, LeakReport, RegressionReport, RunDrift, RunMetrics} from '../model/types';
-import {formatMib, formatMs, plural} from './common';
+import {formatMib, formatMs, plural} from './terminalText';
 
 const METRIC_NAMES: Record<BudgetBreach['metric'], string> = {
   duration: 'duration',

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type {FailureRecord, RunMetrics} from '../model/types';
-import {fileFailures, listedFileFailure, listFailures, plural, printable} from './common';
+import {fileFailures, listedFileFailure, listFailures} from './failureList';
+import {plural, printable} from './terminalText';
 import {breachSubject, describeBreach, describeChange, describeLeak, driftLines} from './findings';
 
 /**

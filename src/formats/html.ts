@@ -1,5 +1,7 @@
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
-import {describeFailureCounts, failureWhere, finalAttempt, formatMs, functionLabel, formatSignedMib, headlineCounts, isFlaky, listFailures, phaseNote, plural, runNotes} from './common';
+import {finalAttempt, functionLabel, headlineCounts, isFlaky, runNotes} from './common';
+import {describeFailureCounts, failureWhere, listFailures, phaseNote} from './failureList';
+import {formatMs, formatSignedMib, plural} from './terminalText';
 import {breachSubject, budgetHeadline, comparisonHeadline, describeBreach, describeChange, describeLeak, driftLines, leakHeadline} from './findings';
 import {describeTopFiles, describeWorkerGrowth, gcNote} from './workerMemory';
 

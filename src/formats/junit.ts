@@ -4,8 +4,9 @@ import type {Element} from 'xml-js';
 import {testEntry} from '../model/toSchema';
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import type {JunitOptions} from '../options/types';
-import {failureWhere, fileFailures, fileKeyOf, finalAttempt} from './common';
-import type {FileEntry, FileFailure} from './common';
+import {finalAttempt} from './common';
+import {failureWhere, fileFailures, fileKeyOf} from './failureList';
+import type {FileEntry, FileFailure} from './failureList';
 
 // Loaded on first use, like every format's library: most runs write JSON only.
 let xmlJs: typeof XmlJs | null = null;

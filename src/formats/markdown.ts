@@ -2,23 +2,9 @@ import type {FailureRecord, RunMetrics} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
 import {breachRule, describeBreach, describeChange, describeLeak, driftLines} from './findings';
 import {describeTopFiles, describeWorkerGrowth, gcNote} from './workerMemory';
-import {
-  describeFailureCounts,
-  failureWhere,
-  finalAttempt,
-  formatMib,
-  formatMs,
-  functionLabel,
-  formatSignedMib,
-  headlineCounts,
-  heaviestImports,
-  isFlaky,
-  listFailures,
-  phaseNote,
-  plural,
-  runNotes,
-  slowestTests,
-} from './common';
+import {finalAttempt, functionLabel, headlineCounts, heaviestImports, isFlaky, runNotes, slowestTests} from './common';
+import {describeFailureCounts, failureWhere, listFailures, phaseNote} from './failureList';
+import {formatMib, formatMs, formatSignedMib, plural} from './terminalText';
 
 export interface MarkdownOptions {
   /** Rows of the slowest-tests table. @default 10 */

@@ -3,28 +3,9 @@ import {VARIABLES_MISSING} from '../model/types';
 import {fileKeyOfId} from '../model/testId';
 import {findingLines} from './findings';
 import {workerMemoryLines} from './workerMemory';
-import {
-  clipId,
-  clipMiddle,
-  cpuKey,
-  cpuTimeKey,
-  displayWidth,
-  finalAttempt,
-  formatMib,
-  formatMs,
-  formatSignedMib,
-  functionLabel,
-  headlineCounts,
-  heaviestImports,
-  listFailures,
-  memoryDeltaKey,
-  plural,
-  printable,
-  runNotes,
-  slowestTests,
-  table,
-  topBy,
-} from './common';
+import {cpuKey, cpuTimeKey, finalAttempt, functionLabel, headlineCounts, heaviestImports, memoryDeltaKey, runNotes, slowestTests, topBy} from './common';
+import {listFailures} from './failureList';
+import {clipId, clipMiddle, displayWidth, formatMib, formatMs, formatSignedMib, plural, printable, table} from './terminalText';
 
 export interface SummaryOptions {
   /** How many tests each table lists. @default 5 */

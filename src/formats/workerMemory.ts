@@ -4,7 +4,7 @@
  */
 import {isLargeGrowth} from '../analysis/workerGrowth';
 import type {RunMetrics, WorkerGrowth} from '../model/types';
-import {formatMib, plural} from './common';
+import {formatMib, plural} from './terminalText';
 
 /** `after a forced GC` or `before GC` (garbage included): every figure says which it is. */
 export function gcNote(worker: WorkerGrowth): string {

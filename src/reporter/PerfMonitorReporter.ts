@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {renderToString} from '../formats';
-import {printable} from '../formats/common';
+import {printable} from '../formats/terminalText';
 import {renderAnnotations} from '../formats/githubActions';
 import {renderMarkdown} from '../formats/markdown';
 import {renderSummary, terminalColumns} from '../formats/summary';

@@ -13,7 +13,7 @@ import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBase
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {withoutUrlPasswords} from '../model/redactSecrets';
 import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
-import {plural} from '../formats/common';
+import {plural} from '../formats/terminalText';
 import {runSlowdown} from '../formats/findings';
 import type {FailOn, ResolvedOptions} from '../options/types';
 import {runningJestVersion} from './systemInfo';

@@ -8,7 +8,7 @@ import type {Element} from 'xml-js';
 import {validateXML} from 'xmllint-wasm';
 import {parse as parseYaml} from 'yaml';
 import {mergeRuns} from '../../../src/analysis/mergeRuns';
-import {fileFailures, listFailures} from '../../../src/formats/common';
+import {fileFailures, listFailures} from '../../../src/formats/failureList';
 import {renderCtrf} from '../../../src/formats/ctrf';
 import {renderAnnotations} from '../../../src/formats/githubActions';
 import {renderHtml} from '../../../src/formats/html';

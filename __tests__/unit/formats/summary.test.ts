@@ -1,5 +1,5 @@
 import {describe, expect, test} from '@jest/globals';
-import {displayWidth} from '../../../src/formats/common';
+import {displayWidth} from '../../../src/formats/terminalText';
 import {renderSummary, terminalColumns} from '../../../src/formats/summary';
 import type {TestEntry} from '../../../src/model/types';
 import {failure, fileOf, runOf, testOf} from '../../harness/syntheticRun';

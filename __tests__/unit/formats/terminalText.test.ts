@@ -1,5 +1,5 @@
 import {describe, expect, test} from '@jest/globals';
-import {clipId, displayWidth, printable} from '../../../src/formats/common';
+import {clipId, displayWidth, printable} from '../../../src/formats/terminalText';
 
 describe('clipId', () => {
   const id = 'src/__tests__/to-have-accessible-errormessage.js::.toHaveAccessibleErrorMessage > passes when the aria-errormessage points at a visible element';
