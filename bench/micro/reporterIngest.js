@@ -99,7 +99,7 @@ function stageChannelFiles(runDir) {
     }
     lines.push(JSON.stringify({v: CHANNEL_VERSION, k: 'file-end', session, beforeAllMs: 1.5, afterAllMs: 0.5, heapEndBytes: 64e6, hookFailures: [], selfMs: 2.5, tracePauses: 0, notices: []}));
     fs.writeFileSync(channelFilePath(runDir, projectId, testPath), `${lines.join('\n')}\n`);
-    files.push({path: testPath, context: {config: {id: projectId}}});
+    files.push({path: testPath, context: {config: {id: projectId, rootDir: root, roots: [root]}}});
   }
   return files;
 }
