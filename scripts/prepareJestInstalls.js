@@ -5,7 +5,7 @@
  *   - Jest 29: .jest-installs/29, an npm install of jest@29, jest-environment-jsdom@29 and jest-jasmine2@29.
  * Into each it copies the built package (package.json + dist) as node_modules/jest-perf-monitor, with the
  * package's runtime dependencies beside it, the way `npm install jest-perf-monitor` would lay it out.
- * Run after `npm run build`; `npm test` does both.
+ * Run after `npm run build`; `npm test` does both. `--install-only` installs Jest 29 alone, before any build.
  */
 const {execFileSync} = require('child_process');
 const fs = require('fs');
@@ -43,9 +43,13 @@ function ensureJest29() {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...wanted], {cwd: root, stdio: 'inherit'});
     fs.writeFileSync(marker, wanted.join(' '));
   }
-  copyPackage(root);
 }
 
+// --install-only: the Jest 29 install alone (no build needed), so CI can run it while it type-checks and lints.
+if (process.argv.includes('--install-only')) {
+  ensureJest29();
+  process.exit(0);
+}
 if (!fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
   console.error('prepareJestInstalls: dist/ is missing; run `npm run build` first');
   process.exit(2);
@@ -58,4 +62,7 @@ if (installedMajor(repo, 'jest') !== 30) {
 fs.rmSync(path.join(repo, 'node_modules', 'jest-perf-monitor'), {recursive: true, force: true});
 copyPackage(repo);
 fs.mkdirSync(path.join(installs, '30'), {recursive: true});
-if (!process.argv.includes('--only=30')) ensureJest29();
+if (!process.argv.includes('--only=30')) {
+  ensureJest29();
+  copyPackage(path.join(installs, '29'));
+}
