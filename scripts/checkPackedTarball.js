@@ -92,7 +92,7 @@ try {
     env: {...process.env, FORCE_COLOR: '0', JEST_PERF_HISTORY: '.jest-perf/history.db'},
   });
   const notice = history.stderr.split('\n').filter(line => line.includes('better-sqlite3'));
-  if (history.status !== 1 || notice.length !== 1 || !/install it with npm install better-sqlite3; this run is not recorded$/.test(notice[0])) {
+  if (history.status !== 1 || notice.length !== 1 || !/better-sqlite3 with its install script allowed \(npm install better-sqlite3\); this run is not recorded$/.test(notice[0])) {
     fail(`expected one notice naming better-sqlite3 and exit 1, got exit ${history.status}\n${history.stderr}`);
   }
   if (Object.keys(JSON.parse(fs.readFileSync(path.join(project, 'performance_metrics.json'), 'utf8')).tests).length !== 10) fail('the run with history on lost its report');
