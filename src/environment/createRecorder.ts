@@ -46,7 +46,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const intervalMs = channel.settings.rssSampleIntervalS > 0 ? Math.max(1, Math.round(channel.settings.rssSampleIntervalS * 1000)) : 0;
     // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
     const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
-    const rootDir = fileRunRoot(channel.settings.runRoot ?? globalConfig.rootDir ?? projectConfig.rootDir, projectConfig);
+    const rootDir = recordingRoot(file, channel);
     const notices: string[] = [];
     const mode = fileMode(channel, projectConfig, testPath);
     const settings = {...channel.settings, mode};
@@ -123,6 +123,11 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     reportInternalError('environment setup', error);
     return null;
   }
+}
+
+/** The root a file's ids, locations and module names are relative to: the run's root, widened by the file's project. */
+export function recordingRoot(file: Pick<RecordedFile, 'globalConfig' | 'projectConfig'>, channel: ChannelDescriptor): string {
+  return fileRunRoot(channel.settings.runRoot ?? file.globalConfig.rootDir ?? file.projectConfig.rootDir, file.projectConfig);
 }
 
 /**

@@ -2,12 +2,11 @@ import {performance} from 'perf_hooks';
 import type {JestEnvironment} from '@jest/environment';
 import type {TestResult} from '@jest/test-result';
 import type {Circus} from '@jest/types';
-import {createRecorder, noteWorkerStartOnLoad} from '../environment/createRecorder';
+import {createRecorder, noteWorkerStartOnLoad, recordingRoot} from '../environment/createRecorder';
 import type {RecordedFile} from '../environment/createRecorder';
 import {recordEvent, reportInternalError} from '../environment/TestRecorder';
 import type {TestRecorder} from '../environment/TestRecorder';
 import {readChannelDescriptor} from '../model/channel';
-import {fileRunRoot} from '../model/runRoot';
 import {ImportTimer} from './ImportTimer';
 import {loadCircusRunner} from './loadCircusRunner';
 import type {TestFramework} from './loadCircusRunner';
@@ -58,7 +57,7 @@ function installRecorder(environment: JestEnvironment, file: RecordedFile, runti
   if (channel === null) return null;
   const recorder = createRecorder(environment, file, channel);
   if (recorder === null) return null;
-  if (channel.settings.imports === true) timeImports(recorder, runtime, fileRunRoot(channel.settings.runRoot ?? file.globalConfig.rootDir ?? file.projectConfig.rootDir, file.projectConfig), file.testPath);
+  if (channel.settings.imports === true) timeImports(recorder, runtime, recordingRoot(file, channel), file.testPath);
   // The environment's setup() has just resolved: loading the test file starts now.
   recorder.markSetupDone();
   const own = environment.handleTestEvent as EventHandler | undefined;
