@@ -5,8 +5,9 @@
  *   node scripts/runNodeLegs.js [--majors=22,24] [--keep] [--no-sqlite | --sqlite-majors=22] [--reuse-build] [--parallel]
  *                               [--prepare-only] [-- <jest args>]
  *
- * --sqlite-majors=22 builds better-sqlite3 for those majors only (the others have none, as with --no-sqlite): enough
- * for the test that reads with one SQLite driver what the other wrote (node:sqlite is in Node 22.13 and later).
+ * --sqlite-majors=22 builds better-sqlite3 for those majors only (the others have none, as with --no-sqlite). The test
+ * that reads with one SQLite driver what the other wrote needs none: it runs better-sqlite3 in the Node that runs this
+ * script (JEST_PERF_SQLITE_PEER_NODE) and node:sqlite (Node 22.13 and later) in the leg's.
  * --prepare-only installs the Node binaries (and builds better-sqlite3) and exits: CI starts it early, in the background,
  * so the build overlaps the main test run.
  *
@@ -240,7 +241,9 @@ async function runLeg(major, node, sqliteDir) {
   try {
     copyTree(tree, sqliteDir);
     linkGit(tree);
-    const env = legEnv(node.bin);
+    // The two-SQLite-driver test (__tests__/unit/history/sqliteBackends.test.ts) runs better-sqlite3 in this Node
+    // (the machine's, for which `npm ci` built it) beside node:sqlite in the leg's: no build for the leg's Node needed.
+    const env = legEnv(node.bin, {JEST_PERF_SQLITE_PEER_NODE: process.execPath, JEST_PERF_SQLITE_PEER_NODE_PATH: path.join(repo, 'node_modules')});
     const seen = spawnSync('node', ['-p', 'process.version'], {cwd: tree, env, encoding: 'utf8'}).stdout.trim();
     if (seen !== `v${node.version}`) throw new Error(`Node ${major}: \`node\` on the leg's PATH is ${seen}, not v${node.version}`);
     log(`Node ${major}: ${reuseBuild ? 'Jest (build reused)' : 'npm test'} on ${seen} in ${tree} (copied in ${seconds(started)})${jestArgs.length ? `, jest ${jestArgs.join(' ')}` : ''}`);

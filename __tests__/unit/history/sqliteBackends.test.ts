@@ -4,8 +4,8 @@ import {existsSync, mkdtempSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type {HistoryFileRow, HistoryRun, HistoryTestRow} from '../../../src/history/historyRecords';
-import {SqliteHistoryDatabase} from '../../../src/history/SqliteHistoryDatabase';
-import {availableDriver, hasDriver} from '../../../src/history/sqliteDriver';
+import type {SqliteHistoryDatabase} from '../../../src/history/SqliteHistoryDatabase';
+import {availableDriver} from '../../../src/history/sqliteDriver';
 import type {SqliteDriverName} from '../../../src/history/sqliteDriver';
 
 // The SQLite history on Node's built-in node:sqlite (Node >= 22.13) and on better-sqlite3 (Node 20): one schema,
@@ -14,7 +14,6 @@ import type {SqliteDriverName} from '../../../src/history/sqliteDriver';
 const REPO = path.resolve(__dirname, '../../..');
 const [major, minor] = process.versions.node.split('.').map(Number);
 const nodeHasSqlite = major > 22 || (major === 22 && minor >= 13);
-const both = hasDriver('node:sqlite') && hasDriver('better-sqlite3');
 
 const run = (startedAtMs: number): HistoryRun => ({
   startedAtMs,
@@ -37,27 +36,49 @@ const tests: HistoryTestRow[] = [
 ];
 const files: HistoryFileRow[] = [{file: 'src/a.test.js', loadMs: 40, beforeAllMs: 0, afterAllMs: 1, heapGrowthBytes: 8192, leakGrowthPerTestBytes: null}];
 
-function write(file: string, driver: SqliteDriverName, startedAtMs: number): void {
-  const db = SqliteHistoryDatabase.open(file, {driver});
-  expect(db.driver).toBe(driver);
-  db.appendRun(run(startedAtMs), tests, files);
-  db.close();
+/**
+ * A Node binary that has a driver, and the environment to run it with. CI's Node 22 and 24 legs have node:sqlite but
+ * no better-sqlite3 (it is built for the machine's Node 20 only), so scripts/runNodeLegs.js names that Node 20 as a
+ * peer (JEST_PERF_SQLITE_PEER_NODE, with NODE_PATH to the repo's node_modules, where its better-sqlite3 is).
+ */
+interface DriverHost {
+  node: string;
+  env: NodeJS.ProcessEnv;
+}
+const DIST = path.join(REPO, 'dist');
+const CHILD = path.join(REPO, '__tests__', 'harness', 'sqliteHistoryChild.js');
+
+function inChild<T>(host: DriverHost, request: Record<string, unknown>): T {
+  const out = spawnSync(host.node, [CHILD, DIST, JSON.stringify(request)], {encoding: 'utf8', env: host.env});
+  if (out.status !== 0) throw new Error(`${host.node} ${String(request.op)} failed (exit ${out.status}): ${out.stderr}`);
+  return JSON.parse(out.stdout) as T;
 }
 
-function read(file: string, driver: SqliteDriverName) {
-  const db = SqliteHistoryDatabase.open(file, {driver, mustExist: true});
-  try {
-    const window = {runs: 20};
-    return {
-      runs: db.runCount(),
-      trend: db.trend('src/a.test.js::fails, "quoted"', window).map(point => ({...point, runId: undefined})),
-      durations: Object.fromEntries(db.passedDurations(window)),
-      outcomes: Object.fromEntries(db.outcomes(window)),
-      baseline: db.baselineRows({medianOf: 10, spreadOf: 20, minSpreadRuns: 5}),
-    };
-  } finally {
-    db.close();
+function hostsOf(): Partial<Record<SqliteDriverName, DriverHost>> {
+  const candidates: DriverHost[] = [{node: process.execPath, env: process.env}];
+  const peerNode = process.env.JEST_PERF_SQLITE_PEER_NODE;
+  if (peerNode && existsSync(peerNode) && existsSync(path.join(DIST, 'history', 'sqliteDriver.js'))) {
+    candidates.push({node: peerNode, env: {...process.env, NODE_PATH: process.env.JEST_PERF_SQLITE_PEER_NODE_PATH ?? ''}});
   }
+  const hosts: Partial<Record<SqliteDriverName, DriverHost>> = {};
+  // The operations run in child processes, on the build (as CI has it after `npm run build`).
+  if (!existsSync(path.join(DIST, 'history', 'SqliteHistoryDatabase.js'))) return hosts;
+  for (const driver of ['node:sqlite', 'better-sqlite3'] as const) {
+    hosts[driver] = candidates.find(host => inChild<boolean>(host, {op: 'has', driver}));
+  }
+  return hosts;
+}
+
+const hosts = hostsOf();
+const both = hosts['node:sqlite'] !== undefined && hosts['better-sqlite3'] !== undefined;
+const testId = 'src/a.test.js::fails, "quoted"';
+
+function write(file: string, driver: SqliteDriverName, startedAtMs: number): void {
+  expect(inChild(hosts[driver]!, {op: 'write', file, driver, run: run(startedAtMs), tests, files})).toEqual({driver});
+}
+
+function read(file: string, driver: SqliteDriverName): {runs: number; trend: unknown[]} {
+  return inChild(hosts[driver]!, {op: 'read', file, driver, testId});
 }
 
 describe('the driver a process uses', () => {
@@ -90,8 +111,9 @@ describe('the driver a process uses', () => {
   });
 });
 
-// On Node 20 only better-sqlite3 exists; CI's Node 22 leg runs this file with both (.ci/run).
-const reason = both ? '' : ` (skipped on Node ${process.versions.node}: it needs node:sqlite, Node 22.13 or later, and better-sqlite3 built for this Node)`;
+// On Node 20 only better-sqlite3 exists; CI's Node 22 and 24 legs run this file with node:sqlite in their own Node
+// and better-sqlite3 in the machine's Node 20 (.ci/run).
+const reason = both ? '' : ` (skipped on Node ${process.versions.node}: it needs node:sqlite (Node 22.13 or later) and better-sqlite3, in this Node or in JEST_PERF_SQLITE_PEER_NODE)`;
 (both ? describe : describe.skip)(`node:sqlite and better-sqlite3 share one file format${reason}`, () => {
   test.each([
     ['node:sqlite', 'better-sqlite3'],
@@ -114,17 +136,16 @@ const reason = both ? '' : ` (skipped on Node ${process.versions.node}: it needs
     const schemas = (['node:sqlite', 'better-sqlite3'] as const).map(driver => {
       const file = path.join(dir, `${driver.replace(':', '-')}.db`);
       write(file, driver, Date.UTC(2026, 0, 1));
-      const out = spawnSync(process.execPath, ['-e', `const {DatabaseSync} = require('node:sqlite'); const db = new DatabaseSync(${JSON.stringify(file)}); console.log(JSON.stringify([db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(), db.prepare('PRAGMA user_version').get(), db.prepare('PRAGMA application_id').get()]))`], {encoding: 'utf8'});
-      return out.stdout;
+      return JSON.stringify(inChild(hosts['node:sqlite']!, {op: 'schema', file}));
     });
-    expect(schemas[0]).not.toBe('');
+    expect(schemas[0]).toContain('CREATE TABLE');
     expect(schemas[0]).toBe(schemas[1]);
   });
 
   test("node:sqlite's ExperimentalWarning stays off the user's terminal", () => {
     const driver = path.join(REPO, 'dist', 'history', 'sqliteDriver.js');
     expect(existsSync(driver)).toBe(true);
-    const out = spawnSync(process.execPath, ['-e', `const d = require(${JSON.stringify(driver)}).openSqlite(':memory:'); console.log(d.driver, JSON.stringify(d.prepare('select 1 as one').get()));`], {encoding: 'utf8'});
+    const out = spawnSync(hosts['node:sqlite']!.node, ['-e', `const d = require(${JSON.stringify(driver)}).openSqlite(':memory:'); console.log(d.driver, JSON.stringify(d.prepare('select 1 as one').get()));`], {encoding: 'utf8'});
     expect(out.stdout.trim()).toBe('node:sqlite {"one":1}');
     expect(out.stderr).toBe('');
   });
