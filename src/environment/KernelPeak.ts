@@ -85,19 +85,32 @@ export class KernelPeak {
     }
   }
 
-  /**
-   * Resets the mark to the current RSS. `knownRssBytes`: the RSS just read (the previous attempt's end), which
-   * spares a read when the mark's value alone cannot tell the RSS.
-   */
-  arm(knownRssBytes = -1): Armed {
+  /** Resets the mark to the current RSS, at an attempt's start: with the CPU figures the attempt starts from. */
+  arm(): Armed {
     writeSync(this.clearRefsFd, RESET, 0, 1, 0);
     this.resets++;
     const usage = process.resourceUsage();
     const markKiB = usage.maxRSS;
     if (markKiB > this.floorKiB) return {usage, rssBytes: markKiB * 1024, live: true};
     this.floorKiB = markKiB;
-    const rssBytes = knownRssBytes >= 0 ? knownRssBytes : this.readRss();
+    const rssBytes = this.readRss();
     return {usage, rssBytes, live: rssBytes >= (markKiB - DRIFT_KIB) * 1024};
+  }
+
+  /**
+   * Resets the mark at an attempt's end, for the next attempt to start from (the CPU figures are the end's): one RSS
+   * read, and a `resourceUsage()` only when that RSS is not above the floor's bound. Every `resourceUsage()` spared
+   * counts: it makes the kernel account the running thread, and on a loaded machine that is where the scheduler
+   * takes the CPU away, inside this package's own time.
+   */
+  rearm(): {rssBytes: number; live: boolean} {
+    writeSync(this.clearRefsFd, RESET, 0, 1, 0);
+    this.resets++;
+    const rssBytes = this.readRss();
+    if (rssBytes > this.floorKiB * 1024) return {rssBytes, live: true};
+    const markKiB = process.resourceUsage().maxRSS;
+    if (markKiB < this.floorKiB) this.floorKiB = markKiB;
+    return {rssBytes, live: rssBytes >= (markKiB - DRIFT_KIB) * 1024};
   }
 
   /**

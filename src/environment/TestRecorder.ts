@@ -709,9 +709,9 @@ export class TestRecorder {
         // end points are what we know.
         highWaterBytes = intact && usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       }
-      // Ending alone, the next attempt may start from these figures: the mark is reset now, which gives the RSS too.
+      // Ending alone, the next attempt may start from these figures: the mark is reset now, before the RSS read.
       const endsAlone = this.active.size === 0 && !attempt.concurrent && exitMessage === undefined && this.gc === null;
-      const armed = kernel !== null && endsAlone ? kernel.arm(rssEndBytes) : null;
+      const armed = kernel !== null && endsAlone ? kernel.rearm() : null;
       if (armed !== null) rssEndBytes = armed.rssBytes;
       else if (rssEndBytes < 0) rssEndBytes = this.readRss();
       let heapEndBytes = HEAP_NOT_READ;
@@ -766,14 +766,13 @@ export class TestRecorder {
       flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapNearLimit;
       if (endsAlone && !flushNow) {
         if (armed === null) this.sampler?.reset();
-        const startUsage = armed?.usage ?? usage;
         this.carry = {
           atMs: endMs,
-          cpuUserUs: startUsage.userCPUTime,
-          cpuSystemUs: startUsage.systemCPUTime,
+          cpuUserUs: usage.userCPUTime,
+          cpuSystemUs: usage.systemCPUTime,
           rssBytes: rssEndBytes,
           heapBytes: heapEndBytes,
-          maxRssKiB: startUsage.maxRSS,
+          maxRssKiB: usage.maxRSS,
           armed: armed !== null,
           live: armed !== null && armed.live,
           resets: kernel === null ? 0 : kernel.resets,
