@@ -1,11 +1,11 @@
-import {closeSync, openSync, readSync, writeSync} from 'fs';
+import {closeSync, constants, openSync, readSync, writeSync} from 'fs';
 import type {RssReader} from './readRss';
 
 export type {PeakRssMethod} from '../model/types';
 
 
 /**
- * The file whose write resets the mark. Set to a file that cannot be written (`/nonexistent`) to take the sampler
+ * The file whose write resets the mark. Set to a file that cannot be written (`/nonexistent/clear_refs`) to take the sampler
  * where the kernel's mark would do: a locked-down container, as the tests of the fallback do.
  */
 export const CLEAR_REFS_ENV = 'JEST_PERF_MONITOR_CLEAR_REFS';
@@ -71,7 +71,8 @@ export class KernelPeak {
     if (process.platform !== 'linux') return `not on Linux (${process.platform})`;
     let fd: number;
     try {
-      fd = openSync(clearRefsPath, 'w');
+      // Write-only, never created: a path that does not exist must not become a file that seems to work.
+      fd = openSync(clearRefsPath, constants.O_WRONLY);
     } catch (error) {
       return `${clearRefsPath} cannot be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
     }
@@ -120,7 +121,13 @@ export class KernelPeak {
   peakBytes(usage: NodeJS.ResourceUsage, live: boolean): number {
     this.statusRssBytes = -1;
     if (live || usage.maxRSS > this.floorKiB) return usage.maxRSS * 1024;
-    return this.readStatus();
+    try {
+      return this.readStatus();
+    } catch {
+      // No status file to read (never seen on Linux): the start and end readings stand for the peak.
+      this.statusRssBytes = -1;
+      return 0;
+    }
   }
 
   /** `VmHWM` from /proc/self/status, in bytes; `VmRSS` goes to `statusRssBytes`. */

@@ -1,5 +1,7 @@
 import {describe, expect, test} from '@jest/globals';
-import {closeSync, openSync} from 'fs';
+import {closeSync, existsSync, mkdtempSync, openSync} from 'fs';
+import {tmpdir} from 'os';
+import * as path from 'path';
 import {fieldKiB, KernelPeak} from '../../../src/environment/KernelPeak';
 import {rssReader} from '../../../src/environment/readRss';
 
@@ -25,8 +27,15 @@ describe('KernelPeak', () => {
   });
 
   test('a file that cannot be opened gives the reason, for the fallback', () => {
-    const result = KernelPeak.open('/nonexistent/clear_refs', rssReader());
-    expect(typeof result === 'string' ? result : 'opened').toMatch(process.platform === 'linux' ? /\/nonexistent\/clear_refs cannot be opened \(ENOENT\)/ : /not on Linux/);
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), 'kernel-peak-')), 'missing', 'clear_refs');
+    const result = KernelPeak.open(missing, rssReader());
+    expect(typeof result === 'string' ? result : 'opened').toBe(process.platform === 'linux' ? `${missing} cannot be opened (ENOENT)` : `not on Linux (${process.platform})`);
+  });
+
+  test('a path that does not exist is not created', () => {
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), 'kernel-peak-')), 'clear_refs');
+    expect(typeof KernelPeak.open(missing, rssReader())).toBe('string');
+    expect(existsSync(missing)).toBe(false);
   });
 
   const linux = process.platform === 'linux' && writable('/proc/self/clear_refs');
