@@ -18,6 +18,11 @@ const {dist, median, round} = require('../lib');
 
 const {TestRecorder} = require(path.join(dist, 'environment', 'TestRecorder'));
 const {RssSampler} = require(path.join(dist, 'environment', 'RssSampler'));
+const {KernelPeak} = require(path.join(dist, 'environment', 'KernelPeak'));
+const {rssReader} = require(path.join(dist, 'environment', 'readRss'));
+// As a worker has it: the kernel's RSS mark where it can be reset, else the sampler thread.
+const kernel = KernelPeak.shared(rssReader());
+const kernelPeak = typeof kernel === 'string' ? null : kernel;
 
 const argument = name => process.argv.find(arg => arg.startsWith(`--${name}=`))?.split('=')[1];
 const count = Number(argument('tests') ?? 20_000);
@@ -63,7 +68,8 @@ function measure(withRecorder, round) {
     rootDir: dir,
     workerId: 1,
     // Off under callgrind (instructions.js): its thread would start at a different test in each run.
-    sampler: process.env.MICRO_SAMPLER === '0' ? null : RssSampler.lazy(100),
+    sampler: process.env.MICRO_SAMPLER === '0' || kernelPeak !== null ? null : RssSampler.lazy(100),
+    kernelPeak,
     alwaysConcurrent: false,
     settings,
     trace: null,

@@ -100,9 +100,11 @@ export class LazyRssSampler {
 
   constructor(private readonly intervalMs: number) {}
 
-  /** Called at the end of each test attempt. */
-  noteDuration(durationMs: number): void {
-    if (this.sampler === null && durationMs >= this.intervalMs) this.sampler = RssSampler.shared(this.intervalMs);
+  /** Called at the end of each test attempt; true when it started the thread just now. */
+  noteDuration(durationMs: number): boolean {
+    if (this.sampler !== null || durationMs < this.intervalMs) return false;
+    this.sampler = RssSampler.shared(this.intervalMs);
+    return true;
   }
 
   reset(): void {

@@ -3,7 +3,7 @@ import {getHeapStatistics} from 'v8';
 import {ATTEMPT_NUMBERS, AttemptSlot, CHANNEL_VERSION, HEAP_NOT_READ, STATUS_CODES} from '../model/channel';
 import type {AttemptExtras, EnvironmentSettings, FileAfterLine, FileEndLine, FileStartLine, ImportsLine, ProfileCandidate} from '../model/channel';
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
-import type {FailureMode, FailureRecord, SpanRecord, VariablesMissing} from '../model/types';
+import type {FailureMode, FailureRecord, PeakRssMethod, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
 import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
 import {readFileBoundary} from './fileBoundary';
@@ -12,6 +12,7 @@ import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
 import type {LazyRssSampler} from './RssSampler';
+import type {KernelPeak} from './KernelPeak';
 import type {CpuProfiler} from './CpuProfiler';
 import type {TraceCapture} from './TraceCapture';
 
@@ -73,12 +74,40 @@ interface ActiveAttempt {
   cpuUserStartUs: number;
   cpuSystemStartUs: number;
   maxRssStartKiB: number;
+  /**
+   * The kernel's mark was reset for this attempt (it started alone): its end `maxRSS` is its exact peak, `live`
+   * when the mark is above the process's floor (see `KernelPeak`).
+   */
+  armed: boolean;
+  live: boolean;
+  /** `KernelPeak.resets` at the start: a reset since would have cut the window short. */
+  resetsAtStart: number;
   /** The process figures were read (at test_started, or at test_start on Jest < 29.6). */
   measured: boolean;
   failedPhase: FailureRecord['phase'] | null;
   concurrent: boolean;
   spans: SpanRecord[];
 }
+
+/**
+ * The previous attempt's end figures, which the next attempt may start from (docs/how-it-measures.md#back-to-back-tests):
+ * when only Jest's own code ran in between (no hook, no error event) and for less than `CARRY_GAP_MS`.
+ */
+interface Carry {
+  atMs: number;
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rssBytes: number;
+  heapBytes: number;
+  maxRssKiB: number;
+  /** The kernel's mark was reset after the end reads (see `Armed`). */
+  armed: boolean;
+  live: boolean;
+  resets: number;
+}
+
+/** The longest gap between one attempt's end and the next one's start over which the end figures serve as its start. */
+const CARRY_GAP_MS = 1;
 
 /** Shared by attempts that recorded no span, so the common case allocates no array. */
 const NO_SPANS: SpanRecord[] = [];
@@ -158,6 +187,11 @@ export interface RecorderOptions {
   variables?: {untraced: VariablesMissing | null};
   workerId: number;
   sampler: LazyRssSampler | null;
+  /**
+   * The kernel's RSS high-water mark, reset per attempt (Linux; see `KernelPeak`); null where it cannot be had or
+   * under `workerThreads: true`, where the files of several threads share the process's mark.
+   */
+  kernelPeak?: KernelPeak | null;
   /** Under `workerThreads: true` several files share one process, so every figure is shared. */
   alwaysConcurrent: boolean;
   /** The run's settings, with this file's mode (`auto` already decided). */
@@ -205,6 +239,14 @@ export class TestRecorder {
   private readonly testPath: string;
   private readonly workerId: number;
   private readonly sampler: LazyRssSampler | null;
+  private readonly kernel: KernelPeak | null;
+  /** How this file's peaks are taken, for `system.peak_rss`. */
+  readonly peakMethod: PeakRssMethod;
+  /** The last attempt's end figures, while the next attempt may start from them. */
+  private carry: Carry | null = null;
+  /** Attempts that started from the previous one's end figures, and those that read their own: a debug figure. */
+  private carried = 0;
+  private freshStarts = 0;
   private readonly alwaysConcurrent: boolean;
   private readonly failureContext: FailureContext;
   private readonly captureRate: number;
@@ -238,6 +280,8 @@ export class TestRecorder {
     this.testPath = options.testPath;
     this.workerId = options.workerId;
     this.sampler = options.sampler;
+    this.kernel = options.kernelPeak ?? null;
+    this.peakMethod = this.kernel !== null ? 'kernel' : this.sampler !== null ? 'sampler' : 'ends';
     this.alwaysConcurrent = options.alwaysConcurrent;
     this.trace = options.trace;
     this.detachTrace = options.detachTrace === true;
@@ -297,7 +341,7 @@ export class TestRecorder {
         this.startAttempt(event.test!, nowMs);
         break;
       case 'test_started':
-        this.startMeasuring(event.test!);
+        this.startMeasuring(event.test!, nowMs);
         break;
       case 'test_fn_start': {
         const attempt = this.active.get(event.test!);
@@ -328,6 +372,8 @@ export class TestRecorder {
         this.finishAttempt(event.test!, 'todo', nowMs);
         break;
       case 'hook_start':
+        // A hook is the user's code: the next attempt reads its own start figures.
+        this.carry = null;
         if (event.hook!.type === 'beforeAll' || event.hook!.type === 'afterAll') this.allHookStartMs = nowMs;
         break;
       case 'hook_success':
@@ -340,7 +386,14 @@ export class TestRecorder {
       case 'run_finish':
         this.finishFile(nowMs);
         break;
+      // Jest's own steps between two tests: the previous end figures still serve as the next start.
+      case 'run_describe_start':
+      case 'run_describe_finish':
+      case 'test_retry':
+        break;
       default:
+        // Anything else (an `error` event, one a newer Jest adds) may be the user's code.
+        this.carry = null;
         break;
     }
   }
@@ -434,6 +487,7 @@ export class TestRecorder {
       workerId: this.workerId,
       loadMs,
       heapStartBytes: getHeapStatistics().used_heap_size,
+      peakRss: this.peakMethod,
     };
     this.writer.start(JSON.stringify(line));
   }
@@ -475,6 +529,7 @@ export class TestRecorder {
         traceMs: this.trace?.costMs() ?? 0,
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
+        starts: {carried: this.carried, fresh: this.freshStarts, statusReads: this.kernel?.statusReads ?? 0},
       };
       if (imports) line.imports = imports;
       if (profiles !== undefined) line.profiles = profiles;
@@ -544,6 +599,9 @@ export class TestRecorder {
       cpuUserStartUs: 0,
       cpuSystemStartUs: 0,
       maxRssStartKiB: 0,
+      armed: false,
+      live: false,
+      resetsAtStart: 0,
       measured: false,
       // A beforeAll failure is attached to the test before it starts.
       failedPhase: test.errors.length > 0 ? 'beforeAll' : null,
@@ -563,20 +621,53 @@ export class TestRecorder {
       }
     }
     // Jest before 29.6 has no test_started: until one is seen, measure here.
-    if (!testStartedSeen) this.measure(attempt);
+    if (!testStartedSeen) this.measure(attempt, nowMs);
   }
 
   /** `test_started` (the test will run): the process figures, read as close to the start as Jest allows. */
-  private startMeasuring(test: CircusTestLike): void {
+  private startMeasuring(test: CircusTestLike, nowMs: number): void {
     testStartedSeen = true;
     const attempt = this.active.get(test);
-    if (attempt !== undefined && !attempt.measured) this.measure(attempt);
+    if (attempt !== undefined && !attempt.measured) this.measure(attempt, nowMs);
   }
 
-  private measure(attempt: ActiveAttempt): void {
+  private measure(attempt: ActiveAttempt, nowMs: number): void {
     attempt.measured = true;
+    const alone = !attempt.concurrent && this.active.size === 1;
+    const carry = this.carry;
+    this.carry = null;
+    if (alone && carry !== null && nowMs - carry.atMs < CARRY_GAP_MS && (carry.armed || this.kernel === null)) {
+      // Back to back after a test that ran alone: its end figures are this start's, and the mark (or the sampler)
+      // was reset right after them.
+      this.carried++;
+      attempt.cpuUserStartUs = carry.cpuUserUs;
+      attempt.cpuSystemStartUs = carry.cpuSystemUs;
+      attempt.maxRssStartKiB = carry.maxRssKiB;
+      attempt.heapStartBytes = carry.heapBytes;
+      attempt.rssStartBytes = carry.rssBytes;
+      attempt.armed = carry.armed;
+      attempt.live = carry.live;
+      attempt.resetsAtStart = carry.resets;
+      return;
+    }
+    this.freshStarts++;
+    const kernel = this.kernel;
+    if (kernel !== null && alone) {
+      // Reset only with no other attempt running: a reset would cut that attempt's window short.
+      const armed = kernel.arm();
+      attempt.armed = true;
+      attempt.live = armed.live;
+      attempt.resetsAtStart = kernel.resets;
+      attempt.cpuUserStartUs = armed.usage.userCPUTime;
+      attempt.cpuSystemStartUs = armed.usage.systemCPUTime;
+      attempt.maxRssStartKiB = armed.usage.maxRSS;
+      attempt.rssStartBytes = armed.rssBytes;
+      attempt.heapStartBytes = this.heapPerTest ? getHeapStatistics().used_heap_size : HEAP_NOT_READ;
+      return;
+    }
     this.sampler?.reset();
     const usage = process.resourceUsage();
+    attempt.resetsAtStart = kernel === null ? 0 : kernel.resets;
     attempt.cpuUserStartUs = usage.userCPUTime;
     attempt.cpuSystemStartUs = usage.systemCPUTime;
     attempt.maxRssStartKiB = usage.maxRSS;
@@ -605,7 +696,24 @@ export class TestRecorder {
       n[offset + AttemptSlot.startedAtMs] = attempt.startedAtMs;
     } else {
       const usage = process.resourceUsage();
-      const rssEndBytes = this.readRss();
+      const kernel = this.kernel;
+      // No reset since the start (none is made while another attempt runs): the mark covers the whole window.
+      const intact = kernel === null || kernel.resets === attempt.resetsAtStart;
+      let highWaterBytes: number;
+      let rssEndBytes = -1;
+      if (attempt.armed && intact) {
+        highWaterBytes = kernel!.peakBytes(usage, attempt.live);
+        rssEndBytes = kernel!.statusRssBytes;
+      } else {
+        // A new high of the mark reached during the attempt is its exact peak; below it, the sampler and the two
+        // end points are what we know.
+        highWaterBytes = intact && usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
+      }
+      // Ending alone, the next attempt may start from these figures: the mark is reset now, before the RSS read.
+      const endsAlone = this.active.size === 0 && !attempt.concurrent && exitMessage === undefined && this.gc === null;
+      const armed = kernel !== null && endsAlone ? kernel.rearm() : null;
+      if (armed !== null) rssEndBytes = armed.rssBytes;
+      else if (rssEndBytes < 0) rssEndBytes = this.readRss();
       let heapEndBytes = HEAP_NOT_READ;
       let heapNearLimit: boolean;
       if (this.heapPerTest) {
@@ -616,9 +724,6 @@ export class TestRecorder {
       } else {
         heapNearLimit = (rssEndBytes >= this.heapCheckAtRssBytes || --this.testsUntilHeapCheck < 0) && this.heapNearLimit(rssEndBytes);
       }
-      // A new all-time high reached during the attempt is its exact peak; below an earlier high, the sampler
-      // and the two end points are what we know.
-      const highWaterBytes = usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       const sampledBytes = this.sampler ? this.sampler.peakBytes() : 0;
       // Whole microseconds, the precision of the report: the phases then add up to the duration, and the numbers
       // are short to write and to read back (a 17-digit double costs several times more to print).
@@ -659,10 +764,28 @@ export class TestRecorder {
       // The moments a worker may die next (an assertion about to take it down, memory running out): what is
       // pending goes out now.
       flushNow = failed || rssEndBytes - attempt.rssStartBytes >= FLUSH_RSS_RISE_BYTES || heapNearLimit;
+      if (endsAlone && !flushNow) {
+        if (armed === null) this.sampler?.reset();
+        this.carry = {
+          atMs: endMs,
+          cpuUserUs: usage.userCPUTime,
+          cpuSystemUs: usage.systemCPUTime,
+          rssBytes: rssEndBytes,
+          heapBytes: heapEndBytes,
+          maxRssKiB: usage.maxRSS,
+          armed: armed !== null,
+          live: armed !== null && armed.live,
+          resets: kernel === null ? 0 : kernel.resets,
+        };
+      }
     }
-    if (flushNow || writer.due(endMs)) writer.flush();
+    if (flushNow || writer.due(endMs)) {
+      writer.flush();
+      // The write is this package's, not the next test's.
+      this.carry = null;
+    }
     // After the figures are taken and written: a sampler that starts now boots between two tests.
-    this.sampler?.noteDuration(durationMs);
+    if (this.sampler?.noteDuration(durationMs) === true) this.carry = null;
   }
 
   /** Static mode's heap check, made when RSS grew by `HEAP_CHECK_RSS_STEP_BYTES` or after `HEAP_CHECK_EVERY_TESTS` tests. */

@@ -15,6 +15,8 @@ import {bufferedConsoleBytes} from './consoleBuffer';
 import {noteWorkerStart} from './fileBoundary';
 import {acquireGc} from './forceGc';
 import {tracedFiles} from './readTracedFiles';
+import {KernelPeak} from './KernelPeak';
+import {rssReader} from './readRss';
 import {RssSampler} from './RssSampler';
 import {secretRulesFor} from './secretRules';
 import {reportInternalError, TestRecorder} from './TestRecorder';
@@ -44,8 +46,11 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     let traceStartMs = 0;
     const {projectConfig, globalConfig, testPath} = file;
     const intervalMs = channel.settings.rssSampleIntervalS > 0 ? Math.max(1, Math.round(channel.settings.rssSampleIntervalS * 1000)) : 0;
-    // A sampler thread is an open handle to --detectOpenHandles, so it stays off there.
-    const sampler = intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
+    // The kernel's mark where it can be reset, in a process of its own (docs/how-it-measures.md#peak-rss); else the
+    // sampler thread, which is an open handle to --detectOpenHandles, so it stays off there.
+    const kernel = isMainThread ? KernelPeak.shared(rssReader()) : null;
+    const kernelPeak = typeof kernel === 'string' ? null : kernel;
+    const sampler = kernelPeak === null && intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
     const rootDir = recordingRoot(file, channel);
     const notices: string[] = [];
     const mode = fileMode(channel, projectConfig, testPath);
@@ -93,6 +98,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       rootDir,
       workerId,
       sampler,
+      kernelPeak,
       alwaysConcurrent: !isMainThread,
       settings,
       trace,

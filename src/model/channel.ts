@@ -14,7 +14,7 @@
  * and the reader keeps only the last session of a file.
  */
 import * as path from 'path';
-import type {AttemptRecord, FailureMode, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
+import type {AttemptRecord, FailureMode, PeakRssMethod, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
 export const CHANNEL_VERSION = 6;
@@ -96,6 +96,8 @@ export type FileStartLine = {
   workerId: number;
   loadMs: number;
   heapStartBytes: number;
+  /** How the file's peaks were taken (`system.peak_rss`); absent from writers before it was recorded. */
+  peakRss?: PeakRssMethod;
 };
 
 /**
@@ -229,6 +231,12 @@ export type FileEndLine = {
   imports?: ImportsLine;
   /** `cpuProfile`: this file's tests whose profiles the worker kept (some may be displaced by later files). */
   profiles?: ProfileCandidate[];
+  /**
+   * How the file's attempts got their start figures: from the previous attempt's end (back to back) or read afresh;
+   * and how many peaks needed the status file (below the process's floor, see `KernelPeak`). Not in the report: a
+   * figure for this package's own tests and measurements.
+   */
+  starts?: {carried: number; fresh: number; statusReads: number};
 };
 
 /**
@@ -487,6 +495,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
         }
       : null,
   };
+  if (start.peakRss !== undefined) file.peakRss = start.peakRss;
   return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? []};
 }
 

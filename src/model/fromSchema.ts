@@ -32,6 +32,7 @@ import type {
   FileLeak,
   FileRecord,
   JudgeClock,
+  PeakRssMethod,
   LeakReport,
   RegressionReport,
   RunDrift,
@@ -470,6 +471,8 @@ export function fromSchema(value: unknown): RunMetrics {
       jestVersion: typeof system.jest_version === 'string' ? system.jest_version : null,
       cpuCount: count(system.cpu_count, 'system.cpu_count'),
       memoryTotalBytes: bytes(system.memory_total_mb, 'system.memory_total_mb'),
+      // Absent from files written before it was recorded; a method this version does not know is left out.
+      ...(Array.isArray(system.peak_rss) && {peakRss: system.peak_rss.filter((method): method is PeakRssMethod => method === 'kernel' || method === 'sampler' || method === 'ends')}),
     },
     tests,
     files,

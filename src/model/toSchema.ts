@@ -276,6 +276,8 @@ export interface MetricsDocument extends SchemaFindings {
     jest_version: string | null;
     cpu_count: number;
     memory_total_mb: number;
+    /** How the tests' peak RSS was taken: `kernel`, `sampler` or `ends` (docs/how-it-measures.md#peak-rss); two when workers differed. */
+    peak_rss?: string[];
     timestamp: string;
   };
   tests: Record<string, SchemaTest>;
@@ -551,6 +553,7 @@ export function schemaHead(run: RunMetrics): Pick<MetricsDocument, 'schema_versi
         jest_version: run.system.jestVersion,
         cpu_count: run.system.cpuCount,
         memory_total_mb: mebibytes(run.system.memoryTotalBytes),
+        ...(run.system.peakRss && {peak_rss: run.system.peakRss}),
         timestamp,
       },
     }),

@@ -216,6 +216,8 @@ export interface FileRecord {
    * `projects`); null in a single-project run.
    */
   project: string | null;
+  /** How the file's tests got their peak RSS; absent for a file that could not run, and from older channel writers. */
+  peakRss?: PeakRssMethod;
   /** What the file's module loads cost (option `imports`, under `jest-perf-monitor/runner`); null when not measured. */
   imports: FileImports | null;
   /**
@@ -287,6 +289,13 @@ export interface RunModuleCost {
   files: number;
 }
 
+/**
+ * How a process's tests got their peak RSS (docs/how-it-measures.md#peak-rss): `kernel`, the kernel's high-water
+ * mark reset at each test's start (Linux); `sampler`, a thread sampling RSS (where the mark cannot be reset, and under
+ * `workerThreads: true`); `ends`, neither (the sampler is off): the start and end readings and new all-time highs.
+ */
+export type PeakRssMethod = 'kernel' | 'sampler' | 'ends';
+
 /** Facts about the machine and tool versions. */
 export interface SystemInfo {
   platform: string;
@@ -294,6 +303,11 @@ export interface SystemInfo {
   jestVersion: string | null;
   cpuCount: number;
   memoryTotalBytes: number;
+  /**
+   * How the tests' peak RSS was taken: the methods the measured files used, in `PeakRssMethod` order (two when
+   * workers differed). Absent when no file was measured, and in files written before it was recorded.
+   */
+  peakRss?: PeakRssMethod[];
 }
 
 /** Computed over every executed test (skipped and todo tests excluded). */

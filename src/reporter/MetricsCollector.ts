@@ -4,7 +4,7 @@ import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
 import {byCost, FILE_IMPORTS, ImportTotals} from '../model/ImportTotals';
 import {SummaryAccumulator} from '../model/SummaryAccumulator';
-import type {AttemptRecord, FailureRecord, FileRecord, RunMetrics, RunStats, SystemInfo, TestEntry, UnmeasuredFiles} from '../model/types';
+import type {AttemptRecord, FailureRecord, FileRecord, PeakRssMethod, RunMetrics, RunStats, SystemInfo, TestEntry, UnmeasuredFiles} from '../model/types';
 import {keyPrefix} from './ProjectNames';
 import type {ProjectLabel} from './ProjectNames';
 
@@ -255,7 +255,7 @@ export class MetricsCollector {
       schemaVersion: SCHEMA_VERSION,
       startedAtMs: run.startedAtMs,
       durationMs: run.durationMs,
-      system: run.system,
+      system: run.system && withPeakRss(run.system, this.files),
       tests,
       files: this.files,
       summary: this.summary.figures(),
@@ -294,4 +294,13 @@ function detailBytes(failure: FailureRecord): number {
   if (failure.locals !== null) bytes += JSON.stringify(failure.locals).length;
   if (failure.closure !== null) bytes += JSON.stringify(failure.closure).length;
   return bytes;
+}
+
+const PEAK_RSS_METHODS: readonly PeakRssMethod[] = ['kernel', 'sampler', 'ends'];
+
+/** The machine's facts with how the measured files took their peaks (`system.peak_rss`). */
+function withPeakRss(system: SystemInfo, files: readonly FileRecord[]): SystemInfo {
+  const used = new Set(files.map(file => file.peakRss));
+  const peakRss = PEAK_RSS_METHODS.filter(method => used.has(method));
+  return peakRss.length > 0 ? {...system, peakRss} : system;
 }
