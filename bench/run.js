@@ -179,30 +179,41 @@ function readReport() {
   return {
     own: report.overhead.environment_time + report.overhead.reporter_time,
     testSeconds: tests.reduce((sum, [, test]) => sum + (test.duration ?? 0), 0),
-    profiles: Object.fromEntries(tests.filter(([, test]) => test.profile?.top).map(([id, test]) => [id, test.profile.top.map(entry => `${entry.function} ${entry.location ?? ''}`.trim())])),
+    // The tests' own CPU time: what the profiler adds to them, steadier than their durations on a shared machine.
+    testCpuSeconds: tests.reduce((sum, [, test]) => sum + ((test.cpu_user_ms ?? 0) + (test.cpu_system_ms ?? 0)) / 1000, 0),
+    profiles: Object.fromEntries(
+      tests
+        .filter(([, test]) => test.profile?.top)
+        .map(([id, test]) => [id, {names: test.profile.top.map(entry => `${entry.function} ${entry.location ?? ''}`.trim()), topSelfMs: test.profile.top[0]?.self_ms ?? 0}]),
+    ),
   };
 }
 
 /**
  * How well a coarser interval keeps the top functions: over the tests both variants profiled in the same round,
  * the share whose first function is the same, and the mean share of the reference's top 3 found in the other's
- * top 5 (the report lists 5).
+ * top 5 (the report lists 5); all tests, and the busy ones (the reference's first function has 10 ms of self time
+ * or more: the tests one profiles to learn why they are slow). Two nearly equal intervals (`cpuprofile@999` beside
+ * `cpuprofile@1000`) give the agreement that sampling noise alone leaves.
  */
 function topAgreement(reference, other) {
-  let tests = 0;
-  let sameFirst = 0;
-  let top3 = 0;
+  const tally = () => ({tests: 0, sameFirst: 0, top3: 0});
+  const all = tally();
+  const busy = tally();
   reference.forEach((profiles, index) => {
-    for (const [id, top] of Object.entries(profiles)) {
+    for (const [id, ours] of Object.entries(profiles ?? {})) {
       const theirs = other[index]?.[id];
-      if (!theirs || top.length === 0) continue;
-      tests++;
-      if (theirs[0] === top[0]) sameFirst++;
-      const wanted = top.slice(0, 3);
-      top3 += wanted.filter(name => theirs.includes(name)).length / wanted.length;
+      if (!theirs || ours.names.length === 0) continue;
+      for (const sum of ours.topSelfMs >= 10 ? [all, busy] : [all]) {
+        sum.tests++;
+        if (theirs.names[0] === ours.names[0]) sum.sameFirst++;
+        const wanted = ours.names.slice(0, 3);
+        sum.top3 += wanted.filter(name => theirs.names.includes(name)).length / wanted.length;
+      }
     }
   });
-  return {tests, sameFirst: tests ? round(sameFirst / tests) : null, top3InTop5: tests ? round(top3 / tests) : null};
+  const shares = sum => ({tests: sum.tests, sameFirst: sum.tests ? round(sum.sameFirst / sum.tests) : null, top3InTop5: sum.tests ? round(sum.top3 / sum.tests) : null});
+  return {...shares(all), busy: shares(busy)};
 }
 
 /** The suite to run: a generated one (its directory is written afresh) or the external project. */
@@ -240,6 +251,7 @@ function runSuite(suiteName) {
   const own = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
   /** The sum of the tests' durations in the plugin's report (to see what the profiler does to them), and the profiles' top functions. */
   const testSeconds = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  const testCpuSeconds = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
   const profiles = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
   let tests = target.tests ?? null;
   for (let round = 0; round < runs; round++) {
@@ -254,6 +266,7 @@ function runSuite(suiteName) {
         const report = readReport();
         own[name].push(report.own);
         testSeconds[name][round] = report.testSeconds;
+        testCpuSeconds[name][round] = report.testCpuSeconds;
         profiles[name][round] = report.profiles;
         if (tests === null) tests = Object.keys(JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8')).tests).length;
       }
@@ -298,6 +311,8 @@ function runSuite(suiteName) {
       if (name.startsWith('cpuprofile') && variantNames.includes('runner')) {
         entry.testSecondsVsRunner = round(pairRatio(testSeconds, name, 'runner'));
         entry.testSecondsVsRunnerRange = pairRange(testSeconds, name, 'runner');
+        entry.testCpuVsRunner = round(pairRatio(testCpuSeconds, name, 'runner'));
+        entry.testCpuVsRunnerRange = pairRange(testCpuSeconds, name, 'runner');
       }
       if (finest !== null && name.startsWith('cpuprofile') && name !== finest) entry.topFunctionsVs = {reference: finest, ...topAgreement(profiles[finest], profiles[name])};
     }
@@ -327,8 +342,16 @@ function printSuite(suiteName, suite) {
   const widths = header.map((_, index) => Math.max(...[header, ...rows].map(row => row[index].length)));
   process.stdout.write(`\n${suiteName} (${suite.tests} tests, medians of ${runs})\n  ${pad(header, widths)}\n${rows.map(row => `  ${pad(row, widths)}`).join('\n')}\n`);
   for (const [name, v] of Object.entries(suite.variants)) {
-    if (v.testSecondsVsRunner != null) process.stdout.write(`  ${name}: test durations ${v.testSecondsVsRunner}x the runner's without the profiler (${v.testSecondsVsRunnerRange.join('-')})\n`);
-    if (v.topFunctionsVs) process.stdout.write(`  ${name}: same top function as ${v.topFunctionsVs.reference} in ${v.topFunctionsVs.sameFirst} of ${v.topFunctionsVs.tests} tests; ${v.topFunctionsVs.reference}'s top 3 in ${name}'s top 5: ${v.topFunctionsVs.top3InTop5}\n`);
+    if (v.testSecondsVsRunner != null) {
+      process.stdout.write(`  ${name}: tests' durations ${v.testSecondsVsRunner}x the runner's without the profiler (${v.testSecondsVsRunnerRange.join('-')}), their CPU time ${v.testCpuVsRunner}x (${v.testCpuVsRunnerRange.join('-')})\n`);
+    }
+    if (v.topFunctionsVs) {
+      const {reference, busy} = v.topFunctionsVs;
+      process.stdout.write(
+        `  ${name}: same top function as ${reference} in ${v.topFunctionsVs.sameFirst} of ${v.topFunctionsVs.tests} tests (busy: ${busy.sameFirst} of ${busy.tests}); ` +
+          `${reference}'s top 3 in its top 5: ${v.topFunctionsVs.top3InTop5} (busy: ${busy.top3InTop5})\n`,
+      );
+    }
   }
 }
 

@@ -13,7 +13,7 @@
  *   static, profile, trace   the environment entry in each mode (`ci` preset otherwise);
  *   runner, auto, noimports  the runner in profile mode, in mode auto, without import timing;
  *   cpuprofile   the runner with `cpuProfile: true` at the default sampling interval; `cpuprofile@<µs>` sets
- *                `samplingIntervalUs` (e.g. `cpuprofile@1000`).
+ *                `samplingIntervalUs` (e.g. `cpuprofile@1000`); BENCH_CPU_PROFILE_TESTS sets `tests`.
  */
 const path = require('path');
 const {fromRepo} = require('./lib');
@@ -65,7 +65,10 @@ function applyVariant(name, base, context) {
   const runner = options => ({...base, testRunner: fromRepo('jest-perf-monitor/runner'), reporters: ours(options)});
   const cpuProfile = CPU_PROFILE_VARIANT.exec(name);
   if (cpuProfile !== null) {
-    return runner({mode: 'profile', cpuProfile: cpuProfile[1] === undefined ? true : {samplingIntervalUs: Number(cpuProfile[1])}});
+    // BENCH_CPU_PROFILE_TESTS: profiles kept (default 10); comparing intervals' top functions wants the same tests
+    // profiled under each, so many more.
+    const tests = process.env.BENCH_CPU_PROFILE_TESTS ? {tests: Number(process.env.BENCH_CPU_PROFILE_TESTS)} : {};
+    return runner({mode: 'profile', cpuProfile: {...tests, ...(cpuProfile[1] !== undefined && {samplingIntervalUs: Number(cpuProfile[1])})}});
   }
   switch (name) {
     case 'plain':

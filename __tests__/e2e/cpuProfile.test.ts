@@ -181,14 +181,14 @@ describe('cpuProfile pure logic', () => {
   test('option cpuProfile: true, an object, or the env var (on, off, a number of tests); bad values fail in one line', () => {
     const resolve = (raw: unknown, env: NodeJS.ProcessEnv = {}) => resolveOptions(raw, {rootDir: '/r', isCI: false, env}).cpuProfile;
     expect(resolve({})).toBeNull();
-    expect(resolve({cpuProfile: true})).toEqual({tests: 10, samplingIntervalUs: 1000});
-    expect(resolve({cpuProfile: {tests: 3}})).toEqual({tests: 3, samplingIntervalUs: 1000});
-    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 10, samplingIntervalUs: 1000});
-    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '25'})).toEqual({tests: 25, samplingIntervalUs: 1000});
+    expect(resolve({cpuProfile: true})).toEqual({tests: 10, samplingIntervalUs: 10000});
+    expect(resolve({cpuProfile: {tests: 3}})).toEqual({tests: 3, samplingIntervalUs: 10000});
+    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 10, samplingIntervalUs: 10000});
+    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '25'})).toEqual({tests: 25, samplingIntervalUs: 10000});
     expect(resolve({cpuProfile: true}, {JEST_PERF_CPU_PROFILE: 'false'})).toBeNull();
     // The env var turns on what the config describes; a number replaces only the number of tests.
-    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 25, samplingIntervalUs: 10000});
-    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '4'})).toEqual({tests: 4, samplingIntervalUs: 10000});
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 2000}}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 25, samplingIntervalUs: 2000});
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 2000}}, {JEST_PERF_CPU_PROFILE: '4'})).toEqual({tests: 4, samplingIntervalUs: 2000});
     expect(() => resolve({cpuProfile: {tests: 0}})).toThrow(/^jest-perf-monitor: option "cpuProfile" got \{"tests":0\}; allowed: true, false, or \{tests\?/);
     expect(() => resolve({cpuProfile: {every: 1}})).toThrow('option "cpuProfile" has an unknown key "every"; allowed keys: tests, samplingIntervalUs');
     expect(() => resolve({}, {JEST_PERF_CPU_PROFILE: 'yes'})).toThrow(/JEST_PERF_CPU_PROFILE="yes" is not valid for option "cpuProfile"/);
