@@ -44,6 +44,8 @@
  *                       repo's), each variant applied on top. BENCH_PROJECT_ARGS: more Jest arguments (space-
  *                       separated, e.g. --color=true); BENCH_PROJECT_EXIT: the exit code its suite gives (default 0).
  *                       Not shrunk by BENCH_QUICK
+ *   BENCH_CPU_PROFILE_TESTS  `cpuProfile.tests` for the cpuprofile variants (default 10; many more to compare
+ *                       intervals' top functions on the same tests)
  *   BENCH_MICRO         0 skips the micro-benchmarks
  *   BENCH_MAX_WORKERS   Jest's --maxWorkers (default: Jest's own choice, cores - 1, as users get)
  *   BENCH_QUICK         1 shrinks every suite and the micro-benchmarks, one round, no warm-up: a smoke run that
