@@ -267,7 +267,7 @@ export interface PerfMonitorOptions {
    * CPU profiles of the slowest tests: each worker runs V8's sampling profiler, cuts the samples by each test's
    * time window, and keeps `<outputDir>/profiles/<test>.cpuprofile` (Chrome DevTools, VS Code, speedscope) and the
    * top functions (`tests[id].profile`) for the slowest tests. `true`, or `{tests, samplingIntervalUs}`. It costs
-   * CPU: 1.05–1.25x plain Jest's on two real suites at the default 10 ms sampling (1.21–1.35x at 1 ms), and every
+   * CPU: 1.05–1.29x plain Jest's at the default 10 ms sampling (1.21–1.47x at 1 ms), and every
    * duration of the run is taken under it (the reports say so), so it is off in every preset. Under the runner the
    * locations are source-mapped; under the environment entries they are lines of the transformed code.
    * Env: `JEST_PERF_CPU_PROFILE` (`1`/`true`, `0`/`false`, or a number of tests).
