@@ -3,23 +3,30 @@
  * `npm run bench`: what the plugin costs (SPEC section 7), as a matrix of whole Jest runs plus micro-benchmarks.
  *
  * Suites (bench/suites.js): trivial (5,000 tests), realistic (~500 tests of mixed work), failing (500 tests, 10%
- * failing). Each runs with every variant:
- *   plain    Jest with jest-environment-node;
- *   floor    an environment whose handleTestEvent does nothing: what any environment-based tool pays;
- *   junit    plain Jest plus jest-junit, a reporter that measures nothing: the reference for a reporter's cost;
- *   static, profile, trace   this package's environment and reporter in each mode (the `ci` preset otherwise;
+ * failing), and an external project of one's own (BENCH_PROJECT). Each runs with every variant (bench/variants.js
+ * says what each changes in the config):
+ *   plain      Jest as configured (jest-environment-node for the generated suites);
+ *   floor      an environment whose handleTestEvent does nothing: what any environment-based tool pays;
+ *   peers, the choices a user would weigh against this package:
+ *     junit      jest-junit, a reporter that measures nothing;
+ *     allure     allure-jest's environment (per-test hooks: the closest peer in kind), results in a scratch folder;
+ *     heapusage  Jest's own `--logHeapUsage`;
+ *   static, profile, trace   this package's environment entry and reporter in each mode (the `ci` preset otherwise;
  *            trace also captures closures, as the `development` preset does);
- *   runner   profile mode through `testRunner: 'jest-perf-monitor/runner'` on jest-environment-node (the recommended
- *            setup; it must cost what the environment entry costs);
- *   auto     the runner in mode `auto` (the development preset's): profile, plus trace for the files that failed
- *            in the previous run. On an all-passing suite it must cost no more than profile.
- * Two more, asked for by name in BENCH_VARIANTS (they are not in the default list):
- *   noimports  the runner with `imports: false`: what timing each file's imports costs (runner vs noimports);
- *   cpuprofile the runner with `cpuProfile: true`: what V8's sampling profiler costs (cpuprofile vs runner).
- * Within a suite the runs alternate after one warm-up round (plain floor junit static profile trace, then floor
- * junit … plain: each round starts one variant later), so the machine's drift hits every variant alike. Ratios are taken within each round and their median
- * reported, for wall time and for CPU time (user + system of Jest and its workers). On a shared machine CPU time
- * is the steadier of the two.
+ *   runner       profile mode through `testRunner: 'jest-perf-monitor/runner'` on jest-environment-node;
+ *   recommended  the README's config: `withPerfMonitorConfig(config, {printSummary: true})`, default preset (`ci`:
+ *                the bench runs with CI=true);
+ *   auto         the runner in mode `auto` (the development preset's): profile, plus trace for the files that failed
+ *                in the previous run. On an all-passing suite it must cost no more than profile;
+ *   cpuprofile   the runner with `cpuProfile: true` (default sampling interval); `cpuprofile@<µs>` sets the
+ *                interval. Beside `runner`, the sum of the tests' durations is compared (what the profiler adds to
+ *                them); beside another cpuprofile variant, the top functions are held to the finest interval's.
+ * One more, asked for by name in BENCH_VARIANTS (not in the default list):
+ *   noimports  the runner with `imports: false`: what timing each file's imports costs (runner vs noimports).
+ * Within a suite the runs alternate after one warm-up round (plain floor junit … , then floor junit … plain: each
+ * round starts one variant later), so the machine's drift hits every variant alike. Ratios are taken within each
+ * round, and their median and min–max reported, for wall time and for CPU time (user + system of Jest and its
+ * workers). On a shared machine CPU time is the steadier of the two.
  *
  * Then the micro-benchmarks (bench/micro/): the reporter reading and writing 100,000 tests, failure extraction
  * per failure, and the environment's cost per event.
@@ -28,8 +35,17 @@
  *
  * Environment:
  *   BENCH_RUNS          counted rounds per suite (default 5), after one warm-up round
- *   BENCH_SUITES        comma list of suites (default: trivial,realistic,failing; empty: micro-benchmarks only)
- *   BENCH_VARIANTS      comma list of variants (default: all six)
+ *   BENCH_SUITES        comma list of suites (default: trivial,realistic,failing, or none with BENCH_PROJECT; empty:
+ *                       micro-benchmarks only)
+ *   BENCH_VARIANTS      comma list of variants (default: all but noimports; with BENCH_PROJECT: plain, junit,
+ *                       allure, heapusage, recommended, static, cpuprofile)
+ *   BENCH_PROJECT       a project's directory: its own Jest config (jest.config.js/.cjs/.json or package.json's
+ *                       "jest"; BENCH_PROJECT_CONFIG names another) and its own Jest (node_modules/jest, else the
+ *                       repo's), each variant applied on top. BENCH_PROJECT_ARGS: more Jest arguments (space-
+ *                       separated, e.g. --color=true); BENCH_PROJECT_EXIT: the exit code its suite gives (default 0).
+ *                       Not shrunk by BENCH_QUICK
+ *   BENCH_CPU_PROFILE_TESTS  `cpuProfile.tests` for the cpuprofile variants (default 10; many more to compare
+ *                       intervals' top functions on the same tests)
  *   BENCH_MICRO         0 skips the micro-benchmarks
  *   BENCH_MAX_WORKERS   Jest's --maxWorkers (default: Jest's own choice, cores - 1, as users get)
  *   BENCH_QUICK         1 shrinks every suite and the micro-benchmarks, one round, no warm-up: a smoke run that
@@ -41,21 +57,23 @@
 const {spawnSync, execFileSync} = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const {repo, work, fromRepo, median, round, childrenCpuSeconds, describeMachine, cleanEnv} = require('./lib');
+const {repo, work, median, round, childrenCpuSeconds, describeMachine, cleanEnv} = require('./lib');
 const {SUITES} = require('./suites');
+const {FIXED_VARIANTS, isVariant, isPlugin, variantArgs, resolveNodeEnvironment} = require('./variants');
 
 const quick = process.env.BENCH_QUICK === '1';
 const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5));
 const maxWorkers = process.env.BENCH_MAX_WORKERS ?? null;
 const list = (value, all) => (value === undefined ? all : value.split(',').map(item => item.trim()).filter(Boolean));
-const suiteNames = list(process.env.BENCH_SUITES, Object.keys(SUITES));
-const DEFAULT_VARIANTS = ['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto'];
-const ALL_VARIANTS = [...DEFAULT_VARIANTS, 'noimports', 'cpuprofile'];
-const variantNames = list(process.env.BENCH_VARIANTS, DEFAULT_VARIANTS);
+const project = process.env.BENCH_PROJECT ? path.resolve(process.env.BENCH_PROJECT) : null;
+// With BENCH_PROJECT, that project alone unless BENCH_SUITES also names generated suites.
+const suiteNames = list(process.env.BENCH_SUITES, project === null ? Object.keys(SUITES) : []);
+const DEFAULT_VARIANTS = ['plain', 'floor', 'junit', 'allure', 'heapusage', 'static', 'profile', 'trace', 'runner', 'recommended', 'auto', 'cpuprofile'];
+const variantNames = list(process.env.BENCH_VARIANTS, project === null ? DEFAULT_VARIANTS : ['plain', 'junit', 'allure', 'heapusage', 'recommended', 'static', 'cpuprofile']);
 const outputFile = path.resolve(process.env.BENCH_OUTPUT ?? path.join(__dirname, 'results.json'));
 for (const name of suiteNames) if (!SUITES[name]) throw new Error(`BENCH_SUITES: unknown suite "${name}"; allowed: ${Object.keys(SUITES).join(', ')}`);
-for (const name of variantNames) if (!ALL_VARIANTS.includes(name)) throw new Error(`BENCH_VARIANTS: unknown variant "${name}"; allowed: ${ALL_VARIANTS.join(', ')}`);
-if (suiteNames.length > 0 && !variantNames.includes('plain')) throw new Error('BENCH_VARIANTS must include plain: every ratio is to it');
+for (const name of variantNames) if (!isVariant(name)) throw new Error(`BENCH_VARIANTS: unknown variant "${name}"; allowed: ${FIXED_VARIANTS.join(', ')}, cpuprofile@<µs>`);
+if ((suiteNames.length > 0 || project !== null) && !variantNames.includes('plain')) throw new Error('BENCH_VARIANTS must include plain: every ratio is to it');
 
 /** Targets (the issue's table): what each figure is held to. */
 const TARGETS = {
@@ -76,71 +94,183 @@ const TARGETS = {
 if (process.env.BENCH_SKIP_PREPARE !== '1') {
   execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepareJestInstalls.js'), '--only=30'], {stdio: 'inherit'});
 }
-const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
+const repoJestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
 
-function variantConfig(name, suiteDir) {
-  const reporters = options => ['default', [fromRepo('jest-perf-monitor'), {preset: 'ci', output: path.join(work, 'performance_metrics.json'), ...options}]];
-  const plugin = options => ({testEnvironment: fromRepo('jest-perf-monitor/environment'), reporters: reporters(options)});
-  const runner = options => ({testEnvironment: 'node', testRunner: fromRepo('jest-perf-monitor/runner'), reporters: reporters(options)});
-  const configs = {
-    plain: {testEnvironment: 'node', reporters: ['default']},
-    floor: {testEnvironment: path.join(__dirname, 'noopEnvironment.js'), reporters: ['default']},
-    junit: {testEnvironment: 'node', reporters: ['default', [fromRepo('jest-junit'), {outputDirectory: work, outputName: 'junit.xml'}]]},
-    static: plugin({mode: 'static'}),
-    profile: plugin({mode: 'profile'}),
-    trace: plugin({mode: 'trace', includeClosure: true}),
-    runner: runner({mode: 'profile'}),
-    auto: runner({mode: 'auto', includeClosure: true}),
-    noimports: runner({mode: 'profile', imports: false}),
-    cpuprofile: runner({mode: 'profile', cpuProfile: true}),
-  };
-  return {rootDir: suiteDir, ...configs[name]};
+/**
+ * A config file for one variant of one suite: it loads the base config (the generated suite's, or the external
+ * project's own, function and promise exports included) and applies the variant on top (bench/variants.js).
+ */
+function writeVariantConfig(file, name, base) {
+  const context = {work, output: path.join(work, 'performance_metrics.json'), allureResults: path.join(work, 'allure-results')};
+  const load =
+    base.configFile === null
+      ? `const base = ${JSON.stringify(base.config)};`
+      : [
+          `const loaded = ${base.fromPackageJson ? `require(${JSON.stringify(base.configFile)}).jest` : `require(${JSON.stringify(base.configFile)})`};`,
+          `const resolved = await (typeof loaded === 'function' ? loaded() : loaded);`,
+          `const base = {...resolved, rootDir: path.resolve(${JSON.stringify(base.dir)}, resolved.rootDir ?? '.')};`,
+        ].join('\n  ');
+  const body = [
+    `const path = require('path');`,
+    `const {applyVariant} = require(${JSON.stringify(path.join(__dirname, 'variants.js'))});`,
+    `module.exports = async () => {`,
+    `  ${load}`,
+    `  return applyVariant(${JSON.stringify(name)}, base, ${JSON.stringify(context)});`,
+    `};`,
+  ];
+  fs.writeFileSync(file, `${body.join('\n')}\n`);
 }
 
-function runOnce(configFile, exitCode) {
+/**
+ * The external project (BENCH_PROJECT): its config (BENCH_PROJECT_CONFIG, else jest.config.js/.cjs/.json, else
+ * package.json's "jest" key), its own Jest (node_modules/jest, else the repo's), the exit code its suite gives
+ * (BENCH_PROJECT_EXIT, default 0) and extra Jest arguments (BENCH_PROJECT_ARGS, space-separated).
+ */
+function projectSuite() {
+  const named = process.env.BENCH_PROJECT_CONFIG;
+  const candidates = named ? [named] : ['jest.config.js', 'jest.config.cjs', 'jest.config.json'];
+  const found = candidates.map(name => path.resolve(project, name)).find(file => fs.existsSync(file));
+  let base;
+  if (found !== undefined) base = {configFile: found, fromPackageJson: false, dir: project};
+  else if (require(path.join(project, 'package.json')).jest) base = {configFile: path.join(project, 'package.json'), fromPackageJson: true, dir: project};
+  else throw new Error(`BENCH_PROJECT: no jest.config.js, .cjs or .json, nor a "jest" key in package.json, in ${project} (BENCH_PROJECT_CONFIG names one; ES module and TypeScript configs are not read)`);
+  const ownJest = path.join(project, 'node_modules', 'jest', 'bin', 'jest.js');
+  const jestBin = fs.existsSync(ownJest) ? ownJest : repoJestBin;
+  return {
+    name: path.basename(project),
+    base,
+    jestBin,
+    cwd: project,
+    args: (process.env.BENCH_PROJECT_ARGS ?? '').split(' ').filter(Boolean),
+    exitCode: Number(process.env.BENCH_PROJECT_EXIT ?? 0),
+    describe: `${path.basename(project)} (its own config and Jest ${require(path.join(path.dirname(path.dirname(jestBin)), 'package.json')).version})`,
+  };
+}
+
+/** `cpuProfile`'s default sampling interval in the installed build (what the `cpuprofile` variant runs at). */
+function defaultSamplingIntervalUs() {
+  try {
+    return require(path.join(repo, 'node_modules', 'jest-perf-monitor', 'dist', 'options', 'resolveOptions.js')).CPU_PROFILE_DEFAULTS.samplingIntervalUs;
+  } catch {
+    return 1000;
+  }
+}
+
+function runOnce(target, configFile, extraArgs) {
+  // allure writes two files per test: a fresh folder each run keeps the scratch space small.
+  fs.rmSync(path.join(work, 'allure-results'), {recursive: true, force: true});
   const cpuBefore = childrenCpuSeconds();
   const start = process.hrtime.bigint();
-  const args = [jestBin, '--config', configFile, ...(maxWorkers === null ? [] : [`--maxWorkers=${maxWorkers}`]), '--silent'];
+  const args = [target.jestBin, '--config', configFile, ...(maxWorkers === null ? [] : [`--maxWorkers=${maxWorkers}`]), '--silent', ...target.args, ...extraArgs];
   // From the repo: Jest 30 refuses a --config file in a directory with no package.json above it (BENCH_WORK in /tmp).
-  const result = spawnSync(process.execPath, args, {cwd: repo, env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 * 2 ** 20});
+  const env = cleanEnv({BENCH_NODE_ENVIRONMENT: resolveNodeEnvironment(target.jestBin, target.cwd)});
+  const result = spawnSync(process.execPath, args, {cwd: target.cwd, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20});
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   const cpuAfter = childrenCpuSeconds();
-  if (result.status !== exitCode) {
+  if (result.status !== target.exitCode) {
     process.stderr.write(result.stderr.slice(-4000));
-    throw new Error(`${path.basename(configFile)} exited ${result.status}, expected ${exitCode}`);
+    throw new Error(`${path.basename(configFile)} exited ${result.status}, expected ${target.exitCode}`);
   }
   return {wall, cpu: cpuBefore === null ? null : cpuAfter - cpuBefore};
 }
 
-const isPlugin = name => ['static', 'profile', 'trace', 'runner', 'auto', 'noimports', 'cpuprofile'].includes(name);
+/** What a plugin variant's report says: own time, the sum of the tests' durations, and each profiled test's top functions. */
+function readReport() {
+  const report = JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8'));
+  const tests = Object.entries(report.tests ?? {});
+  return {
+    own: report.overhead.environment_time + report.overhead.reporter_time,
+    testSeconds: tests.reduce((sum, [, test]) => sum + (test.duration ?? 0), 0),
+    // The tests' own CPU time: what the profiler adds to them, steadier than their durations on a shared machine.
+    testCpuSeconds: tests.reduce((sum, [, test]) => sum + ((test.cpu_user_ms ?? 0) + (test.cpu_system_ms ?? 0)) / 1000, 0),
+    profiles: Object.fromEntries(
+      tests
+        .filter(([, test]) => test.profile?.top)
+        .map(([id, test]) => [id, {names: test.profile.top.map(entry => `${entry.function} ${entry.location ?? ''}`.trim()), topSelfMs: test.profile.top[0]?.self_ms ?? 0}]),
+    ),
+  };
+}
 
-function runSuite(suiteName) {
+/**
+ * How well a coarser interval keeps the top functions: over the tests both variants profiled in the same round,
+ * the share whose first function is the same, and the mean share of the reference's top 3 found in the other's
+ * top 5 (the report lists 5); all tests, and the busy ones (the reference's first function has 10 ms of self time
+ * or more: the tests one profiles to learn why they are slow). Two nearly equal intervals (`cpuprofile@999` beside
+ * `cpuprofile@1000`) give the agreement that sampling noise alone leaves.
+ */
+function topAgreement(reference, other) {
+  const tally = () => ({tests: 0, sameFirst: 0, top3: 0});
+  const all = tally();
+  const busy = tally();
+  reference.forEach((profiles, index) => {
+    for (const [id, ours] of Object.entries(profiles ?? {})) {
+      const theirs = other[index]?.[id];
+      if (!theirs || ours.names.length === 0) continue;
+      for (const sum of ours.topSelfMs >= 10 ? [all, busy] : [all]) {
+        sum.tests++;
+        if (theirs.names[0] === ours.names[0]) sum.sameFirst++;
+        const wanted = ours.names.slice(0, 3);
+        sum.top3 += wanted.filter(name => theirs.names.includes(name)).length / wanted.length;
+      }
+    }
+  });
+  const shares = sum => ({tests: sum.tests, sameFirst: sum.tests ? round(sum.sameFirst / sum.tests) : null, top3InTop5: sum.tests ? round(sum.top3 / sum.tests) : null});
+  return {...shares(all), busy: shares(busy)};
+}
+
+/** The suite to run: a generated one (its directory is written afresh) or the external project. */
+function prepareSuite(suiteName) {
+  if (suiteName === null) return projectSuite();
   const suite = SUITES[suiteName];
   const suiteDir = path.join(work, suiteName);
   const shape = suite.generate(suiteDir, quick ? suite.quick : undefined);
+  return {
+    name: suiteName,
+    base: {configFile: null, config: {rootDir: suiteDir, testEnvironment: 'node', reporters: ['default']}},
+    jestBin: repoJestBin,
+    cwd: repo,
+    args: [],
+    exitCode: shape.exitCode,
+    tests: shape.tests,
+    files: shape.files,
+    describe: quick ? `${shape.tests} tests (quick)` : suite.describe,
+  };
+}
+
+function runSuite(suiteName) {
+  const target = prepareSuite(suiteName);
   const configs = {};
   for (const name of variantNames) {
-    configs[name] = path.join(work, `jest.${suiteName}.${name}.config.js`);
-    fs.writeFileSync(configs[name], `module.exports = ${JSON.stringify(variantConfig(name, suiteDir), null, 2)};\n`);
+    configs[name] = path.join(work, `jest.${target.name}.${name.replace('@', '-')}.config.js`);
+    writeVariantConfig(configs[name], name, target.base);
   }
-  process.stdout.write(`\n${suiteName}: ${quick ? `${shape.tests} tests (quick)` : suite.describe}; ${runs} round${runs === 1 ? '' : 's'}${quick ? '' : ' after a warm-up'}\n`);
+  process.stdout.write(`\n${target.name}: ${target.describe}; ${runs} round${runs === 1 ? '' : 's'}${quick ? '' : ' after a warm-up'}\n`);
   // Warm-up: transform and disk caches. A quick run is a smoke test of the bench, not a measurement: none.
-  if (!quick) for (const name of variantNames) runOnce(configs[name], shape.exitCode);
+  if (!quick) for (const name of variantNames) runOnce(target, configs[name], variantArgs(name));
   const wall = Object.fromEntries(variantNames.map(name => [name, []]));
   const cpu = Object.fromEntries(variantNames.map(name => [name, []]));
   /** The plugin's own time (environment + reporter), as it measured itself in its report. */
   const own = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  /** The sum of the tests' durations in the plugin's report (to see what the profiler does to them), and the profiles' top functions. */
+  const testSeconds = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  const testCpuSeconds = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  const profiles = Object.fromEntries(variantNames.filter(isPlugin).map(name => [name, []]));
+  let tests = target.tests ?? null;
   for (let round = 0; round < runs; round++) {
     // Each round starts one variant later, so none always runs right after another: a disturbance that recurs
     // with the order (a cache, a neighbour's periodic job) does not always land on the same variant.
     const order = variantNames.map((_, index) => variantNames[(index + round) % variantNames.length]);
     for (const name of order) {
-      const measured = runOnce(configs[name], shape.exitCode);
+      const measured = runOnce(target, configs[name], variantArgs(name));
       wall[name].push(measured.wall);
       cpu[name].push(measured.cpu);
       if (isPlugin(name)) {
-        const {overhead} = JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8'));
-        own[name].push(overhead.environment_time + overhead.reporter_time);
+        const report = readReport();
+        own[name].push(report.own);
+        testSeconds[name][round] = report.testSeconds;
+        testCpuSeconds[name][round] = report.testCpuSeconds;
+        profiles[name][round] = report.profiles;
+        if (tests === null) tests = Object.keys(JSON.parse(fs.readFileSync(path.join(work, 'performance_metrics.json'), 'utf8')).tests).length;
       }
     }
     process.stdout.write(`  round ${round + 1}/${runs}: ${variantNames.map(name => `${name} ${wall[name][round].toFixed(2)}s`).join('  ')}\n`);
@@ -148,7 +278,16 @@ function runSuite(suiteName) {
 
   const hasCpu = cpu.plain.every(value => value !== null);
   // Ratios pair by pair within a round, then the median: robust to the machine drifting between rounds.
-  const pairRatio = (series, a, b) => median(series[a].map((value, index) => value / series[b][index]));
+  const pairRatios = (series, a, b) => series[a].map((value, index) => value / series[b][index]);
+  const pairRatio = (series, a, b) => median(pairRatios(series, a, b));
+  const pairRange = (series, a, b) => {
+    const ratios = pairRatios(series, a, b);
+    return [round(Math.min(...ratios)), round(Math.max(...ratios))];
+  };
+  const cpuProfiled = variantNames.filter(name => name.startsWith('cpuprofile'));
+  // The finest interval among the cpuprofile variants is the reference the others' top functions are held to.
+  const intervalOf = name => Number(name.split('@')[1] ?? defaultSamplingIntervalUs());
+  const finest = cpuProfiled.length > 1 ? [...cpuProfiled].sort((a, b) => intervalOf(a) - intervalOf(b))[0] : null;
   const variants = {};
   for (const name of variantNames) {
     const entry = {
@@ -157,6 +296,7 @@ function runSuite(suiteName) {
       cpuSeconds: hasCpu ? round(median(cpu[name])) : null,
       wallVsPlain: round(pairRatio(wall, name, 'plain')),
       cpuVsPlain: hasCpu ? round(pairRatio(cpu, name, 'plain')) : null,
+      cpuVsPlainRange: hasCpu ? pairRange(cpu, name, 'plain') : null,
     };
     if (variantNames.includes('floor')) {
       entry.wallVsFloor = round(pairRatio(wall, name, 'floor'));
@@ -168,23 +308,33 @@ function runSuite(suiteName) {
     if (isPlugin(name)) {
       entry.ownSeconds = round(median(own[name]));
       entry.ownShareOfCpu = hasCpu ? round(median(own[name].map((seconds, index) => seconds / cpu[name][index])) * 100, 2) : null;
+      entry.testSeconds = round(median(testSeconds[name]));
+      // Durations taken under the profiler against the same tests through the runner without it, pair by pair.
+      if (name.startsWith('cpuprofile') && variantNames.includes('runner')) {
+        entry.testSecondsVsRunner = round(pairRatio(testSeconds, name, 'runner'));
+        entry.testSecondsVsRunnerRange = pairRange(testSeconds, name, 'runner');
+        entry.testCpuVsRunner = round(pairRatio(testCpuSeconds, name, 'runner'));
+        entry.testCpuVsRunnerRange = pairRange(testCpuSeconds, name, 'runner');
+      }
+      if (finest !== null && name.startsWith('cpuprofile') && name !== finest) entry.topFunctionsVs = {reference: finest, ...topAgreement(profiles[finest], profiles[name])};
     }
     variants[name] = entry;
   }
-  return {tests: shape.tests, files: shape.files, variants};
+  return {tests, files: target.files ?? null, ...(suiteName === null && {project: target.describe}), variants};
 }
 
 /** The suite's table: each variant's medians and its ratios to plain Jest and to the floor. */
 function printSuite(suiteName, suite) {
   const cell = (value, suffix = '') => (value === null || value === undefined ? '-' : `${value}${suffix}`);
   const pad = (cells, widths) => cells.map((text, index) => (index === 0 ? text.padEnd(widths[index]) : text.padStart(widths[index]))).join('  ');
-  const header = ['variant', 'wall s', 'cpu s', 'wall/plain', 'cpu/plain', 'wall/floor', 'cpu/floor', 'pts>floor wall', 'pts>floor cpu', 'own s'];
+  const header = ['variant', 'wall s', 'cpu s', 'wall/plain', 'cpu/plain', 'cpu/plain min-max', 'wall/floor', 'cpu/floor', 'pts>floor wall', 'pts>floor cpu', 'own s'];
   const rows = Object.entries(suite.variants).map(([name, v]) => [
     name,
     cell(v.wallSeconds?.toFixed(2)),
     cell(v.cpuSeconds?.toFixed(2)),
     cell(v.wallVsPlain?.toFixed(3), 'x'),
     cell(v.cpuVsPlain?.toFixed(3), 'x'),
+    cell(v.cpuVsPlainRange && `${v.cpuVsPlainRange[0].toFixed(3)}-${v.cpuVsPlainRange[1].toFixed(3)}`),
     cell(v.wallVsFloor?.toFixed(3), 'x'),
     cell(v.cpuVsFloor?.toFixed(3), 'x'),
     cell(v.wallPointsOverFloor),
@@ -193,6 +343,18 @@ function printSuite(suiteName, suite) {
   ]);
   const widths = header.map((_, index) => Math.max(...[header, ...rows].map(row => row[index].length)));
   process.stdout.write(`\n${suiteName} (${suite.tests} tests, medians of ${runs})\n  ${pad(header, widths)}\n${rows.map(row => `  ${pad(row, widths)}`).join('\n')}\n`);
+  for (const [name, v] of Object.entries(suite.variants)) {
+    if (v.testSecondsVsRunner != null) {
+      process.stdout.write(`  ${name}: tests' durations ${v.testSecondsVsRunner}x the runner's without the profiler (${v.testSecondsVsRunnerRange.join('-')}), their CPU time ${v.testCpuVsRunner}x (${v.testCpuVsRunnerRange.join('-')})\n`);
+    }
+    if (v.topFunctionsVs) {
+      const {reference, busy} = v.topFunctionsVs;
+      process.stdout.write(
+        `  ${name}: same top function as ${reference} in ${v.topFunctionsVs.sameFirst} of ${v.topFunctionsVs.tests} tests (busy: ${busy.sameFirst} of ${busy.tests}); ` +
+          `${reference}'s top 3 in its top 5: ${v.topFunctionsVs.top3InTop5} (busy: ${busy.top3InTop5})\n`,
+      );
+    }
+  }
 }
 
 function runMicro(script, args) {
@@ -218,6 +380,11 @@ const results = {
 for (const suiteName of suiteNames) {
   results.suites[suiteName] = runSuite(suiteName);
   printSuite(suiteName, results.suites[suiteName]);
+}
+if (project !== null) {
+  const name = path.basename(project);
+  results.suites[name] = runSuite(null);
+  printSuite(name, results.suites[name]);
 }
 
 if (process.env.BENCH_MICRO !== '0') {

@@ -52,13 +52,13 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
       expect(results.machine).toMatchObject({cpus: os.cpus().length, node: process.versions.node, jest: expect.stringMatching(/^30\./)});
       expect(Object.keys(results.suites)).toEqual(['trivial', 'realistic', 'failing']);
       for (const suite of Object.values(results.suites)) {
-        expect(Object.keys(suite.variants)).toEqual(['plain', 'floor', 'junit', 'static', 'profile', 'trace', 'runner', 'auto']);
+        expect(Object.keys(suite.variants)).toEqual(['plain', 'floor', 'junit', 'allure', 'heapusage', 'static', 'profile', 'trace', 'runner', 'recommended', 'auto', 'cpuprofile']);
         expect(suite.variants.plain.wallVsPlain).toBe(1);
         for (const [name, figures] of Object.entries(suite.variants)) {
           expect([name, figures.wallSeconds > 0, Number.isFinite(figures.wallVsFloor), Number.isFinite(figures.wallPointsOverFloor)]).toEqual([name, true, true, true]);
           if (process.platform === 'linux') expect([name, (figures.cpuSeconds ?? 0) > 0]).toEqual([name, true]);
           // The plugin's variants read their own cost back from the report they wrote.
-          if (['static', 'profile', 'trace', 'runner', 'auto'].includes(name)) expect([name, (figures.ownSeconds ?? -1) > 0]).toEqual([name, true]);
+          if (['static', 'profile', 'trace', 'runner', 'recommended', 'auto', 'cpuprofile'].includes(name)) expect([name, (figures.ownSeconds ?? -1) > 0]).toEqual([name, true]);
         }
       }
       expect(results.micro.reporter).toMatchObject({tests: 2000});

@@ -7,7 +7,7 @@ import {existsSync, readdirSync, readFileSync, writeFileSync} from 'fs';
 import * as path from 'path';
 import {cpuProfileProblem, sliceProfile, topFunctions} from '../../src/model/cpuProfile';
 import type {CpuProfile} from '../../src/model/cpuProfile';
-import {resolveOptions} from '../../src/options/resolveOptions';
+import {CPU_PROFILE_DEFAULTS, resolveOptions} from '../../src/options/resolveOptions';
 import {safeName} from '../../src/reporter/ProfileKeeper';
 import {MAJORS, runCli, runJest} from '../harness/runJest';
 
@@ -79,9 +79,19 @@ describe.each(MAJORS)('Jest %i', major => {
     const html = readFileSync(path.join(run.dir, 'performance_metrics.html'), 'utf8');
     expect(html).toContain(`href="${hot.profile!.file}"`);
 
+    // Every duration was taken under the profiler: the JSON says so, and so does every report a reader compares.
+    const interval = CPU_PROFILE_DEFAULTS.samplingIntervalUs;
+    expect((run.metrics() as {cpu_profile?: unknown}).cpu_profile).toEqual({sampling_interval_us: interval, tests: 4});
+    const note = `Durations were taken under V8's CPU profiler (cpuProfile, sampling every ${interval >= 1000 ? `${interval / 1000} ms` : `${interval} µs`})`;
+    expect(run.stderr).toContain(note);
+    expect(readFileSync(path.join(run.dir, 'performance_metrics.md'), 'utf8')).toContain(`> **Note:** ${note}`);
+    expect(html).toContain(note.replace(/'/g, '&#39;'));
+
     // The CLI: the summary of the file shows the top functions; `profile` lists a saved profile's.
     const summary = await runCli(['summary'], {cwd: run.dir});
     expect(summary.stdout).toContain('hotTypeScriptLoop (hot.test.ts:11)');
+    // Read back from the file: the note survives.
+    expect(summary.stdout).toContain(note);
     const cli = await runCli(['profile', burns.profile!.file], {cwd: run.dir});
     expect(cli.exitCode).toBe(0);
     expect(cli.stdout.split('\n').find(line => line.includes('burnCpuForAWhile'))).toMatch(/burnCpuForAWhile \(burn\.test\.js:1\)\s+\d+(\.\d)? ms/);
@@ -116,6 +126,8 @@ describe.each(MAJORS)('Jest %i', major => {
     expect(Object.values(run.metrics().tests).every(entry => entry.profile === undefined)).toBe(true);
     expect(readFileSync(path.join(run.dir, 'probe.log'), 'utf8').trim().split('\n')).toEqual(['no-profiler', 'no-profiler', 'no-profiler']);
     expect(run.stderr).not.toContain('Where the slowest tests spent CPU');
+    expect((run.metrics() as {cpu_profile?: unknown}).cpu_profile).toBeUndefined();
+    expect(run.stderr).not.toContain("under V8's CPU profiler");
   });
 });
 
@@ -169,14 +181,14 @@ describe('cpuProfile pure logic', () => {
   test('option cpuProfile: true, an object, or the env var (on, off, a number of tests); bad values fail in one line', () => {
     const resolve = (raw: unknown, env: NodeJS.ProcessEnv = {}) => resolveOptions(raw, {rootDir: '/r', isCI: false, env}).cpuProfile;
     expect(resolve({})).toBeNull();
-    expect(resolve({cpuProfile: true})).toEqual({tests: 10, samplingIntervalUs: 1000});
-    expect(resolve({cpuProfile: {tests: 3}})).toEqual({tests: 3, samplingIntervalUs: 1000});
-    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 10, samplingIntervalUs: 1000});
-    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '25'})).toEqual({tests: 25, samplingIntervalUs: 1000});
+    expect(resolve({cpuProfile: true})).toEqual({tests: 10, samplingIntervalUs: 10000});
+    expect(resolve({cpuProfile: {tests: 3}})).toEqual({tests: 3, samplingIntervalUs: 10000});
+    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 10, samplingIntervalUs: 10000});
+    expect(resolve({}, {JEST_PERF_CPU_PROFILE: '25'})).toEqual({tests: 25, samplingIntervalUs: 10000});
     expect(resolve({cpuProfile: true}, {JEST_PERF_CPU_PROFILE: 'false'})).toBeNull();
     // The env var turns on what the config describes; a number replaces only the number of tests.
-    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 25, samplingIntervalUs: 10000});
-    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 10000}}, {JEST_PERF_CPU_PROFILE: '4'})).toEqual({tests: 4, samplingIntervalUs: 10000});
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 2000}}, {JEST_PERF_CPU_PROFILE: '1'})).toEqual({tests: 25, samplingIntervalUs: 2000});
+    expect(resolve({cpuProfile: {tests: 25, samplingIntervalUs: 2000}}, {JEST_PERF_CPU_PROFILE: '4'})).toEqual({tests: 4, samplingIntervalUs: 2000});
     expect(() => resolve({cpuProfile: {tests: 0}})).toThrow(/^jest-perf-monitor: option "cpuProfile" got \{"tests":0\}; allowed: true, false, or \{tests\?/);
     expect(() => resolve({cpuProfile: {every: 1}})).toThrow('option "cpuProfile" has an unknown key "every"; allowed keys: tests, samplingIntervalUs');
     expect(() => resolve({}, {JEST_PERF_CPU_PROFILE: 'yes'})).toThrow(/JEST_PERF_CPU_PROFILE="yes" is not valid for option "cpuProfile"/);

@@ -102,7 +102,15 @@ export function runNotes(run: RunMetrics): string[] {
       : "use testRunner 'jest-perf-monitor/runner' to measure every file.";
     notes.push(`${plural(files.length, 'test file')} ran without the perf monitor (${plural(testCount, 'test')}, ${failedCount} failed, counted by Jest): ${why}`);
   }
+  if (run.cpuProfile) {
+    // The profiler's cost lands in the tests themselves (docs/performance.md): a reader comparing with a run without it must know.
+    notes.push(`Durations were taken under V8's CPU profiler (cpuProfile, sampling every ${formatSamplingInterval(run.cpuProfile.samplingIntervalUs)}): they are longer than without it.`);
+  }
   return notes;
+}
+
+function formatSamplingInterval(us: number): string {
+  return us >= 1000 ? `${Number((us / 1000).toFixed(3))} ms` : `${us} µs`;
 }
 
 /** One of a CPU profile's top functions, as reports name it: `name (file:line)`, or the folded entry's name alone. */

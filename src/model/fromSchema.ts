@@ -451,6 +451,7 @@ export function fromSchema(value: unknown): RunMetrics {
   const system = isObject(document.system) ? document.system : null;
   const overhead = isObject(document.overhead) ? document.overhead : null;
   const unmeasured = isObject(document.unmeasured) ? document.unmeasured : null;
+  const cpuProfile = isObject(document.cpu_profile) ? document.cpu_profile : null;
   return {
     schemaVersion: version,
     interrupted: document.interrupted === true,
@@ -463,6 +464,8 @@ export function fromSchema(value: unknown): RunMetrics {
       // Absent when no runner other than circus ran any of them, and from files written before it was added.
       ...(Array.isArray(unmeasured.runners) && {runners: unmeasured.runners.map((runner, i) => str(runner, `unmeasured.runners[${i}]`))}),
     },
+    // Absent from runs without cpuProfile, and from files written before it was recorded.
+    cpuProfile: cpuProfile && {samplingIntervalUs: count(cpuProfile.sampling_interval_us, 'cpu_profile.sampling_interval_us'), tests: count(cpuProfile.tests, 'cpu_profile.tests')},
     startedAtMs: epochMs(session.timestamp, 'session.timestamp'),
     durationMs: ms(session.duration, 'session.duration'),
     system: system && {

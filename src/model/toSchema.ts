@@ -290,6 +290,8 @@ export interface MetricsDocument extends SchemaFindings {
   interrupted?: boolean;
   /** Test files Jest ran that this package did not measure, with Jest's own counts for them. */
   unmeasured?: {files: string[]; tests: number; passed: number; failed: number; runners?: string[]};
+  /** Present when `cpuProfile` was on: every duration was taken with V8's sampling profiler running. */
+  cpu_profile?: {sampling_interval_us: number; tests: number};
   /** Counts over every test, and whether the memory limits dropped records (docs/failure-context.md#memory-limits). */
   stats: {
     failures_count: number;
@@ -650,7 +652,7 @@ export function schemaFindings(run: RunMetrics): SchemaFindings {
  * The blocks after `files`, in the file's key order. `imports` only when measured; `interrupted` and `unmeasured`
  * only when they say something.
  */
-export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | 'worker_memory' | 'interrupted' | 'unmeasured' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
+export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | 'worker_memory' | 'interrupted' | 'unmeasured' | 'cpu_profile' | 'stats' | 'overhead' | 'summary' | keyof SchemaFindings> {
   return {
     ...(run.imports !== null && {imports: run.imports.map(runModuleCostEntry)}),
     ...(run.workerMemory !== null && {worker_memory: run.workerMemory.map(workerMemoryEntry)}),
@@ -664,6 +666,7 @@ export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | '
         ...(run.unmeasured.runners !== undefined && run.unmeasured.runners.length > 0 && {runners: [...run.unmeasured.runners]}),
       },
     }),
+    ...(run.cpuProfile && {cpu_profile: {sampling_interval_us: run.cpuProfile.samplingIntervalUs, tests: run.cpuProfile.tests}}),
     stats: {
       failures_count: run.stats.failuresCount,
       passed_count: run.stats.passedCount,

@@ -596,6 +596,12 @@ export interface RunMetrics {
    */
   unmeasured: UnmeasuredFiles | null;
   /**
+   * Set when `cpuProfile` was on: V8's sampling profiler ran in every worker while the tests ran, so every duration
+   * (and CPU time) in the run was taken under it and is longer than it would be without (docs/performance.md).
+   * Absent or null when it was off, and in files written before it was recorded.
+   */
+  cpuProfile?: {samplingIntervalUs: number; tests: number} | null;
+  /**
    * The modules that cost most over the run (summed self time, the costliest first, at most `RUN_IMPORTS`); null
    * when no file's imports were measured.
    */

@@ -414,6 +414,8 @@ export default class PerfMonitorReporter implements Reporter {
       reporterMs: this.selfMs + (performance.now() - buildStartMs),
       interrupted: end.interrupted,
     });
+    // Every duration of this run was taken under the profiler: the reports say so (docs/schema.md, `cpu_profile`).
+    if (this.options.cpuProfile !== null) run.cpuProfile = {samplingIntervalUs: this.options.cpuProfile.samplingIntervalUs, tests: this.options.cpuProfile.tests};
     // Files of a runner other than circus: the printed summary's note says why, in one line (docs/configuration.md).
     const runnerOnly = run.unmeasured !== null && (run.unmeasured.runners ?? []).length > 0 && this.options.printSummary;
     if (run.unmeasured !== null && !runnerOnly) {
