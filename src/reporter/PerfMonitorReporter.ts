@@ -547,7 +547,11 @@ export default class PerfMonitorReporter implements Reporter {
       if (this.unwritableDirs.has(dir) && directoryProblem(dir) !== null) continue;
       this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${writeProblem(outcome.error)}`);
     }
-    return outcomes.filter(outcome => outcome.error === null).map(outcome => outcome.file);
+    // Listed in the order the formats were asked for, whatever order they were written in.
+    return outcomes
+      .filter(outcome => outcome.error === null)
+      .sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format))
+      .map(outcome => outcome.file);
   }
 
   /**
