@@ -608,8 +608,8 @@ export interface RunMetrics {
     /** `cpuProfile`: CPU of V8's profiler threads, over every worker; null when one could not be read. */
     profilerMs?: number | null;
     /**
-     * Rendering and writing the report files. In the JSON file: the reports written before it (it is written last);
-     * the printed summary's figure includes the JSON file.
+     * Rendering and writing the report files written before the JSON file (it is written last, and its own writing
+     * is the one not counted); in each other format, those written before it.
      */
     reportWritingMs?: number;
     /**

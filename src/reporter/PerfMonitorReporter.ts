@@ -478,8 +478,9 @@ export default class PerfMonitorReporter implements Reporter {
       }
     }
     const written = this.writeOutputs(run, end.watchedBy, writeStartMs);
-    // The printed summary's figure has the JSON file's writing too (see `writeOutputs`).
-    this.clockReportWriting(run, writeStartMs);
+    // The printed summary shows the JSON file's figures, as `jest-perf-monitor summary` does from it later: the JSON
+    // file's own writing is the one report not counted. Without a JSON file, every report is.
+    if (!this.options.formats.includes('json')) this.clockReportWriting(run, writeStartMs);
     if (this.options.printSummary) {
       const shown = (file: string): string => path.relative(process.cwd(), file) || file;
       process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown), columns: terminalColumns(process.stderr)})}`);
