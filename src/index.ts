@@ -4,6 +4,8 @@
  * docs/api.md lists it with its stability promise; the renderers, the schema converters and option resolution are
  * in `jest-perf-monitor/experimental`, which may change in any minor version.
  */
+// First: the package's load time is taken from here (docs/performance.md, "Own cost").
+import {noteEntryLoaded} from './environment/ownCost';
 import PerfMonitorReporter from './reporter/PerfMonitorReporter';
 
 export default PerfMonitorReporter;
@@ -18,3 +20,5 @@ export {FORMATS} from './options/types';
 export type {PerfMonitorOptions, FormatName, Mode, PresetName, FailOn, BudgetsOption, TestBudgetRule, JunitOptions} from './options/types';
 export {SCHEMA_VERSION} from './model/toSchema';
 export type {MetricsDocument, SchemaTest, SchemaFailure, SchemaFile, SchemaMemory, SchemaAttempt} from './model/toSchema';
+
+noteEntryLoaded();

@@ -1,5 +1,6 @@
 import {ImportTotals} from '../model/ImportTotals';
 import {summarise} from '../model/SummaryAccumulator';
+import {sumOverheads} from '../model/overhead';
 import type {BudgetReport, FileLeak, LeakReport, RunMetrics, SummaryFigures, TestEntry} from '../model/types';
 
 /** What merging found beyond the union itself. */
@@ -123,7 +124,7 @@ export function mergeRuns(inputs: readonly RunMetrics[]): MergeResult {
     regressions: null,
     leaks,
     imports: mergeImports(inputs),
-    overhead: {environmentMs: sum(input => input.overhead.environmentMs), reporterMs: sum(input => input.overhead.reporterMs), traceMs: sum(input => input.overhead.traceMs)},
+    overhead: sumOverheads(inputs.map(input => input.overhead)),
   };
   return {run, duplicateIds: [...new Set(duplicateIds)], summaryFromInputs: !complete};
 }

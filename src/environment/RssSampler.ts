@@ -1,4 +1,6 @@
-import {Worker} from 'worker_threads';
+import type {Worker} from 'worker_threads';
+import type * as WorkerThreads from 'worker_threads';
+import {taskCpuMs} from './ownCost';
 
 /**
  * Samples the process's resident set from a worker thread, so a peak reached inside synchronous test code, where
@@ -14,11 +16,15 @@ export class RssSampler {
   private readonly worker: Worker;
 
   private constructor(intervalMs: number) {
-    // [0]: peak RSS in KiB since the last reset; [1]: 1 once the thread is sampling.
-    const shared = new SharedArrayBuffer(8);
+    // [0]: peak RSS in KiB since the last reset; [1]: 1 once the thread is sampling; [2]: its thread id (Linux);
+    // [3]: its own CPU in ms where only Node can tell it (process.threadCpuUsage, not Linux).
+    const shared = new SharedArrayBuffer(16);
     this.peakKiB = new Int32Array(shared);
+    // Loaded only when a sampler starts: most workers never start one (see `lazy`).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    const {Worker: WorkerThread} = require('worker_threads') as typeof WorkerThreads;
     // The thread is tiny and self-contained; eval keeps it out of the module graph Jest resolves.
-    this.worker = new Worker(SAMPLER_SOURCE, {
+    this.worker = new WorkerThread(SAMPLER_SOURCE, {
       eval: true,
       workerData: {shared, intervalMs},
       // Keep the sampler small: it only reads one number on a timer.
@@ -68,6 +74,14 @@ export class RssSampler {
     Atomics.store(this.peakKiB, 0, 0);
   }
 
+  /** The sampler thread's CPU so far (its boot included), in ms; null where it cannot be read. */
+  threadCpuMs(): number | null {
+    const tid = Atomics.load(this.peakKiB, 2);
+    if (tid > 0) return taskCpuMs(`/proc/self/task/${tid}`);
+    const ms = Atomics.load(this.peakKiB, 3);
+    return ms > 0 ? ms : null;
+  }
+
   /** Highest RSS sampled since the last reset, in bytes (0 when no sample was taken yet). */
   peakBytes(): number {
     return Atomics.load(this.peakKiB, 0) * 1024;
@@ -79,7 +93,15 @@ const BOOT_WAIT_MS = 500;
 const SAMPLER_SOURCE = `
 const {workerData} = require('worker_threads');
 const peak = new Int32Array(workerData.shared);
+try {
+  if (process.platform === 'linux') Atomics.store(peak, 2, Number(require('fs').readlinkSync('/proc/thread-self').split('/').pop()) || 0);
+} catch {}
+const ownCpu = process.platform !== 'linux' && typeof process.threadCpuUsage === 'function';
 const sample = () => {
+  if (ownCpu) {
+    const usage = process.threadCpuUsage();
+    Atomics.store(peak, 3, Math.round((usage.user + usage.system) / 1000));
+  }
   const kib = Math.floor(process.memoryUsage.rss() / 1024);
   let seen = Atomics.load(peak, 0);
   while (seen < kib) {
@@ -113,5 +135,10 @@ export class LazyRssSampler {
 
   peakBytes(): number {
     return this.sampler === null ? 0 : this.sampler.peakBytes();
+  }
+
+  /** The sampler thread's CPU so far: 0 while none was started, null where it cannot be read. */
+  threadCpuMs(): number | null {
+    return this.sampler === null ? 0 : this.sampler.threadCpuMs();
   }
 }

@@ -11,6 +11,7 @@ import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
+import {ownCostFigures} from './ownCost';
 import type {LazyRssSampler} from './RssSampler';
 import type {KernelPeak} from './KernelPeak';
 import type {CpuProfiler} from './CpuProfiler';
@@ -517,6 +518,8 @@ export class TestRecorder {
       } catch (error) {
         this.notices.push(`import costs of this file were lost (${(error as Error).message})`);
       }
+      // Before the line's selfMs is taken: reading them is part of the file's own time.
+      const own = ownCostFigures(this.sampler, this.profiler !== null);
       const line: FileEndLine = {
         v: CHANNEL_VERSION,
         k: 'file-end',
@@ -530,6 +533,7 @@ export class TestRecorder {
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
         starts: {carried: this.carried, fresh: this.freshStarts, statusReads: this.kernel?.statusReads ?? 0},
+        own,
       };
       if (imports) line.imports = imports;
       if (profiles !== undefined) line.profiles = profiles;

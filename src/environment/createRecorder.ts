@@ -1,7 +1,5 @@
 import type {JestEnvironment} from '@jest/environment';
 import type {Config} from '@jest/types';
-import {performance} from 'perf_hooks';
-import {isMainThread} from 'worker_threads';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
 import {channelFilePath, readChannelDescriptor} from '../model/channel';
@@ -20,7 +18,9 @@ import {rssReader} from './readRss';
 import {RssSampler} from './RssSampler';
 import {secretRulesFor} from './secretRules';
 import {reportInternalError, TestRecorder} from './TestRecorder';
-import {TraceCapture} from './TraceCapture';
+import type * as TraceCaptureModule from './TraceCapture';
+import type {TraceCapture} from './TraceCapture';
+import {nodeThreadId} from './ownCost';
 
 /** What a recorder needs to know of the file Jest is about to run. */
 export interface RecordedFile {
@@ -32,6 +32,11 @@ export interface RecordedFile {
 }
 
 const workerId = Number(process.env.JEST_WORKER_ID ?? '1') || 1;
+
+/** Not under `workerThreads`: a process of its own (a Jest worker, or Jest's own in band). */
+function onMainThread(): boolean {
+  return nodeThreadId() === 0;
+}
 
 /**
  * The one place a recorder is made, for the environment entries and for the runner alike: it reads the file's
@@ -48,7 +53,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     const intervalMs = channel.settings.rssSampleIntervalS > 0 ? Math.max(1, Math.round(channel.settings.rssSampleIntervalS * 1000)) : 0;
     // The kernel's mark where it can be reset, in a process of its own (docs/how-it-measures.md#peak-rss); else the
     // sampler thread, which is an open handle to --detectOpenHandles, so it stays off there.
-    const kernel = isMainThread ? KernelPeak.shared(rssReader()) : null;
+    const kernel = onMainThread() ? KernelPeak.shared(rssReader()) : null;
     const kernelPeak = typeof kernel === 'string' ? null : kernel;
     const sampler = kernelPeak === null && intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
     const rootDir = recordingRoot(file, channel);
@@ -62,7 +67,9 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     if (mode === 'trace' && (settings.includeLocals || settings.includeClosure)) {
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
       const beforeTraceMs = performance.now();
-      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
+      // Required here: a file that is not traced never loads the debugger's code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : (require('./TraceCapture') as typeof TraceCaptureModule).TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
       traceStartMs = performance.now() - beforeTraceMs;
       if (typeof started === 'string') {
         notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
@@ -72,7 +79,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       }
     }
     let gc: (() => void) | null = null;
-    if (settings.leaks && !isMainThread) {
+    if (settings.leaks && !onMainThread()) {
       notices.push('leak detection is off under workerThreads: files share one heap, so no file\'s retained heap can be told apart');
     } else if (settings.leaks) {
       gc = acquireGc();
@@ -99,7 +106,7 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       workerId,
       sampler,
       kernelPeak,
-      alwaysConcurrent: !isMainThread,
+      alwaysConcurrent: !onMainThread(),
       settings,
       trace,
       // `auto` traces a few files: the debugger goes off after each, so the files after it keep V8's compile cache.
@@ -144,7 +151,7 @@ export function noteWorkerStartOnLoad(): void {
   try {
     const channel = readChannelDescriptor();
     if (channel === null) return;
-    noteWorkerStart(channel.settings.leaks && isMainThread ? acquireGc() : null);
+    noteWorkerStart(channel.settings.leaks && onMainThread() ? acquireGc() : null);
   } catch (error) {
     reportInternalError('worker start', error);
   }

@@ -1,13 +1,13 @@
 import type {RunMetrics} from '../model/types';
 import type {FormatName, JunitOptions} from '../options/types';
-import {renderCsv} from './csv';
-import {renderCtrf} from './ctrf';
-import {renderHtml} from './html';
-import {renderJson} from './json';
-import {renderJunit} from './junit';
-import {renderMarkdown} from './markdown';
-import {renderPrometheus} from './prometheus';
-import {renderYaml} from './yaml';
+import type * as Csv from './csv';
+import type * as Ctrf from './ctrf';
+import type * as Html from './html';
+import type * as Json from './json';
+import type * as Junit from './junit';
+import type * as Markdown from './markdown';
+import type * as Prometheus from './prometheus';
+import type * as Yaml from './yaml';
 
 /** What some formats need besides the run. Loading it (from disk) is the caller's job; rendering stays pure. */
 export interface FormatContext {
@@ -49,27 +49,33 @@ export function* renderFormat(format: FormatName, run: RunMetrics, context: Form
   }
 }
 
+/*
+ * Each format's code is required when that format is rendered: a run writing the JSON file alone never loads the
+ * others' (docs/performance.md, "Own cost").
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- see above */
 function renderer(format: FormatName, run: RunMetrics, context: FormatContext): Iterable<string> {
   switch (format) {
     case 'json':
-      return renderJson(run);
+      return (require('./json') as typeof Json).renderJson(run);
     case 'markdown':
-      return renderMarkdown(run, {maxFailures: context.maxFailures});
+      return (require('./markdown') as typeof Markdown).renderMarkdown(run, {maxFailures: context.maxFailures});
     case 'junit':
-      return renderJunit(run, context.junit);
+      return (require('./junit') as typeof Junit).renderJunit(run, context.junit);
     case 'csv':
-      return renderCsv(run);
+      return (require('./csv') as typeof Csv).renderCsv(run);
     case 'yaml':
-      return renderYaml(run);
+      return (require('./yaml') as typeof Yaml).renderYaml(run);
     case 'html':
       if (context.chartLibrary === null) throw new Error('the html format needs the chart library');
-      return renderHtml(run, {chartLibrary: context.chartLibrary, maxFailures: context.maxFailures});
+      return (require('./html') as typeof Html).renderHtml(run, {chartLibrary: context.chartLibrary, maxFailures: context.maxFailures});
     case 'ctrf':
-      return renderCtrf(run, context.toolVersion);
+      return (require('./ctrf') as typeof Ctrf).renderCtrf(run, context.toolVersion);
     case 'prometheus':
-      return renderPrometheus(run);
+      return (require('./prometheus') as typeof Prometheus).renderPrometheus(run);
   }
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A whole format as one string (tests, small runs). */
 export const renderToString = (chunks: Iterable<string>): string => Array.from(chunks).join('');

@@ -1,3 +1,4 @@
+import {ownCostMs, ownCostPercent} from '../model/overhead';
 import type {FailureRecord, RunMetrics, TestEntry} from '../model/types';
 import {VARIABLES_MISSING} from '../model/types';
 import {fileKeyOfId} from '../model/testId';
@@ -229,12 +230,34 @@ function stoppedFileLines(run: RunMetrics): string[] {
   return lines;
 }
 
+/**
+ * The rest of the own cost, and all of it as a share of the run's CPU (docs/performance.md, "Own cost"); nothing
+ * for a run read from a file written before that was counted.
+ */
+function ownCostRest(overhead: RunMetrics['overhead']): string {
+  if (overhead.moduleLoadMs === undefined) return '';
+  const parts = [`${formatMs(overhead.moduleLoadMs)} loading the package`];
+  const thread = (ms: number | null | undefined, name: string): void => {
+    if (ms === null) parts.push(`${name} not readable here`);
+    else if (ms !== undefined && ms > 0) parts.push(`${formatMs(ms)} ${name}`);
+  };
+  thread(overhead.samplerMs, 'in the RSS sampler thread');
+  thread(overhead.profilerMs, "in V8's profiler thread");
+  parts.push(`${formatMs(overhead.reportWritingMs ?? 0)} writing reports`);
+  const percent = ownCostPercent(overhead);
+  const share =
+    percent === null
+      ? `${formatMs(ownCostMs(overhead))} in all; the run's CPU is not known (a worker sent no CPU figure)`
+      : `${formatMs(ownCostMs(overhead))} in all, ${percent < 0.1 ? percent.toFixed(2) : percent.toFixed(1)} % of the run's CPU (${formatMs(overhead.runCpuMs ?? 0)})`;
+  return `, ${parts.join(', ')}: ${share}`;
+}
+
 /** The package's own cost, what the memory limits dropped, and where the reports went. */
 function ownCostLines(run: RunMetrics, written: readonly string[]): string[] {
   // Trace mode's debugger makes V8 recompile every module per file: that part is estimated, and said to be.
   const trace = run.overhead.traceMs > 0 ? `; ${formatMs(run.overhead.traceMs)} of it trace mode's debugger: set-up, pauses, recompiles (estimated)` : '';
   const share = run.summary.totalDurationMs > 0 ? ` (${((run.overhead.environmentMs / run.summary.totalDurationMs) * 100).toFixed(1)} % of test time${trace})` : trace === '' ? '' : ` (${trace.slice(2)})`;
-  const lines = [`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter`];
+  const lines = [`Own cost: ${formatMs(run.overhead.environmentMs)} in test environments${share}, ${formatMs(run.overhead.reporterMs)} in the reporter${ownCostRest(run.overhead)}`];
   const limits: string[] = [];
   if (run.stats.passedAtLimit) limits.push(`${plural(run.stats.passedDropped, 'fast passed test')} left out of the file (maxPassed)`);
   if (run.stats.failuresAtLimit) limits.push(`detail of the ${plural(run.stats.failuresDropped, 'oldest failure')} dropped (maxFailures)`);

@@ -41,11 +41,13 @@ export interface ReportOutcome {
 export function writeReports(
   run: RunMetrics,
   targets: ReadonlyArray<{format: FormatName; file: string}>,
-  options: {junit: Required<JunitOptions>; maxFailures?: number},
+  options: {junit: Required<JunitOptions>; maxFailures?: number; beforeEach?: () => void},
 ): ReportOutcome[] {
   const context: FormatContext = {junit: options.junit, chartLibrary: null, toolVersion: packageVersion(), maxFailures: options.maxFailures};
   return targets.map(({format, file}) => {
     try {
+      // The reporter's clock: what the reports written so far cost, for the next one to carry.
+      options.beforeEach?.();
       if (format === 'html' && context.chartLibrary === null) context.chartLibrary = loadChartLibrary();
       writeFileAtomic(file, renderFormat(format, run, context));
       return {format, file, error: null};

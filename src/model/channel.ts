@@ -237,6 +237,26 @@ export type FileEndLine = {
    * figure for this package's own tests and measurements.
    */
   starts?: {carried: number; fresh: number; statusReads: number};
+  /** The worker's own-cost figures so far (cumulative: the reporter keeps each worker's last). */
+  own?: OwnCostLine;
+};
+
+/**
+ * A worker's own cost beyond its files' `selfMs`, cumulative over the process (docs/performance.md, "Own cost"). A
+ * figure that cannot be read on this system is null.
+ */
+export type OwnCostLine = {
+  pid: number;
+  /** Node's thread id: 0 in a worker process, the thread's under `workerThreads` (which share the pid). */
+  thread: number;
+  /** Loading the package's entry modules: CPU of the loading thread where readable, else wall time. */
+  loadMs: number;
+  /** CPU of the RSS sampler thread (0 when none started). */
+  samplerMs: number | null;
+  /** CPU of V8's profiler thread (`cpuProfile`; 0 when off). */
+  profilerMs: number | null;
+  /** The whole process's CPU (user + system) so far. */
+  cpuMs: number;
 };
 
 /**
@@ -367,6 +387,8 @@ export interface DecodedChannelFile {
   foreignVersion: number | null;
   /** `cpuProfile`: candidates for a profile among this file's tests. */
   profiles?: ProfileCandidate[];
+  /** The worker's own-cost figures as of this file's end (absent from a file that did not end, or an older writer). */
+  own?: OwnCostLine | null;
 }
 
 /** Shared by every attempt that recorded no span. */
@@ -496,7 +518,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
       : null,
   };
   if (start.peakRss !== undefined) file.peakRss = start.peakRss;
-  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? []};
+  return {file, tests, testBytes, notices: end?.notices ?? [], skippedLines, foreignVersion, profiles: end?.profiles ?? [], own: end?.own ?? null};
 }
 
 /** A file's imports line in the model's units (every module the line carries: the reporter keeps the top 10). */

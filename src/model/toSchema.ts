@@ -3,6 +3,7 @@
  * The seed schema's keys are kept key for key; everything else is an extra key (docs/schema.md).
  */
 import {idGivesTitles} from './testId';
+import {ownCostMs, ownCostPercent} from './overhead';
 import type {AttemptRecord, BudgetBreach, DriftEstimate, DurationChange, FailureRecord, FileLeak, FileRecord, ModuleCost, RunDrift, RunMetrics, RunModuleCost, TestEntry, VariablesMissing, WorkerGrowth} from './types';
 
 /** The version of the extensions this package writes, and the newest it reads back. */
@@ -308,7 +309,25 @@ export interface MetricsDocument extends SchemaFindings {
   };
   /** Seconds this package itself spent: in the environments (all files) and in the reporter. */
   /** Seconds. `trace_time` is the part of `environment_time` that trace mode's debugger cost. */
-  overhead: {environment_time: number; reporter_time: number; trace_time: number};
+  overhead: {
+    environment_time: number;
+    reporter_time: number;
+    trace_time: number;
+    /** Loading the package, in every worker and in Jest's process (CPU of the loading thread). */
+    module_load_time?: number;
+    /** CPU of the RSS sampler threads; null when it could not be read. */
+    sampler_time?: number | null;
+    /** `cpuProfile`: CPU of V8's profiler threads; null when it could not be read. */
+    profiler_time?: number | null;
+    /** Rendering and writing the reports written before this file (it is written last). */
+    report_writing_time?: number;
+    /** The sum of the above and of environment_time and reporter_time. */
+    own_time?: number;
+    /** The run's CPU: Jest's process and every worker's; null when a worker's is not known. */
+    run_cpu_time?: number | null;
+    /** own_time as a percentage of run_cpu_time; null when that is not known. */
+    own_cpu_percent?: number | null;
+  };
   summary: {
     total_duration: number;
     avg_duration: number;
@@ -677,7 +696,7 @@ export function schemaTail(run: RunMetrics): Pick<MetricsDocument, 'imports' | '
       failures_dropped: run.stats.failuresDropped,
       passed_dropped: run.stats.passedDropped,
     },
-    overhead: {environment_time: seconds(run.overhead.environmentMs), reporter_time: seconds(run.overhead.reporterMs), trace_time: seconds(run.overhead.traceMs)},
+    overhead: schemaOverhead(run.overhead),
     summary: {
       total_duration: seconds(run.summary.totalDurationMs),
       avg_duration: seconds(run.summary.avgDurationMs),
@@ -697,4 +716,22 @@ export function toSchema(run: RunMetrics): MetricsDocument {
   const files: Record<string, SchemaFile> = {};
   for (const file of run.files) files[file.key] = fileEntry(file);
   return {...schemaHead(run), tests, files, ...schemaTail(run)};
+}
+
+function schemaOverhead(overhead: RunMetrics['overhead']): MetricsDocument['overhead'] {
+  const document: MetricsDocument['overhead'] = {environment_time: seconds(overhead.environmentMs), reporter_time: seconds(overhead.reporterMs), trace_time: seconds(overhead.traceMs)};
+  // Absent from a run read from a file written before the rest was counted: then only the three above are known.
+  if (overhead.moduleLoadMs === undefined) return document;
+  const orNull = (value: number | null | undefined): number | null => (value === undefined || value === null ? null : seconds(value));
+  const percent = ownCostPercent(overhead);
+  return {
+    ...document,
+    module_load_time: seconds(overhead.moduleLoadMs),
+    sampler_time: orNull(overhead.samplerMs),
+    profiler_time: orNull(overhead.profilerMs),
+    report_writing_time: seconds(overhead.reportWritingMs ?? 0),
+    own_time: seconds(ownCostMs(overhead)),
+    run_cpu_time: orNull(overhead.runCpuMs),
+    own_cpu_percent: percent === null ? null : Math.round(percent * 1000) / 1000,
+  };
 }

@@ -617,5 +617,25 @@ export interface RunMetrics {
     traceMs: number;
     /** The reporter's own work in Jest's main process, before the report is rendered. */
     reporterMs: number;
+    /*
+     * The rest of the package's cost (docs/performance.md, "Own cost"). Each is absent from a run read from a file
+     * written before it was counted.
+     */
+    /** Loading the package: in each worker (and worker thread) and in Jest's process; CPU of the loading thread. */
+    moduleLoadMs?: number;
+    /** CPU of the RSS sampler threads, over every worker; null when a worker's could not be read while it ran. */
+    samplerMs?: number | null;
+    /** `cpuProfile`: CPU of V8's profiler threads, over every worker; null when one could not be read. */
+    profilerMs?: number | null;
+    /**
+     * Rendering and writing the report files written before the JSON file (it is written last, and its own writing
+     * is the one not counted); in each other format, those written before it.
+     */
+    reportWritingMs?: number;
+    /**
+     * The run's CPU (user + system): Jest's process, plus each worker process's up to its last file's end; null when
+     * a worker's is not known (its files came from an older writer).
+     */
+    runCpuMs?: number | null;
   };
 }

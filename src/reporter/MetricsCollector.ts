@@ -1,5 +1,5 @@
 import {workerGrowth} from '../analysis/workerGrowth';
-import type {DecodedChannelFile} from '../model/channel';
+import type {DecodedChannelFile, OwnCostLine} from '../model/channel';
 import {baseTestId, relativeToRoot} from '../model/testId';
 import {SCHEMA_VERSION} from '../model/toSchema';
 import {byCost, FILE_IMPORTS, ImportTotals} from '../model/ImportTotals';
@@ -57,6 +57,10 @@ export class MetricsCollector {
   private readonly ids = new Map<string, number>();
   private readonly summary = new SummaryAccumulator();
   private readonly imports = new ImportTotals();
+  /** Each worker's own-cost figures as of its latest file (cumulative), by `pid:thread`. */
+  private readonly workerCosts = new Map<string, OwnCostLine>();
+  /** Files that ended without own-cost figures (an older writer): the workers' CPU is then not known. */
+  private filesWithoutOwnCost = 0;
   /** Failure records with full detail, oldest first (a queue: `failureHead` is its start). */
   private readonly fullFailures: FailureRecord[] = [];
   private failureHead = 0;
@@ -101,6 +105,7 @@ export class MetricsCollector {
     let file = '';
     let gathered: GatheredFile | null = null;
     const prefix = keyPrefix(project);
+    this.addOwnCost(decoded);
     if (decoded.file !== null) {
       testPath = decoded.file.testPath;
       file = this.relativePath(testPath);
@@ -248,7 +253,41 @@ export class MetricsCollector {
   }
 
   /** The finished run, with the summary computed over every executed test. */
-  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number; interrupted?: boolean}): RunMetrics {
+  private addOwnCost(decoded: DecodedChannelFile): void {
+    const own = decoded.own;
+    if (own === undefined || own === null) {
+      if (decoded.file?.completed === true) this.filesWithoutOwnCost++;
+      return;
+    }
+    const key = `${own.pid}:${own.thread}`;
+    const known = this.workerCosts.get(key);
+    // Cumulative figures: the worker's latest file has the most (files may be reported out of order).
+    if (known === undefined || own.cpuMs >= known.cpuMs) this.workerCosts.set(key, own);
+  }
+
+  /**
+   * The package's cost outside the files' own time (docs/performance.md, "Own cost"), from the workers' latest
+   * figures and `main`: Jest's own process. A worker that is Jest's process (in band) or one of its threads
+   * (`workerThreads`) shares its CPU figure, which `main.cpuMs` covers; in band it also shares the load figure.
+   */
+  private ownCosts(main: MainProcessCost): Pick<RunMetrics['overhead'], 'moduleLoadMs' | 'samplerMs' | 'profilerMs' | 'runCpuMs'> {
+    let moduleLoadMs = main.loadMs;
+    let samplerMs: number | null = 0;
+    let profilerMs: number | null = 0;
+    const workerCpuMs = new Map<number, number>();
+    for (const own of this.workerCosts.values()) {
+      if (own.pid !== main.pid || own.thread !== 0) moduleLoadMs += own.loadMs;
+      samplerMs = samplerMs === null || own.samplerMs === null ? null : samplerMs + own.samplerMs;
+      profilerMs = profilerMs === null || own.profilerMs === null ? null : profilerMs + own.profilerMs;
+      if (own.pid !== main.pid) workerCpuMs.set(own.pid, Math.max(workerCpuMs.get(own.pid) ?? 0, own.cpuMs));
+    }
+    let runCpuMs: number | null = main.cpuMs;
+    for (const cpuMs of workerCpuMs.values()) runCpuMs += cpuMs;
+    if (this.filesWithoutOwnCost > 0) runCpuMs = null;
+    return {moduleLoadMs, samplerMs, profilerMs, runCpuMs};
+  }
+
+  build(run: {startedAtMs: number; durationMs: number; system: SystemInfo | null; reporterMs?: number; interrupted?: boolean; main?: MainProcessCost; reportWritingMs?: number}): RunMetrics {
     this.trimPassed();
     const tests: TestEntry[] = mergeBySeq(this.others, this.passed).map(({id, file, project, record}) => ({id, file, project, record}));
     return {
@@ -272,9 +311,19 @@ export class MetricsCollector {
         environmentMs: this.files.reduce((sum, file) => sum + file.selfMs + file.traceMs, 0),
         traceMs: this.files.reduce((sum, file) => sum + file.traceMs, 0),
         reporterMs: run.reporterMs ?? 0,
+        ...(run.main !== undefined && {...this.ownCosts(run.main), reportWritingMs: run.reportWritingMs ?? 0}),
       },
     };
   }
+}
+
+/** Jest's own process, as the reporter reads it at the end of the run. */
+export interface MainProcessCost {
+  pid: number;
+  /** Loading the package in this process (the config's `require`, the reporter; in band, the runner too). */
+  loadMs: number;
+  /** The process's CPU (user + system) so far, all its threads included. */
+  cpuMs: number;
 }
 
 /** Both lists in arrival order, as one: a merge, as `others` is in order and `passed` is unless it was trimmed. */

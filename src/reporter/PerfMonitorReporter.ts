@@ -8,8 +8,8 @@ import * as path from 'path';
 import {performance} from 'perf_hooks';
 import {renderToString} from '../formats';
 import {printable} from '../formats/terminalText';
-import {renderAnnotations} from '../formats/githubActions';
-import {renderMarkdown} from '../formats/markdown';
+import type * as GithubActions from '../formats/githubActions';
+import type * as Markdown from '../formats/markdown';
 import {renderSummary, terminalColumns} from '../formats/summary';
 import {writeProblem} from '../io/writeFileAtomic';
 import {reportPath, writeReports} from '../io/writeReports';
@@ -29,10 +29,17 @@ import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp, isCircusRunner} from '../config/withPerfMonitorConfig';
 import {ProfileKeeper} from './ProfileKeeper';
+import {packageLoadMs} from '../environment/ownCost';
 import {RunChecks} from './RunChecks';
-import {projectName, pushToGateway} from './pushToGateway';
-import {collectRunContext} from '../history/collectRunContext';
+import type * as PushToGateway from './pushToGateway';
+import type * as CollectRunContext from '../history/collectRunContext';
 import {collectSystemInfo} from './systemInfo';
+
+/** Jest's process's CPU so far (user + system, every thread), in ms. */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
 
 /** Report files a watch session was told we leave alone (module state: watch mode keeps this process). */
 const watchNoticesShown = new Set<string>();
@@ -368,12 +375,14 @@ export default class PerfMonitorReporter implements Reporter {
     try {
       const run = this.buildRun(end);
       let failures: string[] = [];
+      const checksStartMs = performance.now();
       try {
         this.checks.finishOffline(run);
         failures = this.checks.failures(run);
       } catch (error) {
         this.internalError('running the budget, baseline and leak checks', error);
       }
+      run.overhead.reporterMs += performance.now() - checksStartMs;
       this.publish(run, failures, preface, end);
     } catch (error) {
       this.internalError('writing the report', error);
@@ -388,6 +397,7 @@ export default class PerfMonitorReporter implements Reporter {
     try {
       const run = this.buildRun(end);
       let failures: string[] = [];
+      const checksStartMs = performance.now();
       try {
         await this.checks.finish(run);
         failures = this.checks.failures(run);
@@ -395,6 +405,8 @@ export default class PerfMonitorReporter implements Reporter {
         // A check that breaks must not cost the user the report.
         this.internalError('running the budget, baseline, leak and history checks', error);
       }
+      // The history's writes included: wall time, as the reporter's other figures are.
+      run.overhead.reporterMs += performance.now() - checksStartMs;
       this.publish(run, failures, '', end);
       if (this.options.pushgateway !== null) await this.push(run, this.options.pushgateway);
     } catch (error) {
@@ -404,8 +416,21 @@ export default class PerfMonitorReporter implements Reporter {
     }
   }
 
+  /** Jest's process's CPU when the run's model was built (the run's CPU then grows as the reports are written). */
+  private builtAtCpuMs = 0;
+
+  /** The reports' cost so far, and the run's CPU with it. */
+  private clockReportWriting(run: RunMetrics, startMs: number): void {
+    run.overhead.reportWritingMs = performance.now() - startMs;
+    if (typeof run.overhead.runCpuMs !== 'number') return;
+    const nowCpuMs = processCpuMs();
+    run.overhead.runCpuMs += nowCpuMs - this.builtAtCpuMs;
+    this.builtAtCpuMs = nowCpuMs;
+  }
+
   private buildRun(end: {interrupted: boolean}): RunMetrics {
     const buildStartMs = performance.now();
+    this.builtAtCpuMs = processCpuMs();
     const system = this.options.systemInfo ? collectSystemInfo() : null;
     const run = this.collector.build({
       startedAtMs: this.startedAtMs,
@@ -413,6 +438,8 @@ export default class PerfMonitorReporter implements Reporter {
       system,
       reporterMs: this.selfMs + (performance.now() - buildStartMs),
       interrupted: end.interrupted,
+      main: {pid: process.pid, loadMs: packageLoadMs(), cpuMs: this.builtAtCpuMs},
+      reportWritingMs: 0,
     });
     // Every duration of this run was taken under the profiler: the reports say so (docs/schema.md, `cpu_profile`).
     if (this.options.cpuProfile !== null) run.cpuProfile = {samplingIntervalUs: this.options.cpuProfile.samplingIntervalUs, tests: this.options.cpuProfile.tests};
@@ -442,6 +469,8 @@ export default class PerfMonitorReporter implements Reporter {
 
   /** The report files, the summary, GitHub's annotations, and the failOn verdict. */
   private publish(run: RunMetrics, failures: string[], preface: string, end: {watchedBy: Config.ProjectConfig[] | null}): void {
+    // Keeping the CPU profiles is writing reports too.
+    const writeStartMs = performance.now();
     if (this.profiles !== null) {
       try {
         const problem = this.profiles.finish(run);
@@ -450,11 +479,15 @@ export default class PerfMonitorReporter implements Reporter {
         this.internalError('keeping the CPU profiles', error);
       }
     }
-    const written = this.writeOutputs(run, end.watchedBy);
+    const written = this.writeOutputs(run, end.watchedBy, writeStartMs);
+    // The printed summary shows the JSON file's figures, as `jest-perf-monitor summary` does from it later: the JSON
+    // file's own writing is the one report not counted. Without a JSON file, every report is.
+    if (!this.options.formats.includes('json')) this.clockReportWriting(run, writeStartMs);
     if (this.options.printSummary) {
       const shown = (file: string): string => path.relative(process.cwd(), file) || file;
       process.stderr.write(`\n${preface}${renderSummary(run, {written: written.map(shown), columns: terminalColumns(process.stderr)})}`);
     }
+    // After the summary, as before: GitHub's annotations and job summary are not in its figure.
     if (this.options.githubActions) this.writeGithubActions(run);
     if (failures.length > 0) {
       // Jest exits 1 on this error without printing it, so the reason is said here.
@@ -464,6 +497,11 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   private async push(run: RunMetrics, target: Required<PushgatewayOptions>): Promise<void> {
+    // Required here, as the formats are: a run that pushes nothing never loads the code that would.
+    /* eslint-disable @typescript-eslint/no-require-imports -- see above */
+    const {collectRunContext} = require('../history/collectRunContext') as typeof CollectRunContext;
+    const {projectName, pushToGateway} = require('./pushToGateway') as typeof PushToGateway;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const context = collectRunContext(this.rootDir, null);
     const problem = await pushToGateway(run, target, {project: projectName(this.rootDir), branch: context.gitBranch});
     if (problem !== null) this.notice(problem);
@@ -485,9 +523,10 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   /** Writes every format asked for; returns the files written. A format that fails is reported once. */
-  private writeOutputs(run: RunMetrics, watchedBy: Config.ProjectConfig[] | null): string[] {
+  private writeOutputs(run: RunMetrics, watchedBy: Config.ProjectConfig[] | null, startMs: number): string[] {
     const {output, outputDir, formats, junit} = this.options;
-    let targets = formats.map(format => ({format, file: reportPath(format, output, outputDir)}));
+    // The JSON file last: its `report_writing_time` then holds every other report's (docs/schema.md).
+    let targets = [...formats.filter(format => format !== 'json'), ...formats.filter(format => format === 'json')].map(format => ({format, file: reportPath(format, output, outputDir)}));
     if (watchedBy !== null) {
       // In watch mode, writing a file Jest watches starts the next run, forever. Such files are left alone.
       const watched = targets.filter(target => watchedByJest(target.file, watchedBy));
@@ -503,7 +542,7 @@ export default class PerfMonitorReporter implements Reporter {
       }
       targets = targets.filter(target => !watched.includes(target));
     }
-    const outcomes = writeReports(run, targets, {junit});
+    const outcomes = writeReports(run, targets, {junit, beforeEach: () => this.clockReportWriting(run, startMs)});
     for (const outcome of outcomes) {
       if (outcome.error === null) continue;
       // Said before the run already, while the directory is still as it was then.
@@ -511,7 +550,11 @@ export default class PerfMonitorReporter implements Reporter {
       if (this.unwritableDirs.has(dir) && directoryProblem(dir) !== null) continue;
       this.notice(`cannot write the ${outcome.format} report ${outcome.file}: ${writeProblem(outcome.error)}`);
     }
-    return outcomes.filter(outcome => outcome.error === null).map(outcome => outcome.file);
+    // Listed in the order the formats were asked for, whatever order they were written in.
+    return outcomes
+      .filter(outcome => outcome.error === null)
+      .sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format))
+      .map(outcome => outcome.file);
   }
 
   /**
@@ -520,6 +563,10 @@ export default class PerfMonitorReporter implements Reporter {
    */
   private writeGithubActions(run: RunMetrics): void {
     try {
+      /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when GitHub Actions output is on */
+      const {renderAnnotations} = require('../formats/githubActions') as typeof GithubActions;
+      const {renderMarkdown} = require('../formats/markdown') as typeof Markdown;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const lines = renderAnnotations(run, {rootDir: this.runRoot, workspace: process.env.GITHUB_WORKSPACE || process.cwd(), skipFailures: this.jestAnnotatesFailures});
       if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;

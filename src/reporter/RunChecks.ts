@@ -3,13 +3,13 @@ import {BudgetChecker} from '../analysis/BudgetChecker';
 import {compareDurations, durationSamples} from '../analysis/compareDurations';
 import type {DurationSample} from '../analysis/compareDurations';
 import {findLeak} from '../analysis/findLeak';
-import {collectRunContext, runKeyFromEnv} from '../history/collectRunContext';
+import type * as CollectRunContext from '../history/collectRunContext';
 import type {RunContext} from '../history/collectRunContext';
-import {HistoryError} from '../history/historyRecords';
+import type * as HistoryRecords from '../history/historyRecords';
 import type {HistoryFileRow, HistoryTestRow} from '../history/historyRecords';
-import {openHistory} from '../history/HistoryStore';
+import type * as HistoryStoreModule from '../history/HistoryStore';
 import type {HistoryStore} from '../history/HistoryStore';
-import {readHistoryBaseline, readHistorySpread} from '../history/readHistoryBaseline';
+import type * as ReadHistoryBaseline from '../history/readHistoryBaseline';
 import {InputError, readMetricsFile} from '../io/readMetricsFile';
 import {withoutUrlPasswords} from '../model/redactSecrets';
 import type {FileLeak, FileRecord, RunMetrics, TestEntry} from '../model/types';
@@ -101,6 +101,7 @@ export class RunChecks {
       return;
     }
     this.finishLocal(run);
+    const {collectRunContext, readHistoryBaseline, readHistorySpread} = historyCode();
     const context = collectRunContext(this.context.rootDir, this.context.ciProvider);
     const history = await this.openHistory(target);
     try {
@@ -157,6 +158,7 @@ export class RunChecks {
   }
 
   private async openHistory(target: string): Promise<HistoryStore | null> {
+    const {openHistory, HistoryError} = historyCode();
     try {
       return await openHistory(target);
     } catch (error) {
@@ -204,7 +206,7 @@ export class RunChecks {
           passed: rows.filter(row => row.status === 'passed').length,
           failed: rows.filter(row => row.status === 'failed').length,
           skipped: rows.filter(row => row.status === 'skipped' || row.status === 'todo').length,
-          runKey: this.context.shard ? runKeyFromEnv() : null,
+          runKey: this.context.shard ? historyCode().runKeyFromEnv() : null,
         },
         rows,
         this.fileRows,
@@ -216,3 +218,18 @@ export class RunChecks {
 }
 
 const isHistoryReference = (baseline: string): boolean => baseline === 'history' || baseline.startsWith('history:');
+
+/**
+ * The history's code (its drivers load later still, when a database is opened): required by a run that has a
+ * history target, never by one without (docs/performance.md, "Own cost").
+ */
+function historyCode(): typeof CollectRunContext & typeof HistoryRecords & typeof HistoryStoreModule & typeof ReadHistoryBaseline {
+  /* eslint-disable @typescript-eslint/no-require-imports -- see above */
+  return {
+    ...(require('../history/collectRunContext') as typeof CollectRunContext),
+    ...(require('../history/historyRecords') as typeof HistoryRecords),
+    ...(require('../history/HistoryStore') as typeof HistoryStoreModule),
+    ...(require('../history/readHistoryBaseline') as typeof ReadHistoryBaseline),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}

@@ -76,3 +76,21 @@ describe('the printed summary', () => {
     expect(summary).toContain('> 3 | x("\\x1b[31m")');
   });
 });
+
+describe('own cost, counted completely', () => {
+  const files = [fileOf('a.test.js')];
+  const tests = [testOf('a.test.js', ['t'], {durationMs: 1000})];
+  const overhead = {environmentMs: 40, reporterMs: 5, traceMs: 0, moduleLoadMs: 30, samplerMs: 10, profilerMs: 0, reportWritingMs: 15, runCpuMs: 10_000};
+
+  test('every part, and the whole as a share of the run\'s CPU', () => {
+    expect(renderSummary(runOf(tests, files, {overhead}))).toContain(
+      'Own cost: 40.0 ms in test environments (4.0 % of test time), 5.0 ms in the reporter, 30.0 ms loading the package, 10.0 ms in the RSS sampler thread, 15.0 ms writing reports: 100.0 ms in all, 1.0 % of the run\'s CPU (10.00 s)',
+    );
+  });
+
+  test('what could not be read is said, not left out', () => {
+    const line = renderSummary(runOf(tests, files, {overhead: {...overhead, samplerMs: null, runCpuMs: null}}));
+    expect(line).toContain('in the RSS sampler thread not readable here');
+    expect(line).toContain("90.0 ms in all; the run's CPU is not known (a worker sent no CPU figure)");
+  });
+});
