@@ -40,10 +40,22 @@ function expectPlausible(run: JestRun): void {
 }
 
 describe.each(MAJORS)('Jest %i', major => {
-  test('two workers: every part is counted, the sampler thread (tests longer than its interval) included', async () => {
+  test('two workers, kernel peaks (Linux): every part is counted, and no sampler thread runs', async () => {
     const run = await runJest('own-cost', {major, args: ['--maxWorkers=2']});
     expectPlausible(run);
     const overhead = run.metrics().overhead;
+    if (run.metrics().system.peak_rss?.includes('kernel')) {
+      expect(overhead.sampler_time).toBe(0);
+      expect(run.stderr).not.toContain('sampler thread');
+    }
+  }, 120_000);
+
+  test('two workers, the sampler fallback: every part is counted, the sampler thread (tests longer than its interval) included', async () => {
+    // Where /proc/self/clear_refs cannot be written, peaks come from the sampler thread (docs/how-it-measures.md).
+    const run = await runJest('own-cost', {major, args: ['--maxWorkers=2'], env: {JEST_PERF_MONITOR_CLEAR_REFS: '/nonexistent/clear_refs'}});
+    expectPlausible(run);
+    const overhead = run.metrics().overhead;
+    expect(run.metrics().system.peak_rss).toEqual(['sampler']);
     // Tests of 20 to 40 ms, an interval of 20 ms: the workers start their sampler, whose boot alone is CPU.
     expect(overhead.sampler_time).toBeGreaterThan(0);
     expect(overhead.profiler_time).toBe(0);
