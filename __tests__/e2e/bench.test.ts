@@ -4,7 +4,7 @@
  * figure was taken and is sane, never how fast anything was.
  */
 import {describe, expect, test} from '@jest/globals';
-import {spawn} from 'child_process';
+import {runNodeScript} from '../harness/runJest';
 import {mkdtempSync, readFileSync, rmSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,14 +28,7 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
       const env: NodeJS.ProcessEnv = {...process.env, BENCH_QUICK: '1', BENCH_OUTPUT: output, BENCH_WORK: path.join(dir, 'work'), BENCH_SKIP_PREPARE: '1'};
       delete env.BENCH_SUITES;
       delete env.BENCH_VARIANTS;
-      const {code, stdout, stderr} = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
-        const child = spawn(process.execPath, [path.join(REPO, 'bench', 'run.js')], {cwd: REPO, env});
-        let out = '';
-        let err = '';
-        child.stdout.on('data', chunk => (out += chunk));
-        child.stderr.on('data', chunk => (err += chunk));
-        child.on('close', exitCode => resolve({code: exitCode, stdout: out, stderr: err}));
-      });
+      const {exitCode: code, stdout, stderr} = await runNodeScript(path.join(REPO, 'bench', 'run.js'), [], {cwd: REPO, env});
       expect({code, stderr: code === 0 ? '' : stderr}).toEqual({code: 0, stderr: ''});
       const results = JSON.parse(readFileSync(output, 'utf8')) as {
         machine: {cpus: number; node: string; jest: string};

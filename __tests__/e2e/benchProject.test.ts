@@ -6,7 +6,7 @@
  * it checks that every figure is taken, never how fast anything was.
  */
 import {describe, expect, test} from '@jest/globals';
-import {spawn} from 'child_process';
+import {runNodeScript} from '../harness/runJest';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -42,14 +42,7 @@ describe('npm run bench with BENCH_PROJECT (BENCH_QUICK=1)', () => {
         BENCH_SKIP_PREPARE: '1',
       };
       delete env.BENCH_SUITES;
-      const {code, stdout, stderr} = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
-        const child = spawn(process.execPath, [path.join(REPO, 'bench', 'run.js')], {cwd: REPO, env});
-        let out = '';
-        let err = '';
-        child.stdout.on('data', chunk => (out += chunk));
-        child.stderr.on('data', chunk => (err += chunk));
-        child.on('close', exitCode => resolve({code: exitCode, stdout: out, stderr: err}));
-      });
+      const {exitCode: code, stdout, stderr} = await runNodeScript(path.join(REPO, 'bench', 'run.js'), [], {cwd: REPO, env});
       expect({code, stderr: code === 0 ? '' : stderr}).toEqual({code: 0, stderr: ''});
       const results = JSON.parse(readFileSync(output, 'utf8')) as {suites: Record<string, {tests: number; project: string; variants: Record<string, Figures>}>};
       // The project alone: no generated suite unless BENCH_SUITES names one.

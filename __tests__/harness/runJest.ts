@@ -151,13 +151,18 @@ export interface CliRun {
 /** Runs the built `jest-perf-monitor` bin (dist/cli/index.js, as package.json's `bin` names it), as a user would. */
 export function runCli(args: string[], options: {cwd: string; env?: Record<string, string | undefined>}): Promise<CliRun> {
   const bin = path.join(REPO, (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {bin: Record<string, string>}).bin['jest-perf-monitor']);
+  const env: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return runNodeScript(bin, args, {cwd: options.cwd, env});
+}
+
+/** Runs a Node script with this Node, its output gathered. */
+export function runNodeScript(script: string, args: string[], options: {cwd: string; env: NodeJS.ProcessEnv}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0'};
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-      if (value === undefined) delete env[key];
-      else env[key] = value;
-    }
-    const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe']});
+    const child = spawn(process.execPath, [script, ...args], {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
