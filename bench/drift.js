@@ -6,7 +6,8 @@
  *   baseline   the code as is, nothing else running;
  *   loaded     the same code while two CPU-bound processes run beside Jest: every flag is a false positive;
  *   one3x      `busy compile` made 3x slower, under the same load: it must be the one test flagged;
- *   code1.5x   every test's work 1.5x (the code, not the machine): a run-level finding, no test flagged.
+ *   code1.5x   every test's work 1.5x (the code, not the machine): a run-level finding, no test flagged;
+ *   code1.5x-loaded  the same beside the two CPU-bound processes (a CI runner running other jobs).
  *
  * It also times a fixed calibration loop (what a per-worker CPU probe would run) before each run, to see whether
  * such a probe would tell the machine's speed apart better than the CPU clock already does.
@@ -116,6 +117,7 @@ async function main() {
     await scenario('loaded', {}, true);
     await scenario('one3x', {SLOW_TEST: 'compile', SLOW_FACTOR: '3'}, true);
     await scenario('code1.5x', {CODE_FACTOR: '1.5'}, false);
+    await scenario('code1.5x-loaded', {CODE_FACTOR: '1.5'}, true);
     fs.rmSync(baseDir, {recursive: true, force: true});
   }
   report();
@@ -127,9 +129,14 @@ function report() {
       falsePositives: of(name).reduce((sum, row) => sum + row.oldRule.filter(id => name !== 'one3x' || id !== SLOW).length, 0),
       misses: name === 'one3x' ? of(name).filter(row => !row.oldRule.includes(SLOW)).length : 0,
     });
+  const codeSlower = name => ({
+    runs: of(name).length,
+    runLevelFindings: of(name).filter(row => row.drift.finding?.direction === 'slower').length,
+    testsFlagged: of(name).reduce((sum, row) => sum + row.flagged.length + row.improvements.length, 0),
+  });
   const summary = {
     repeats: REPEATS,
-    oldRule: {loaded: oldRule('loaded'), one3x: oldRule('one3x'), code15x: oldRule('code1.5x')},
+    oldRule: {loaded: oldRule('loaded'), one3x: oldRule('one3x'), code15x: oldRule('code1.5x'), code15xLoaded: oldRule('code1.5x-loaded')},
     loaded: {runs: of('loaded').length, falsePositives: of('loaded').reduce((sum, row) => sum + row.flagged.length + row.improvements.length, 0), runLevelFindings: of('loaded').filter(row => row.drift.finding !== null).length},
     one3x: {
       runs: of('one3x').length,
@@ -137,11 +144,8 @@ function report() {
       falsePositives: of('one3x').reduce((sum, row) => sum + row.flagged.filter(id => id !== SLOW).length + row.improvements.length, 0),
       runLevelFindings: of('one3x').filter(row => row.drift.finding !== null).length,
     },
-    code15x: {
-      runs: of('code1.5x').length,
-      runLevelFindings: of('code1.5x').filter(row => row.drift.finding?.direction === 'slower').length,
-      testsFlagged: of('code1.5x').reduce((sum, row) => sum + row.flagged.length + row.improvements.length, 0),
-    },
+    code15x: codeSlower('code1.5x'),
+    code15xLoaded: codeSlower('code1.5x-loaded'),
   };
   process.stdout.write(`${JSON.stringify({summary, results}, null, 2)}\n`);
 }

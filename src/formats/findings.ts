@@ -82,6 +82,7 @@ export function driftLines(drift: RunDrift | null): string[] {
   if (drift.load !== null) judged.push(`load: a CPU millisecond took ${drift.load.factor.toFixed(2)}x the wall time it took in the baseline`);
   if (drift.wall !== null) judged.push(estimateText(drift.load === null ? 'wall time of the tests judged on it' : 'wall time of the others beyond the load', drift.wall));
   if (drift.wallNoiseMs > 0) judged.push(`wall-clock noise ${formatMs(drift.wallNoiseMs)}`);
+  if (drift.cpuNoiseMs > 0) judged.push(`CPU-clock noise ${formatMs(drift.cpuNoiseMs)}`);
   const lines = [`Drift: ${[...parts, ...judged].join('; ')}; each test is judged relative to its clock's drift`];
   const finding = drift.finding;
   if (finding !== null) {

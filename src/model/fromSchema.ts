@@ -380,6 +380,7 @@ function runDrift(value: unknown): RunDrift {
     load: driftEstimate(block.load ?? null, 'regressions.drift.load'),
     wall: driftEstimate(block.wall ?? null, 'regressions.drift.wall'),
     wallNoiseMs: optional(block.wall_noise, ms, 'regressions.drift.wall_noise', 0),
+    cpuNoiseMs: optional(block.cpu_noise, ms, 'regressions.drift.cpu_noise', 0),
     finding:
       finding === null
         ? null

@@ -236,6 +236,8 @@ export interface SchemaRunDrift {
   wall: SchemaDriftEstimate | null;
   /** Seconds. */
   wall_noise: number;
+  /** Seconds. */
+  cpu_noise: number;
   finding: {clock: DurationChange['clock']; direction: 'slower' | 'faster'; factor: number} | null;
 }
 
@@ -628,6 +630,7 @@ function runDrift(drift: RunDrift): SchemaRunDrift {
     load: driftEstimate(drift.load),
     wall: driftEstimate(drift.wall),
     wall_noise: seconds(drift.wallNoiseMs),
+    cpu_noise: seconds(drift.cpuNoiseMs),
     finding: drift.finding === null ? null : {...drift.finding, factor: round3(drift.finding.factor)},
   };
 }

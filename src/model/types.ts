@@ -455,6 +455,12 @@ export interface RunDrift {
    */
   wallNoiseMs: number;
   /**
+   * The run's CPU-clock noise in milliseconds, which a CPU-clock test's change must also exceed: 6 robust σ
+   * (1.4826 × median absolute deviation) of the CPU-clock tests' differences from their predictions; 0 with fewer
+   * than 5 such tests.
+   */
+  cpuNoiseMs: number;
+  /**
    * A run-level finding: the CPU clock's drift (the wall clock's, when no test is judged on CPU) beyond the
    * threshold, so the code (or the CPU itself) is slower or faster across the board. Null when it is not.
    */

@@ -23,6 +23,7 @@ const drift = (overrides: Partial<RunDrift> = {}): RunDrift => ({
   load: {factor: 1.31, tests: 98, spread: 0.05},
   wall: {factor: 1.01, tests: 40, spread: 0.08},
   wallNoiseMs: 12,
+  cpuNoiseMs: 0,
   finding: null,
   ...overrides,
 });
@@ -55,6 +56,7 @@ describe('regressions', () => {
     expect(runSlowdown(report())).toBeNull();
     expect(driftLines(drift({overall: null, cpu: null, load: null, wall: null}))[0]).toMatch(/^Drift: fewer than 5 tests .* each test is judged on its own change$/);
     expect(driftLines(null)).toEqual([]);
+    expect(driftLines(drift({cpuNoiseMs: 14.25}))[0]).toContain('; wall-clock noise 12.0 ms; CPU-clock noise 14.3 ms; each test');
     // A history baseline: wall time only.
     expect(driftLines(drift({cpu: null, load: null, wallNoiseMs: 0}))[0]).toBe(
       "Drift: this run was 1.28x slower than the baseline overall (wall time, median of 140 tests); wall time of the tests judged on it 1.01x slower (median of 40 tests); each test is judged relative to its clock's drift",
