@@ -5,25 +5,15 @@
  * (docs/performance.md#verdicts-on-a-loaded-machine).
  */
 import {describe, expect, test} from '@jest/globals';
-import {spawn} from 'child_process';
-import type {ChildProcess} from 'child_process';
 import {readFileSync} from 'fs';
 import * as path from 'path';
+import {underLoad} from '../harness/cpuHogs';
 import {MAJORS, runCli, runJest} from '../harness/runJest';
-import type {JestRun, RunOptions} from '../harness/runJest';
+import type {RunOptions} from '../harness/runJest';
 
 const SLOW = 'work.test.js::busy compile';
 const options = (extra: object = {}): Record<string, string> => ({FIXTURE_OPTIONS: JSON.stringify({printSummary: true, ...extra})});
 
-/** Runs Jest while two processes spin on the machine's cores, as other jobs on a shared CI runner do. */
-async function underLoad(run: () => Promise<JestRun>): Promise<JestRun> {
-  const hogs: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], {stdio: 'ignore'}));
-  try {
-    return await run();
-  } finally {
-    for (const hog of hogs) hog.kill('SIGKILL');
-  }
-}
 
 /**
  * The rule's known limit (docs/performance.md#verdicts-on-a-loaded-machine): a busy test under 50 ms of CPU time,
