@@ -119,7 +119,7 @@ export class ChannelWriter {
     position.titlePathJson ??= JSON.stringify(position.titlePath);
     let line =
       `[${CHANNEL_VERSION},${position.index},${position.titlePathJson},${n[o]},${n[o + 1]},${n[o + 2]},${n[o + 3]},${n[o + 4]},` +
-      `${n[o + 5]},${n[o + 6]},${n[o + 7]},${n[o + 8]},${n[o + 9]},${n[o + 10]},${n[o + 11]},${n[o + 12]},${n[o + 13]},${n[o + 14]}`;
+      `${n[o + 5]},${n[o + 6]},${n[o + 7]},${n[o + 8]},${n[o + 9]},${n[o + 10]},${n[o + 11]},${n[o + 12]},${n[o + 13]},${n[o + 14]},${n[o + 15]}`;
     const extras = this.extras[slot];
     if (extras !== null) line += `,${JSON.stringify(extras.spans)},${JSON.stringify(extras.failure)},${extras.retainedHeapBytes}`;
     return `${line}]\n`;

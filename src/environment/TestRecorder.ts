@@ -83,6 +83,8 @@ interface ActiveAttempt {
   live: boolean;
   /** `KernelPeak.resets` at the start: a reset since would have cut the window short. */
   resetsAtStart: number;
+  /** Wall time before `startMs` that the CPU figures cover (`AttemptSlot.cpuLeadUs`): the carried gap, else 0. */
+  cpuLeadMs: number;
   /** The process figures were read (at test_started, or at test_start on Jest < 29.6). */
   measured: boolean;
   failedPhase: FailureRecord['phase'] | null;
@@ -532,7 +534,7 @@ export class TestRecorder {
         traceMs: this.trace?.costMs() ?? 0,
         tracePauses: this.trace?.pauses ?? 0,
         notices: this.notices,
-        starts: {carried: this.carried, fresh: this.freshStarts, statusReads: this.kernel?.statusReads ?? 0},
+        starts: {carried: this.carried, fresh: this.freshStarts, statusReads: this.kernel?.statusReads ?? 0, resetsSkipped: this.kernel?.resetsSkipped ?? 0},
         own,
       };
       if (imports) line.imports = imports;
@@ -606,6 +608,7 @@ export class TestRecorder {
       armed: false,
       live: false,
       resetsAtStart: 0,
+      cpuLeadMs: 0,
       measured: false,
       // A beforeAll failure is attached to the test before it starts.
       failedPhase: test.errors.length > 0 ? 'beforeAll' : null,
@@ -652,6 +655,7 @@ export class TestRecorder {
       attempt.armed = carry.armed;
       attempt.live = carry.live;
       attempt.resetsAtStart = carry.resets;
+      attempt.cpuLeadMs = Math.max(0, attempt.startMs - carry.atMs);
       return;
     }
     this.freshStarts++;
@@ -713,9 +717,10 @@ export class TestRecorder {
         // end points are what we know.
         highWaterBytes = intact && usage.maxRSS > attempt.maxRssStartKiB ? usage.maxRSS * 1024 : 0;
       }
-      // Ending alone, the next attempt may start from these figures: the mark is reset now, before the RSS read.
+      // Ending alone, the next attempt may start from these figures: the RSS is read and the mark reset (unless it
+      // already stands at that RSS).
       const endsAlone = this.active.size === 0 && !attempt.concurrent && exitMessage === undefined && this.gc === null;
-      const armed = kernel !== null && endsAlone ? kernel.rearm() : null;
+      const armed = kernel !== null && endsAlone ? kernel.rearm(usage.maxRSS) : null;
       if (armed !== null) rssEndBytes = armed.rssBytes;
       else if (rssEndBytes < 0) rssEndBytes = this.readRss();
       let heapEndBytes = HEAP_NOT_READ;
@@ -763,6 +768,7 @@ export class TestRecorder {
       n[offset + AttemptSlot.cpuUserUs] = usage.userCPUTime - attempt.cpuUserStartUs;
       n[offset + AttemptSlot.cpuSystemUs] = usage.systemCPUTime - attempt.cpuSystemStartUs;
       n[offset + AttemptSlot.concurrent] = attempt.concurrent ? 1 : 0;
+      n[offset + AttemptSlot.cpuLeadUs] = Math.round(attempt.cpuLeadMs * 1000);
       if (extras !== null) extras.retainedHeapBytes = this.retainedHeap(attempt);
       if (this.profiler !== null) this.profiler.addAttempt(attempt.position.index, test.invocations, attempt.startMs, endMs);
       // The moments a worker may die next (an assertion about to take it down, memory running out): what is

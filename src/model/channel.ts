@@ -17,7 +17,7 @@ import * as path from 'path';
 import type {AttemptRecord, FailureMode, PeakRssMethod, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 6;
+export const CHANNEL_VERSION = 7;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -128,13 +128,19 @@ export const AttemptSlot = {
   cpuSystemUs: 13,
   /** 1 or 0. */
   concurrent: 14,
+  /**
+   * Wall time before the test's start that its CPU figures cover: the gap since the previous test's end when its
+   * start figures were carried from there (docs/how-it-measures.md#back-to-back-tests); 0 otherwise. The CPU share
+   * is taken over the duration plus this, the window the CPU time was measured over.
+   */
+  cpuLeadUs: 15,
 } as const;
 
 /** The heap slots' value when static mode did not read the heap for the test. */
 export const HEAP_NOT_READ = -1;
 
 /** How many numbers an attempt has. */
-export const ATTEMPT_NUMBERS = 15;
+export const ATTEMPT_NUMBERS = 16;
 
 export const STATUS_CODES: readonly TestStatus[] = ['passed', 'failed', 'skipped', 'todo'];
 
@@ -155,7 +161,7 @@ interface AttemptLine {
  * The line of an attempt given as a record: what the recorder's writer produces from its numbers, for tests and the
  * benchmark's synthetic channel files. Milliseconds are rounded to the microseconds the recorder measures.
  */
-export function encodeAttemptRecord(index: number, titlePath: string[], a: AttemptRecord): string {
+export function encodeAttemptRecord(index: number, titlePath: string[], a: AttemptRecord, cpuLeadMs = 0): string {
   const us = (ms: number): number => Math.round(ms * 1000);
   const numbers = [
     a.attempt,
@@ -173,17 +179,19 @@ export function encodeAttemptRecord(index: number, titlePath: string[], a: Attem
     us(a.cpuUserMs),
     us(a.cpuSystemMs),
     a.concurrent ? 1 : 0,
+    us(cpuLeadMs),
   ];
   const extras = a.spans.length > 0 || a.failure !== null || a.retainedHeapBytes !== null ? [a.spans, a.failure, a.retainedHeapBytes] : [];
   return JSON.stringify([CHANNEL_VERSION, index, titlePath, ...numbers, ...extras]);
 }
 
 /** The attempt an array line holds, in the model's units. */
-export function decodeAttempt(line: AttemptArray): AttemptLine {
+export function decodeAttempt(line: AttemptArray, maxCpuPercent = Number.POSITIVE_INFINITY): AttemptLine {
   const n = (slot: number): number => line[3 + slot] as number;
   const durationUs = n(AttemptSlot.durationUs);
   const cpuUserUs = n(AttemptSlot.cpuUserUs);
   const cpuSystemUs = n(AttemptSlot.cpuSystemUs);
+  const cpuWindowUs = durationUs + n(AttemptSlot.cpuLeadUs);
   const heapStartBytes = n(AttemptSlot.heapStartBytes);
   const hasExtras = line.length > 3 + ATTEMPT_NUMBERS;
   return {
@@ -204,7 +212,7 @@ export function decodeAttempt(line: AttemptArray): AttemptLine {
       heapEndBytes: heapStartBytes === HEAP_NOT_READ ? null : n(AttemptSlot.heapEndBytes),
       cpuUserMs: cpuUserUs / 1000,
       cpuSystemMs: cpuSystemUs / 1000,
-      cpuPercent: durationUs > 0 ? Math.round(((cpuUserUs + cpuSystemUs) / durationUs) * 10000) / 100 : null,
+      cpuPercent: cpuWindowUs > 0 ? Math.min(maxCpuPercent, Math.round(((cpuUserUs + cpuSystemUs) / cpuWindowUs) * 10000) / 100) : null,
       concurrent: n(AttemptSlot.concurrent) === 1,
       spans: hasExtras ? (line[3 + ATTEMPT_NUMBERS] as SpanRecord[]) : NO_SPANS,
       failure: hasExtras ? (line[4 + ATTEMPT_NUMBERS] as FailureRecord | null) : null,
@@ -236,7 +244,7 @@ export type FileEndLine = {
    * and how many peaks needed the status file (below the process's floor, see `KernelPeak`). Not in the report: a
    * figure for this package's own tests and measurements.
    */
-  starts?: {carried: number; fresh: number; statusReads: number};
+  starts?: {carried: number; fresh: number; statusReads: number; resetsSkipped?: number};
   /** The worker's own-cost figures so far (cumulative: the reporter keeps each worker's last). */
   own?: OwnCostLine;
 };
@@ -413,7 +421,12 @@ function shareStrings(line: AttemptLine, describeTitles: Map<string, string>): v
  * Decodes a channel file. Keeps the last session only: jest-worker re-runs a file whose worker died, and each
  * run appends a new session after the previous one.
  */
-export function decodeChannelFile(text: string): DecodedChannelFile {
+/**
+ * `maxCpuPercent`: the CPU share's cap, 100 × the cores the process can run on. Other threads' CPU time reaches the
+ * process's total only at their next scheduler tick, so a window shorter than a tick can hold more than its cores
+ * could give it (docs/how-it-measures.md: CPU).
+ */
+export function decodeChannelFile(text: string, maxCpuPercent = Number.POSITIVE_INFINITY): DecodedChannelFile {
   let skippedLines = 0;
   let foreignVersion: number | null = null;
   let start: FileStartLine | null = null;
@@ -441,7 +454,7 @@ export function decodeChannelFile(text: string): DecodedChannelFile {
     if (Array.isArray(line)) {
       // An attempt belongs to the file-start line before it: jest-worker re-runs a file only after its worker died.
       if (start === null || end !== null) continue;
-      const attempt = decodeAttempt(line);
+      const attempt = decodeAttempt(line, maxCpuPercent);
       shareStrings(attempt, describeTitles);
       attempts.push(attempt);
       attemptBytes.push(raw.length);

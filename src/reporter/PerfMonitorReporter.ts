@@ -65,6 +65,8 @@ const GITHUB_SUMMARY_FAILURES = 20;
 export default class PerfMonitorReporter implements Reporter {
   readonly options: ResolvedOptions;
   private runDir: string | null = null;
+  /** What the machine's cores allow a test's CPU share (`system.cpu_count`, as `systemInfo` reads it). */
+  private readonly maxCpuPercent = 100 * (os.availableParallelism?.() ?? os.cpus().length);
   private readonly collector: MetricsCollector;
   private startedAtMs = Date.now();
   /** The reporter's own time: constructor, reading each file's records, building the model. */
@@ -347,7 +349,7 @@ export default class PerfMonitorReporter implements Reporter {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    const decoded = decodeChannelFile(text);
+    const decoded = decodeChannelFile(text, this.maxCpuPercent);
     unlinkSync(file);
     if (decoded.foreignVersion !== null) {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);

@@ -50,7 +50,27 @@ describe('KernelPeak', () => {
     expect(peakBytes - armed.rssBytes).toBeGreaterThanOrEqual(63 * 1024 * 1024);
     // A second reset falls back to the RSS of the moment, far below the peak once the buffer is released
     // (or at most at it, when the allocator keeps the pages).
-    const again = peak.rearm();
+    const again = peak.rearm(process.resourceUsage().maxRSS);
     expect(again.rssBytes).toBeLessThanOrEqual(peakBytes + 1024 * 1024);
+  });
+
+  (linux ? test : test.skip)('an end at the mark needs no reset (the mark is the RSS already); an end below it resets', () => {
+    let rssBytes = 0;
+    const peak = KernelPeak.open('/proc/self/clear_refs', () => rssBytes);
+    if (typeof peak === 'string') throw new Error(peak);
+    // Above the floor (the maxRSS right after the first reset), as a worker's mark is once it has grown.
+    const markKiB = process.resourceUsage().maxRSS + 64 * 1024;
+    const resets = peak.resets;
+    rssBytes = markKiB * 1024;
+    expect(peak.rearm(markKiB)).toEqual({rssBytes, live: true});
+    expect([peak.resets, peak.resetsSkipped]).toEqual([resets, 1]);
+    // The RSS came down since the peak: the mark must come down to it, or the next test would inherit this one's peak.
+    rssBytes = (markKiB - 4096) * 1024;
+    expect(peak.rearm(markKiB).rssBytes).toBe(rssBytes);
+    expect([peak.resets, peak.resetsSkipped]).toEqual([resets + 1, 1]);
+    // An end maxRSS at or below the floor is not the process's own mark: a reset, whatever the RSS.
+    rssBytes = markKiB * 1024 * 2;
+    peak.rearm(1);
+    expect(peak.resets).toBe(resets + 2);
   });
 });

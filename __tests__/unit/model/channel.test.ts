@@ -23,6 +23,15 @@ describe('channel', () => {
     expect(channelFilePath('/run', 'p', '/a.test.js')).toBe(channelFilePath('/run', 'p', '/a.test.js'));
   });
 
+  test('a carried start\'s lead widens the window of the CPU share: CPU time over duration + lead', () => {
+    // 1 ms of CPU time measured from the previous test's end, 0.8 ms before this 0.5 ms test started: 1 / 1.3.
+    const record = attempt({durationMs: 0.5, setupMs: 0, callMs: 0.5, teardownMs: 0, cpuUserMs: 0.9, cpuSystemMs: 0.1});
+    const [carried] = decodeChannelFile([start('s1'), encodeAttemptRecord(0, ['t'], record, 0.8)].join('\n')).tests;
+    expect(carried.attempts[0].cpuPercent).toBe(76.92);
+    const [fresh] = decodeChannelFile([start('s1'), encodeAttemptRecord(0, ['t'], record)].join('\n')).tests;
+    expect(fresh.attempts[0].cpuPercent).toBe(200);
+  });
+
   test('a static-mode attempt (heap not read) decodes with null heap figures', () => {
     const [decoded] = decodeChannelFile([start('s1'), encodeAttemptRecord(0, ['t'], attempt({heapStartBytes: null, heapEndBytes: null}))].join('\n')).tests;
     expect(decoded.attempts[0]).toMatchObject({heapStartBytes: null, heapEndBytes: null});
@@ -56,7 +65,7 @@ describe('channel', () => {
       const extras = a.spans.length > 0 || a.failure !== null || a.retainedHeapBytes !== null ? {spans: a.spans, failure: a.failure, retainedHeapBytes: a.retainedHeapBytes} : null;
       const offset = writer.add(position, extras, 0);
       const decoded = JSON.parse(encodeAttemptRecord(index, position.titlePath, a)) as number[];
-      writer.numbers.set(decoded.slice(3, 18), offset);
+      writer.numbers.set(decoded.slice(3, 19), offset);
     });
     writer.flush(line({k: 'file-end', session: 's1', beforeAllMs: 0, afterAllMs: 0, heapEndBytes: 9, hookFailures: [], selfMs: 0, tracePauses: 0, notices: []}));
     writer.close();
