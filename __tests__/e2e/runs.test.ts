@@ -25,16 +25,21 @@ describe.each(MAJORS)('Jest %i', major => {
 
   // Two files, so Jest uses workers (with one file it runs in band, and process.exit ends Jest itself).
   test.each([
-    ['in workers', ['--maxWorkers=2', 'crash.test.js', 'ok.test.js']],
-    ['in band', ['--runInBand', 'crash.test.js']],
-  ])('a test that calls process.exit keeps the tests finished before it (%s)', async (_mode, args) => {
+    ['in workers', ['--maxWorkers=2', 'crash.test.js', 'ok.test.js'], 'worker'],
+    ['in band', ['--runInBand', 'crash.test.js'], 'Jest'],
+  ])('a test that calls process.exit keeps the tests finished before it (%s)', async (_mode, args, processName) => {
     const run = await runJest('crash', {major, args});
     expect(run.exitCode).toBe(1);
     const tests = run.metrics().tests;
     expect(Object.keys(tests).filter(id => id.startsWith('crash'))).toEqual(['crash.test.js::first', 'crash.test.js::second', 'crash.test.js::exits the worker']);
     expect(tests['crash.test.js::first'].status).toBe('passed');
     expect(tests['crash.test.js::exits the worker'].status).toBe('failed');
-    expect(tests['crash.test.js::exits the worker'].failure?.message).toMatch(/^The worker process exited \(code 1\)/);
+    const exited = tests['crash.test.js::exits the worker'];
+    // In band the process that exited is Jest's own: no worker to name.
+    expect(exited.failure).toMatchObject({error_type: 'WorkerExit', message: `The ${processName} process exited (code 1) while this test was running`});
+    // It exited inside the body: the body ran until then, nothing was teardown.
+    expect(exited.teardown_time).toBe(0);
+    expect(exited.setup_time + exited.call_time).toBeCloseTo(exited.duration, 6);
     expect(run.metrics().files['crash.test.js'].completed).toBe(false);
   });
 

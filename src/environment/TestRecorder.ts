@@ -5,7 +5,8 @@ import type {AttemptExtras, EnvironmentSettings, FileAfterLine, FileEndLine, Fil
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, PeakRssMethod, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
-import {describeFailure, WORKER_EXIT_PREFIX} from './describeFailure';
+import type * as WorkerThreads from 'worker_threads';
+import {describeFailure, processExitMessage} from './describeFailure';
 import {readFileBoundary} from './fileBoundary';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
@@ -552,8 +553,13 @@ export class TestRecorder {
     // Never throw here: a throwing 'exit' listener stops the others, the reporter's in-band one included.
     try {
       const nowMs = performance.now();
-      for (const test of [...this.active.keys()]) {
-        this.finishAttempt(test, null, nowMs, `${WORKER_EXIT_PREFIX} (code ${code}) while this test was running`);
+      if (this.active.size > 0) {
+        // In band there is no worker: the process is Jest's own (no IPC channel, and the main thread). Loaded here,
+        // as an exit mid-test is rare.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on this path
+        const inJestProcess = process.send === undefined && (require('worker_threads') as typeof WorkerThreads).isMainThread;
+        const message = processExitMessage(code, inJestProcess);
+        for (const test of [...this.active.keys()]) this.finishAttempt(test, null, nowMs, message);
       }
       this.close();
     } catch (error) {
@@ -737,9 +743,11 @@ export class TestRecorder {
       // Whole microseconds, the precision of the report: the phases then add up to the duration, and the numbers
       // are short to write and to read back (a 17-digit double costs several times more to print).
       const fnStartUs = Math.round(((attempt.fnStartMs < 0 ? endMs : attempt.fnStartMs) - attempt.startMs) * 1000);
-      // No fn end: a beforeEach failed and the body never ran; everything after the fn start is teardown.
-      const fnEndUs = attempt.fnEndMs < 0 ? fnStartUs : Math.round((attempt.fnEndMs - attempt.startMs) * 1000);
       const durationUs = Math.round((endMs - attempt.startMs) * 1000);
+      // No fn end: the process exited inside the body (which ran until then), or a beforeEach failed and the body
+      // never ran (everything after the fn start is teardown).
+      const exitedInBody = exitMessage !== undefined && attempt.fnStartMs >= 0;
+      const fnEndUs = attempt.fnEndMs >= 0 ? Math.round((attempt.fnEndMs - attempt.startMs) * 1000) : exitedInBody ? durationUs : fnStartUs;
       durationMs = durationUs / 1000;
       const failed = test.errors.length > 0 || exitMessage !== undefined;
       let extras: AttemptExtras | null = null;

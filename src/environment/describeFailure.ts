@@ -38,6 +38,13 @@ const REDACT_WINDOW_CHARS = MAX_MESSAGE_CHARS + 8192;
 const MAX_INSPECTED_STRING_CHARS = 200;
 /** How the recorder describes a test that was running when its worker process exited. */
 export const WORKER_EXIT_PREFIX = 'The worker process exited';
+/** ...and when it ran in band, in Jest's own process (no worker to blame). */
+export const JEST_EXIT_PREFIX = 'The Jest process exited';
+
+/** The failure message of a test that was running when its process exited with `code`. */
+export function processExitMessage(code: number, inJestProcess: boolean): string {
+  return `${inJestProcess ? JEST_EXIT_PREFIX : WORKER_EXIT_PREFIX} (code ${code}) while this test was running`;
+}
 
 /**
  * Turns what circus collected for a failed attempt into one readable record. Circus rejects timeouts with a
@@ -134,7 +141,7 @@ function describeThrown(thrown: unknown, secrets: SecretRules): {errorType: stri
   }
   if (typeof thrown === 'string') {
     if (thrown.startsWith(TIMEOUT_PREFIX)) return {errorType: 'Timeout', message: thrown, stack: null};
-    if (thrown.startsWith(WORKER_EXIT_PREFIX)) return {errorType: 'WorkerExit', message: thrown, stack: null};
+    if (thrown.startsWith(WORKER_EXIT_PREFIX) || thrown.startsWith(JEST_EXIT_PREFIX)) return {errorType: 'WorkerExit', message: thrown, stack: null};
     return {errorType: 'string', message: `Thrown: ${JSON.stringify(windowed(thrown))}`, stack: null};
   }
   const errorType = thrown === null ? 'null' : typeof thrown;
