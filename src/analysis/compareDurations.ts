@@ -186,9 +186,7 @@ function estimate(pairs: Pair[], thresholdPercent: number): RunDrift {
  */
 function cpuNoiseOf(cpuPairs: readonly Pair[]): number {
   if (cpuPairs.length < DRIFT_MIN_TESTS) return 0;
-  const residuals = cpuPairs.map(pair => pair.currentMs - pair.expectedMs);
-  const center = median(residuals);
-  return DRIFT_SPREAD_SIGMAS * 1.4826 * median(residuals.map(value => Math.abs(value - center)));
+  return DRIFT_SPREAD_SIGMAS * (robustSpreadMs(cpuPairs.map(pair => pair.currentMs - pair.expectedMs)) ?? 0);
 }
 
 /**

@@ -5,14 +5,13 @@ import type {AttemptExtras, EnvironmentSettings, FileAfterLine, FileEndLine, Fil
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, PeakRssMethod, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
-import type * as WorkerThreads from 'worker_threads';
 import {describeFailure, processExitMessage} from './describeFailure';
 import {readFileBoundary} from './fileBoundary';
 import type {FailureContext} from './describeFailure';
 import {CodeFrameReader} from './readCodeFrame';
 import {secretRulesFor} from './secretRules';
 import {rssReader} from './readRss';
-import {ownCostFigures} from './ownCost';
+import {nodeThreadId, ownCostFigures} from './ownCost';
 import type {LazyRssSampler} from './RssSampler';
 import type {KernelPeak} from './KernelPeak';
 import type {CpuProfiler} from './CpuProfiler';
@@ -157,8 +156,8 @@ export function reportInternalError(where: string, error: unknown): void {
 /**
  * Events that need neither a time nor more than a field write: the definition events (before `run_start`, no
  * attempt to touch), Jest's steps between tests, and the start and success of `beforeEach`/`afterEach` hooks (inside
- * a test's window: the test's setup and teardown are measured from its own events). `hook_start` of such a hook
- * only drops the carried start, which `handleTimed` does without a clock.
+ * a test's window, after `test_started` has spent any carried start: the test's setup and teardown are measured from
+ * its own events).
  */
 function isUntimed(event: CircusEventLike): boolean {
   switch (event.name) {
@@ -361,11 +360,7 @@ export class TestRecorder {
    * are half of a test's events when it has a `beforeEach` and an `afterEach`.
    */
   handleTimed(event: CircusEventLike, state: CircusStateLike): void {
-    if (isUntimed(event)) {
-      // A hook is the user's code: the next attempt reads its own start figures (see `handle`).
-      if (event.name === 'hook_start') this.carry = null;
-      return;
-    }
+    if (isUntimed(event)) return;
     const startMs = performance.now();
     this.handle(event, state, startMs);
     this.selfMs += performance.now() - startMs;
@@ -587,11 +582,8 @@ export class TestRecorder {
     try {
       const nowMs = performance.now();
       if (this.active.size > 0) {
-        // In band there is no worker: the process is Jest's own (no IPC channel, and the main thread). Loaded here,
-        // as an exit mid-test is rare.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on this path
-        const inJestProcess = process.send === undefined && (require('worker_threads') as typeof WorkerThreads).isMainThread;
-        const message = processExitMessage(code, inJestProcess);
+        // In band there is no worker: the process is Jest's own (no IPC channel, and the main thread).
+        const message = processExitMessage(code, process.send === undefined && nodeThreadId() === 0);
         for (const test of [...this.active.keys()]) this.finishAttempt(test, null, nowMs, message);
       }
       this.close();
