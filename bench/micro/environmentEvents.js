@@ -63,7 +63,8 @@ function buildFile() {
 function measure(withRecorder, round) {
   const {state, perTest} = buildFile();
   const recorder = new TestRecorder({
-    channelPath: path.join(dir, `channel-${round}.ndjson`),
+    channelDir: dir,
+    channelKey: `channel-${round}`,
     testPath: path.join(dir, 'orders.test.js'),
     rootDir: dir,
     workerId: 1,

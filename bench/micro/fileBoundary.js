@@ -30,7 +30,8 @@ function oneFile(index) {
   test.parent = root;
   const state = {rootDescribeBlock: root};
   const recorder = new TestRecorder({
-    channelPath: path.join(dir, `file-${index}.ndjson`),
+    channelDir: dir,
+    channelKey: `file-${index}`,
     testPath: path.join(dir, `file-${index}.test.js`),
     rootDir: dir,
     workerId: 1,

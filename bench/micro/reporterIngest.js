@@ -22,7 +22,7 @@ const {dist, round} = require('../lib');
 
 const PerfMonitorReporter = require(path.join(dist, 'reporter', 'PerfMonitorReporter')).default;
 const {encodeAttemptRecord} = require(path.join(dist, 'model', 'channel'));
-const {CHANNEL_VERSION, channelFilePath} = require(path.join(dist, 'model', 'channel'));
+const {CHANNEL_VERSION, channelKey, workerChannelPath} = require(path.join(dist, 'model', 'channel'));
 
 const argument = name => process.argv.find(arg => arg.startsWith(`--${name}=`))?.split('=')[1];
 const total = Number(argument('tests') ?? 100_000);
@@ -57,15 +57,17 @@ function failureRecord(file, line) {
   };
 }
 
-/** Writes every channel file, in the reporter's run directory, as the workers would have. */
+/** Writes the channel, in the reporter's run directory, as four workers would have: each file's lines in its worker's file. */
 function stageChannelFiles(runDir) {
   const files = [];
+  const workers = new Map();
   const startedAtMs = Date.now();
   for (let f = 0; f * perFile < total; f++) {
     const testPath = path.join(root, 'src', `module${f % 40}`, `feature${f}.test.ts`);
     const relative = path.relative(root, testPath);
     const session = `4242-${f.toString(36)}-bench`;
-    const lines = [JSON.stringify({v: CHANNEL_VERSION, k: 'file-start', session, testPath, workerId: (f % 4) + 1, loadMs: 180 + (f % 50), heapStartBytes: 60e6})];
+    const workerId = (f % 4) + 1;
+    const lines = ['', JSON.stringify({v: CHANNEL_VERSION, k: 'file-start', file: channelKey(projectId, testPath), session, testPath, workerId, loadMs: 180 + (f % 50), heapStartBytes: 60e6})];
     const count = Math.min(perFile, total - f * perFile);
     for (let t = 0; t < count; t++) {
       const failed = (f * perFile + t) % 100 === 37;
@@ -98,9 +100,10 @@ function stageChannelFiles(runDir) {
       lines.push(encodeAttemptRecord(position.index, position.titlePath, record));
     }
     lines.push(JSON.stringify({v: CHANNEL_VERSION, k: 'file-end', session, beforeAllMs: 1.5, afterAllMs: 0.5, heapEndBytes: 64e6, hookFailures: [], selfMs: 2.5, tracePauses: 0, notices: []}));
-    fs.writeFileSync(channelFilePath(runDir, projectId, testPath), `${lines.join('\n')}\n`);
+    workers.set(workerId, (workers.get(workerId) ?? '') + `${lines.join('\n')}\n`);
     files.push({path: testPath, context: {config: {id: projectId, rootDir: root, roots: [root]}}});
   }
+  for (const [workerId, text] of workers) fs.writeFileSync(workerChannelPath(runDir, 4000 + workerId, 0), text);
   return files;
 }
 

@@ -5,11 +5,11 @@ import type {AttemptExtras, EnvironmentSettings, FileAfterLine, FileEndLine, Fil
 import {baseTestId, isSampled, relativeToRoot} from '../model/testId';
 import type {FailureMode, FailureRecord, PeakRssMethod, SpanRecord, VariablesMissing} from '../model/types';
 import {ChannelWriter} from './ChannelWriter';
-import {describeFailure, processExitMessage} from './describeFailure';
+import type * as DescribeFailureModule from './describeFailure';
 import {readFileBoundary} from './fileBoundary';
 import type {FailureContext} from './describeFailure';
-import {CodeFrameReader} from './readCodeFrame';
-import {secretRulesFor} from './secretRules';
+import type * as ReadCodeFrameModule from './readCodeFrame';
+import type * as SecretRulesModule from './secretRules';
 import {rssReader} from './readRss';
 import {nodeThreadId, ownCostFigures} from './ownCost';
 import type {LazyRssSampler} from './RssSampler';
@@ -153,6 +153,17 @@ export function reportInternalError(where: string, error: unknown): void {
   }
 }
 
+let failureCode: typeof DescribeFailureModule | null = null;
+
+/**
+ * The failure path's code (describing an error, code frames, redaction), loaded at a worker's first failure: most
+ * test files pass, and a worker whose files all pass never pays for loading it (docs/performance.md#own-cost).
+ */
+function failurePath(): typeof DescribeFailureModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first failure, see above
+  return (failureCode ??= require('./describeFailure') as typeof DescribeFailureModule);
+}
+
 /**
  * Events that need neither a time nor more than a field write: the definition events (before `run_start`, no
  * attempt to touch), Jest's steps between tests, and the start and success of `beforeEach`/`afterEach` hooks (inside
@@ -207,7 +218,10 @@ export interface ImportSource {
 
 /** Everything a recorder needs for one test file. */
 export interface RecorderOptions {
-  channelPath: string;
+  /** The run's channel directory (`ChannelDescriptor.dir`). */
+  channelDir: string;
+  /** `channelKey` of the file's project and path. */
+  channelKey: string;
   /** Absolute path of the test file. */
   testPath: string;
   /** The run's root (see `model/runRoot`): locations and ids are relative to it. */
@@ -266,6 +280,7 @@ export class TestRecorder {
   private readonly parkedSpans = new Map<string, Array<{name: string; startMs: number; durationMs: number}>>();
 
   private readonly testPath: string;
+  private readonly channelKey: string;
   private readonly workerId: number;
   private readonly sampler: LazyRssSampler | null;
   private readonly kernel: KernelPeak | null;
@@ -277,7 +292,9 @@ export class TestRecorder {
   private carried = 0;
   private freshStarts = 0;
   private readonly alwaysConcurrent: boolean;
-  private readonly failureContext: FailureContext;
+  /** Built at the first failure (`failureContext()`), with the code it needs. */
+  private failureContextMade: FailureContext | null = null;
+  private readonly failureSettings: Pick<RecorderOptions, 'rootDir' | 'trace' | 'variables' | 'settings'>;
   private readonly captureRate: number;
   /** The test file relative to rootDir, for ids. */
   private readonly relativeFile: string;
@@ -305,7 +322,8 @@ export class TestRecorder {
   private importsLoadedMs = -1;
 
   constructor(options: RecorderOptions) {
-    this.writer = new ChannelWriter(options.channelPath);
+    this.writer = new ChannelWriter(options.channelDir);
+    this.channelKey = options.channelKey;
     this.testPath = options.testPath;
     this.workerId = options.workerId;
     this.sampler = options.sampler;
@@ -320,15 +338,7 @@ export class TestRecorder {
     this.profiler = options.profiler ?? null;
     this.captureRate = options.settings.captureRate;
     this.heapPerTest = options.settings.mode !== 'static';
-    this.failureContext = {
-      rootDir: options.rootDir,
-      mode: options.settings.mode,
-      skipInternalFrames: options.settings.skipInternalFrames,
-      codeFrames: new CodeFrameReader(),
-      trace: options.trace,
-      secrets: secretRulesFor(options.settings.redact),
-      ...(options.variables !== undefined && {variables: options.variables}),
-    };
+    this.failureSettings = options;
     this.relativeFile = relativeToRoot(options.rootDir, options.testPath);
     this.session = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   }
@@ -453,6 +463,26 @@ export class TestRecorder {
     if (attempt !== null) addSpan(attempt, span);
   }
 
+  private failureContext(): FailureContext {
+    if (this.failureContextMade !== null) return this.failureContextMade;
+    const {rootDir, trace, variables, settings} = this.failureSettings;
+    /* eslint-disable @typescript-eslint/no-require-imports -- the failure path's code, loaded at the first failure */
+    const {CodeFrameReader} = require('./readCodeFrame') as typeof ReadCodeFrameModule;
+    const {secretRulesFor} = require('./secretRules') as typeof SecretRulesModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const made: FailureContext = {
+      rootDir,
+      mode: settings.mode,
+      skipInternalFrames: settings.skipInternalFrames,
+      codeFrames: new CodeFrameReader(),
+      trace,
+      secrets: secretRulesFor(settings.redact),
+      ...(variables !== undefined && {variables}),
+    };
+    this.failureContextMade = made;
+    return made;
+  }
+
   /**
    * After the file's environment was torn down (its module registry and global released): the worker's heap and RSS
    * at this file boundary, one read (after a forced GC with leak detection), in a line after the file's end line.
@@ -474,7 +504,7 @@ export class TestRecorder {
       afterGc: boundary.afterGc,
       pid: boundary.processId,
       order: boundary.order,
-      // As with the end line: all but the write that follows (an open, a write and a close: docs/performance.md).
+      // As with the end line: all but the write that follows.
       ownMs: performance.now() - startMs,
     };
     this.writer.appendAfterClose(JSON.stringify(line));
@@ -514,6 +544,7 @@ export class TestRecorder {
     const line: FileStartLine = {
       v: CHANNEL_VERSION,
       k: 'file-start',
+      file: this.channelKey,
       session: this.session,
       testPath: this.testPath,
       workerId: this.workerId,
@@ -583,7 +614,7 @@ export class TestRecorder {
       const nowMs = performance.now();
       if (this.active.size > 0) {
         // In band there is no worker: the process is Jest's own (no IPC channel, and the main thread).
-        const message = processExitMessage(code, process.send === undefined && nodeThreadId() === 0);
+        const message = failurePath().processExitMessage(code, process.send === undefined && nodeThreadId() === 0);
         for (const test of [...this.active.keys()]) this.finishAttempt(test, null, nowMs, message);
       }
       this.close();
@@ -599,7 +630,7 @@ export class TestRecorder {
       if (type === 'beforeAll') this.beforeAllMs += elapsed;
       else this.afterAllMs += elapsed;
       if (event.name === 'hook_failure') {
-        this.hookFailures.push(describeFailure([[event.error, event.hook!.asyncError]], type, this.failureContext));
+        this.hookFailures.push(failurePath().describeFailure([[event.error, event.hook!.asyncError]], type, this.failureContext()));
       }
       return;
     }
@@ -780,7 +811,7 @@ export class TestRecorder {
         const errors = exitMessage === undefined ? test.errors : [...test.errors, exitMessage];
         extras = {
           spans: attempt.spans,
-          failure: failed ? describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext, this.isSampled(attempt.position)) : null,
+          failure: failed ? failurePath().describeFailure(errors, attempt.failedPhase ?? 'test', this.failureContext(), this.isSampled(attempt.position)) : null,
           retainedHeapBytes: null,
         };
       }

@@ -2,7 +2,7 @@ import type {JestEnvironment} from '@jest/environment';
 import type {Config} from '@jest/types';
 import {BRIDGE_KEY} from '../model/bridge';
 import type {PerfBridge} from '../model/bridge';
-import {channelFilePath, readChannelDescriptor} from '../model/channel';
+import {channelKey, readChannelDescriptor} from '../model/channel';
 import {fileRunRoot} from '../model/runRoot';
 import {relativeToRoot} from '../model/testId';
 import type {ChannelDescriptor} from '../model/channel';
@@ -12,11 +12,11 @@ import type {CpuProfiler, SourceMapRegistry} from './CpuProfiler';
 import {bufferedConsoleBytes} from './consoleBuffer';
 import {noteWorkerStart} from './fileBoundary';
 import {acquireGc} from './forceGc';
-import {tracedFiles} from './readTracedFiles';
+import type * as ReadTracedFilesModule from './readTracedFiles';
 import {KernelPeak} from './KernelPeak';
 import {rssReader} from './readRss';
-import {RssSampler} from './RssSampler';
-import {secretRulesFor} from './secretRules';
+import type * as RssSamplerModule from './RssSampler';
+import type * as SecretRulesModule from './secretRules';
 import {reportInternalError, TestRecorder} from './TestRecorder';
 import type * as TraceCaptureModule from './TraceCapture';
 import type {TraceCapture} from './TraceCapture';
@@ -55,7 +55,9 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
     // sampler thread, which is an open handle to --detectOpenHandles, so it stays off there.
     const kernel = onMainThread() ? KernelPeak.shared(rssReader()) : null;
     const kernelPeak = typeof kernel === 'string' ? null : kernel;
-    const sampler = kernelPeak === null && intervalMs > 0 && !globalConfig.detectOpenHandles ? RssSampler.lazy(intervalMs) : null;
+    // Required here, as the modules below: a worker loads only what its mode and platform use.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    const sampler = kernelPeak === null && intervalMs > 0 && !globalConfig.detectOpenHandles ? (require('./RssSampler') as typeof RssSamplerModule).RssSampler.lazy(intervalMs) : null;
     const rootDir = recordingRoot(file, channel);
     const notices: string[] = [];
     const mode = fileMode(channel, projectConfig, testPath);
@@ -68,8 +70,11 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       // --detectLeaks reports any file whose worker enabled the debugger as leaking.
       const beforeTraceMs = performance.now();
       // Required here: a file that is not traced never loads the debugger's code.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-      const started = globalConfig.detectLeaks ? '--detectLeaks is on' : (require('./TraceCapture') as typeof TraceCaptureModule).TraceCapture.start({...settings, rootDir, secrets: secretRulesFor(settings.redact)}, env.global);
+      /* eslint-disable @typescript-eslint/no-require-imports -- see above */
+      const started = globalConfig.detectLeaks
+        ? '--detectLeaks is on'
+        : (require('./TraceCapture') as typeof TraceCaptureModule).TraceCapture.start({...settings, rootDir, secrets: (require('./secretRules') as typeof SecretRulesModule).secretRulesFor(settings.redact)}, env.global);
+      /* eslint-enable @typescript-eslint/no-require-imports */
       traceStartMs = performance.now() - beforeTraceMs;
       if (typeof started === 'string') {
         notices.push(`trace mode is off (${started}); failures get profile-mode detail`);
@@ -100,7 +105,8 @@ export function createRecorder(env: JestEnvironment, file: RecordedFile, channel
       else profiler = created;
     }
     const recorder = new TestRecorder({
-      channelPath: channelFilePath(channel.dir, projectConfig.id, testPath),
+      channelDir: channel.dir,
+      channelKey: channelKey(projectConfig.id, testPath),
       testPath,
       rootDir,
       workerId,
@@ -161,5 +167,7 @@ export function noteWorkerStartOnLoad(): void {
 function fileMode(channel: ChannelDescriptor, projectConfig: Config.ProjectConfig, testPath: string): FailureMode {
   const mode = channel.settings.mode;
   if (mode !== 'auto') return mode;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- auto mode's code, loaded in auto mode only
+  const {tracedFiles} = require('./readTracedFiles') as typeof ReadTracedFilesModule;
   return tracedFiles(projectConfig.cacheDirectory, channel.dir).has(testPath) ? 'trace' : 'profile';
 }

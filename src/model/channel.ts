@@ -4,10 +4,12 @@
  * Jest has no official way for an environment to hand data to a reporter (jestjs/jest#15385), and its worker IPC
  * keeps only what survives JSON serialisation of the test result. So: the reporter's constructor (which runs
  * before any worker is forked) creates a run directory and exports its path, with the resolved options, in
- * `CHANNEL_ENV_VAR`. Workers inherit it. Each environment appends one NDJSON line per finished test attempt to a
- * file named after its project and test path, synchronously, so a worker that dies mid-file still leaves what it
- * finished. `env.teardown()` is awaited before the file's result leaves the worker, so when the reporter's
- * `onTestFileResult` reads the file, the file is complete.
+ * `CHANNEL_ENV_VAR`. Workers inherit it. Each worker (a process, or a thread under `workerThreads`) appends to one
+ * NDJSON file of its own, opened once: a file-start line for each test file it runs, then a line per finished
+ * attempt, synchronously, so a worker that dies mid-file still leaves what it finished. A worker runs one test file
+ * at a time, so a file's lines are the ones between its file-start line and the next. `env.teardown()` is awaited
+ * before the file's result leaves the worker, so when the reporter's `onTestFileResult` reads what was appended,
+ * the file's lines are complete.
  *
  * Every line carries the channel version; a reader meeting another version says so once and skips the line.
  * jest-worker re-runs a file whose worker crashed, so each environment instance writes under its own `session`
@@ -17,7 +19,7 @@ import * as path from 'path';
 import type {AttemptRecord, FailureMode, PeakRssMethod, FailureRecord, FileImports, FileRecord, ProfileFunction, SpanRecord, TestRecord, TestStatus} from './types';
 
 /** Bumped whenever a line's shape changes incompatibly. */
-export const CHANNEL_VERSION = 7;
+export const CHANNEL_VERSION = 8;
 
 /** Set by the reporter's constructor, read by the environment in each worker. */
 export const CHANNEL_ENV_VAR = 'JEST_PERF_MONITOR_CHANNEL';
@@ -83,7 +85,7 @@ export interface ProfileCandidate {
 /** The value of `CHANNEL_ENV_VAR`, as JSON. */
 export interface ChannelDescriptor {
   v: number;
-  /** Directory that receives one `.ndjson` file per test file. */
+  /** Directory that receives one `.ndjson` file per worker (`workerChannelPath`). */
   dir: string;
   settings: EnvironmentSettings;
 }
@@ -91,6 +93,8 @@ export interface ChannelDescriptor {
 export type FileStartLine = {
   v: number;
   k: 'file-start';
+  /** `channelKey` of the file's project and path: what the reporter finds the file's lines by. Third, after `v` and `k`: see `FILE_START_MARK`. */
+  file: string;
   session: string;
   testPath: string;
   workerId: number;
@@ -315,18 +319,27 @@ export const CHANNEL_IMPORTS = 200;
 export type ChannelLine = FileStartLine | AttemptArray | FileEndLine | FileAfterLine;
 
 /**
- * Name of the channel file for one test file of one project. Both sides derive it, so nothing else needs to be
- * exchanged. The project id keeps two projects that share a test file apart.
+ * The key of one test file of one project in the channel: a hash of the project and the path, so both sides derive
+ * it and nothing else needs to be exchanged; the project id keeps two projects that share a test file apart. Not a
+ * cryptographic hash: nothing here is adversarial, and in a Jest worker `createHash('sha1')` cost ~50 µs a file.
+ * Two independent 53-bit hashes (cyrb53, public domain) make 106 bits, of which the key keeps 80: no collision
+ * among any number of test files a run can have. Hex digits only, so it needs no escaping in JSON.
  */
-/**
- * The file's name: a hash of the project and the path (paths can be longer than a file name may be). Not a
- * cryptographic one: nothing here is adversarial, and in a Jest worker `createHash('sha1')` cost ~50 µs a file, called
- * by the worker and twice by the reporter. Two independent 53-bit hashes (cyrb53, public domain) make 106 bits, of
- * which the name keeps 80: no collision among any number of test files a run can have.
- */
-function channelFileName(projectId: string, testPath: string): string {
+export function channelKey(projectId: string, testPath: string): string {
   const text = `${projectId}\0${testPath}`;
-  return `${cyrb53(text, 0x9e3779b9).toString(16).padStart(14, '0').slice(-10)}${cyrb53(text, 0x85ebca6b).toString(16).padStart(14, '0').slice(-10)}.ndjson`;
+  return `${cyrb53(text, 0x9e3779b9).toString(16).padStart(14, '0').slice(-10)}${cyrb53(text, 0x85ebca6b).toString(16).padStart(14, '0').slice(-10)}`;
+}
+
+/**
+ * How a file-start line begins (`JSON.stringify` keeps the key order of `FileStartLine`): the reader finds each test
+ * file's lines in a worker's file by it, at a line start. Quotes inside JSON strings are escaped, so no title or
+ * message can contain it.
+ */
+export const FILE_START_MARK = `{"v":${CHANNEL_VERSION},"k":"file-start","file":"`;
+
+/** One worker's channel file: per process, and per thread under `workerThreads`. */
+export function workerChannelPath(dir: string, processId: number, threadId: number): string {
+  return path.join(dir, `w${processId}-${threadId}.ndjson`);
 }
 
 /** Bound once: inside a vm context (Jest's sandbox, where the unit tests run this) every `Math` lookup is slow. */
@@ -347,9 +360,6 @@ function cyrb53(text: string, seed: number): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-export function channelFilePath(dir: string, projectId: string, testPath: string): string {
-  return path.join(dir, channelFileName(projectId, testPath));
-}
 
 let mismatchReported = false;
 let lastDescriptor: {raw: string; parsed: ChannelDescriptor | null} = {raw: '', parsed: null};

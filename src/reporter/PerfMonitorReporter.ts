@@ -1,8 +1,8 @@
 import type {AggregatedResult, Reporter, ReporterOnStartOptions, Test, TestContext, TestResult} from '@jest/reporters';
 import type {Config} from '@jest/types';
 import {isCI, name as ciName} from 'ci-info';
-import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync} from 'fs';
-import * as inspector from 'inspector';
+import {accessSync, appendFileSync, constants, existsSync, mkdtempSync, rmSync, statSync} from 'fs';
+import type * as Inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import {performance} from 'perf_hooks';
@@ -13,12 +13,14 @@ import type * as Markdown from '../formats/markdown';
 import {renderSummary, terminalColumns} from '../formats/summary';
 import {writeProblem} from '../io/writeFileAtomic';
 import {reportPath, writeReports} from '../io/writeReports';
-import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelFilePath, decodeChannelFile} from '../model/channel';
+import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelKey, decodeChannelFile} from '../model/channel';
+import {releaseWorkerChannelFile} from '../environment/ChannelWriter';
+import {ChannelReader} from './ChannelReader';
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
 import {resolveOptions} from '../options/resolveOptions';
 import type {PerfMonitorOptions, PushgatewayOptions, ResolvedOptions} from '../options/types';
-import {describeLoadError} from './describeLoadError';
+import type * as DescribeLoadError from './describeLoadError';
 import {FailedFilesMemory} from './FailedFilesMemory';
 import {MetricsCollector} from './MetricsCollector';
 import type {GatheredFile} from './MetricsCollector';
@@ -28,7 +30,8 @@ import {runRootOf} from '../model/runRoot';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp, isCircusRunner} from '../config/withPerfMonitorConfig';
-import {ProfileKeeper} from './ProfileKeeper';
+import type {ProfileKeeper} from './ProfileKeeper';
+import type * as ProfileKeeperModule from './ProfileKeeper';
 import {packageLoadMs} from '../environment/ownCost';
 import {RunChecks} from './RunChecks';
 import type * as PushToGateway from './pushToGateway';
@@ -65,6 +68,10 @@ const GITHUB_SUMMARY_FAILURES = 20;
 export default class PerfMonitorReporter implements Reporter {
   readonly options: ResolvedOptions;
   private runDir: string | null = null;
+  /** Reads the workers' channel files in `runDir`. */
+  private channel: ChannelReader | null = null;
+  /** Reading the channel failed this run: files without records are not blamed on a docblock. */
+  private channelLost = false;
   /** What the machine's cores allow a test's CPU share (`system.cpu_count`, as `systemInfo` reads it). */
   private readonly maxCpuPercent = 100 * (os.availableParallelism?.() ?? os.cpus().length);
   private readonly collector: MetricsCollector;
@@ -93,7 +100,7 @@ export default class PerfMonitorReporter implements Reporter {
   private readonly failedFiles: FailedFilesMemory | null;
   /** Mode `auto`: failed files that ran untraced this run (they will be traced next time). */
   private untracedFailures = 0;
-  /** Channel file → project, for files started in this run. */
+  /** The project of each file started in this run, by `channelKey`: for the files Jest will not report. */
   private readonly startedFiles = new Map<string, ProjectLabel>();
   /** Report directories found unwritable before the run, already said once: their files' failures are not said again. */
   private readonly unwritableDirs = new Set<string>();
@@ -118,7 +125,9 @@ export default class PerfMonitorReporter implements Reporter {
     this.pathProjects = (globalConfig.projects ?? []).some(project => typeof project === 'string');
     this.failedFiles = this.options.mode === 'auto' ? new FailedFilesMemory() : null;
     const {cpuProfile, outputDir, output} = this.options;
-    this.profiles = cpuProfile === null ? null : new ProfileKeeper({tests: cpuProfile.tests, outputDir, output});
+    // The modules of what a run may not use (cpuProfile, a debugger check, load errors) are required where used.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    this.profiles = cpuProfile === null ? null : new (require('./ProfileKeeper') as typeof ProfileKeeperModule).ProfileKeeper({tests: cpuProfile.tests, outputDir, output});
     if (!this.options.enabled) {
       // Workers forked by this run must not pick up a channel left by an outer process.
       delete process.env[CHANNEL_ENV_VAR];
@@ -127,6 +136,7 @@ export default class PerfMonitorReporter implements Reporter {
     this.checkOutputDirectories();
 
     this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
+    this.channel = new ChannelReader(this.runDir);
     const descriptor: ChannelDescriptor = {v: CHANNEL_VERSION, dir: this.runDir, settings: this.environmentSettings(globalConfig)};
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
@@ -171,7 +181,7 @@ export default class PerfMonitorReporter implements Reporter {
     const options = this.options;
     let mode = options.mode;
     if (mode === 'trace' || mode === 'auto') {
-      const reason = globalConfig.detectLeaks ? '--detectLeaks is on' : inspector.url() !== undefined ? 'a debugger is attached to Jest' : null;
+      const reason = globalConfig.detectLeaks ? '--detectLeaks is on' : (require('inspector') as typeof Inspector).url() !== undefined ? 'a debugger is attached to Jest' : null; // eslint-disable-line @typescript-eslint/no-require-imports
       if (reason !== null) {
         mode = 'profile';
         this.notice(`trace mode is off (${reason}); failures get profile-mode detail`);
@@ -210,7 +220,15 @@ export default class PerfMonitorReporter implements Reporter {
       const config = test.context.config;
       this.widenRunRoot(config);
       const project = this.projects.of(config);
-      const file = this.ingest(channelFilePath(this.runDir, config.id, test.path), project);
+      let text: string | null = null;
+      try {
+        text = this.channel!.take(channelKey(config.id, test.path));
+      } catch (error) {
+        // The channel could not be read (its directory deleted under us): said once; the file counts by Jest's figures.
+        this.channelLost = true;
+        this.internalError('reading test results', error);
+      }
+      const file = this.ingest(text, project);
       this.addJestOnly(test.path, testResult, file, project, config.testRunner);
       if (this.failedFiles !== null) {
         const failed = testResult.numFailingTests > 0 || testResult.testExecError != null;
@@ -232,7 +250,8 @@ export default class PerfMonitorReporter implements Reporter {
   private addJestOnly(testPath: string, testResult: TestResult, file: GatheredFile | null, project: ProjectLabel, runner: string): void {
     const execError = testResult.testExecError;
     if (testResult.testResults.length === 0 && execError != null) {
-      const failure = describeLoadError(execError, {rootDir: this.runRoot, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a load error's code, loaded on the first one
+      const failure = (require('./describeLoadError') as typeof DescribeLoadError).describeLoadError(execError, {rootDir: this.runRoot, mode: this.options.mode, skipInternalFrames: this.options.skipInternalFrames, redact: this.options.redact});
       if (file === null) this.collector.addLoadError(testPath, failure, project);
       // A file that ran to its end with no test ("Your test suite must contain at least one test"). One that
       // stopped midway is a crashed worker, reported as such, not as a file that could not run.
@@ -298,18 +317,17 @@ export default class PerfMonitorReporter implements Reporter {
    * that finishes after the key press) or the process is exiting. Each is complete as far as it got.
    */
   private ingestLeftovers(): void {
-    if (this.runDir === null) return;
-    let names: string[] = [];
+    if (this.channel === null) return;
+    let left = new Map<string, string>();
     try {
-      names = readdirSync(this.runDir);
+      left = this.channel.takeAll();
     } catch (error) {
       this.internalError('reading test results', error);
     }
     // One file per try: a file that cannot be read must not cost the others.
-    for (const name of names) {
+    for (const [key, text] of left) {
       try {
-        const file = path.join(this.runDir, name);
-        this.ingest(file, this.startedFiles.get(file));
+        this.ingest(text, this.startedFiles.get(key));
       } catch (error) {
         this.internalError('reading test results', error);
       }
@@ -321,7 +339,7 @@ export default class PerfMonitorReporter implements Reporter {
     if (this.runDir === null) return;
     try {
       this.widenRunRoot(test.context.config);
-      this.startedFiles.set(channelFilePath(this.runDir, test.context.config.id, test.path), this.projects.of(test.context.config));
+      this.startedFiles.set(channelKey(test.context.config.id, test.path), this.projects.of(test.context.config));
     } catch (error) {
       this.internalError('noting a test file start', error);
     }
@@ -340,17 +358,10 @@ export default class PerfMonitorReporter implements Reporter {
     this.collector.setRoot(widened);
   }
 
-  private ingest(file: string, project?: ProjectLabel): GatheredFile | null {
-    // Once per test file: no stat before the read, and a plain unlink (rmSync stats first).
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+  /** `text`: a file's lines from the channel; null when no worker wrote any. */
+  private ingest(text: string | null, project?: ProjectLabel): GatheredFile | null {
+    if (text === null) return null;
     const decoded = decodeChannelFile(text, this.maxCpuPercent);
-    unlinkSync(file);
     if (decoded.foreignVersion !== null) {
       this.notice(`records of channel version ${decoded.foreignVersion} were skipped (this reporter reads version ${CHANNEL_VERSION}); are two versions of jest-perf-monitor installed?`);
     }
@@ -363,8 +374,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   private discardChannel(): void {
     this.removeProcessListeners();
-    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
-    this.runDir = null;
+    this.removeRunDir();
     delete process.env[CHANNEL_ENV_VAR];
   }
 
@@ -454,7 +464,8 @@ export default class PerfMonitorReporter implements Reporter {
       const why = runners.length > 0
         ? `testRunner ${runners.map(name => `'${name}'`).join(', ')} cannot be measured; only jest-circus, Jest's default, can`
         : this.pathProjects ? 'a project given as a path keeps its own testRunner' : 'a @jest-environment docblock?';
-      this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
+      if (this.channelLost) this.notice(`${count} test file${count === 1 ? '' : 's'} counted by Jest's figures only: their records could not be read (the internal error above)`);
+      else this.notice(`${count} test file${count === 1 ? '' : 's'} ran without the perf monitor (${why}): use testRunner 'jest-perf-monitor/runner'`);
     }
     if (this.untracedFailures > 0) {
       this.notice(
@@ -510,10 +521,18 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   private closeChannel(): void {
-    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
-    this.runDir = null;
+    this.removeRunDir();
     // The next run in this process (watch mode) opens its own channel, or none.
     delete process.env[CHANNEL_ENV_VAR];
+  }
+
+  private removeRunDir(): void {
+    this.channel?.close();
+    this.channel = null;
+    // In band, this process wrote to the channel too: its file is closed before the directory goes.
+    releaseWorkerChannelFile();
+    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
+    this.runDir = null;
   }
 
   /**

@@ -6,7 +6,9 @@ import {afterEach, beforeEach, describe, expect, test} from '@jest/globals';
 import {mkdtempSync, readFileSync, rmSync} from 'fs';
 import {tmpdir} from 'os';
 import * as path from 'path';
-import {decodeChannelFile} from '../../../src/model/channel';
+import {channelKey, decodeChannelFile, workerChannelPath} from '../../../src/model/channel';
+import {releaseWorkerChannelFile} from '../../../src/environment/ChannelWriter';
+import {nodeThreadId} from '../../../src/environment/ownCost';
 import type {KernelPeak} from '../../../src/environment/KernelPeak';
 import {TestRecorder} from '../../../src/environment/TestRecorder';
 import type {CircusBlockLike, CircusTestLike} from '../../../src/environment/TestRecorder';
@@ -53,9 +55,10 @@ function setUp(names: string[], concurrent = false) {
     return test;
   });
   const kernel = fakeKernel();
-  const channelPath = path.join(dir, 'channel.ndjson');
+  const channelPath = workerChannelPath(dir, process.pid, nodeThreadId());
   const recorder = new TestRecorder({
-    channelPath,
+    channelDir: dir,
+    channelKey: channelKey('p', path.join(dir, 'a.test.js')),
     testPath: path.join(dir, 'a.test.js'),
     rootDir: dir,
     workerId: 1,
@@ -73,6 +76,7 @@ function setUp(names: string[], concurrent = false) {
   const finish = () => {
     at('run_finish', 1000);
     recorder.close();
+    releaseWorkerChannelFile();
     return decodeChannelFile(readFileSync(channelPath, 'utf8')).tests.map(t => t.attempts[0]);
   };
   return {tests, kernel, at, finish};

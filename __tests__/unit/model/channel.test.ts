@@ -3,7 +3,9 @@ import {mkdtempSync, readFileSync, rmSync} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {ChannelWriter} from '../../../src/environment/ChannelWriter';
-import {CHANNEL_VERSION, channelFilePath, decodeChannelFile, encodeAttemptRecord} from '../../../src/model/channel';
+import {releaseWorkerChannelFile} from '../../../src/environment/ChannelWriter';
+import {CHANNEL_VERSION, channelKey, decodeChannelFile, encodeAttemptRecord, workerChannelPath} from '../../../src/model/channel';
+import {nodeThreadId} from '../../../src/environment/ownCost';
 import type {AttemptRecord} from '../../../src/model/types';
 import {attempt} from '../../harness/syntheticRun';
 
@@ -12,15 +14,15 @@ describe('channel', () => {
   const start = (session: string) => line({k: 'file-start', session, testPath: '/project/a.test.js', workerId: 2, loadMs: 5, heapStartBytes: 1});
   const attemptLine = (_session: string, index: number, a: Partial<AttemptRecord> = {}) => encodeAttemptRecord(index, ['d', `t${index}`], attempt(a));
 
-  test('file names: 20 hex digits, one per project and path, none shared among 50,000 files', () => {
+  test('file keys: 20 hex digits, one per project and path, none shared among 50,000 files', () => {
     const names = new Set<string>();
     for (let i = 0; i < 25_000; i++) {
-      for (const project of ['/repo/jest.config.js', '/repo/jest.config.js:1']) names.add(path.basename(channelFilePath('/run', project, `/repo/src/module${i}/index.test.ts`)));
+      for (const project of ['/repo/jest.config.js', '/repo/jest.config.js:1']) names.add(channelKey(project, `/repo/src/module${i}/index.test.ts`));
     }
     expect(names.size).toBe(50_000);
     // One assertion over all the names: 50,000 calls of expect() take half a minute on a loaded 2-core machine.
-    expect([...names].filter(name => !/^[0-9a-f]{20}\.ndjson$/.test(name))).toEqual([]);
-    expect(channelFilePath('/run', 'p', '/a.test.js')).toBe(channelFilePath('/run', 'p', '/a.test.js'));
+    expect([...names].filter(name => !/^[0-9a-f]{20}$/.test(name))).toEqual([]);
+    expect(channelKey('p', '/a.test.js')).toBe(channelKey('p', '/a.test.js'));
   });
 
   test('a carried start\'s lead widens the window of the CPU share: CPU time over duration + lead', () => {
@@ -57,8 +59,8 @@ describe('channel', () => {
     ];
     records[0].cpuPercent = Math.round(((5500 + 500) / 10001) * 10000) / 100;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jpm-channel-'));
-    const file = path.join(dir, 'c.ndjson');
-    const writer = new ChannelWriter(file);
+    const file = workerChannelPath(dir, process.pid, nodeThreadId());
+    const writer = new ChannelWriter(dir);
     writer.start(start('s1'));
     records.forEach((a, index) => {
       const position = {index, titlePath: ['dé', `ti"tle\u0001${index}`]};
@@ -69,6 +71,7 @@ describe('channel', () => {
     });
     writer.flush(line({k: 'file-end', session: 's1', beforeAllMs: 0, afterAllMs: 0, heapEndBytes: 9, hookFailures: [], selfMs: 0, tracePauses: 0, notices: []}));
     writer.close();
+    releaseWorkerChannelFile();
     const text = readFileSync(file, 'utf8');
     rmSync(dir, {recursive: true, force: true});
     const lines = text.split('\n').filter(Boolean);
