@@ -13,7 +13,7 @@ export {PerfMonitorReporter};
 export {withPerfMonitor} from './environment/withPerfMonitor';
 export type {EnvironmentConstructor} from './environment/withPerfMonitor';
 export {withPerfMonitorConfig, PERF_MONITOR_RUNNER} from './config/withPerfMonitorConfig';
-export type {JestConfigExport} from './config/withPerfMonitorConfig';
+export type {JestConfigExport, PerfMonitorConfigKeys} from './config/withPerfMonitorConfig';
 export {perf} from './perf';
 export type {Perf} from './perf';
 export {FORMATS} from './options/types';

@@ -9,10 +9,23 @@ import type {PerfMonitorOptions} from '../options/types';
 export const PERF_MONITOR_RUNNER = 'jest-perf-monitor/runner';
 const REPORTER = 'jest-perf-monitor';
 
-/** A Jest config as `jest.config.js` exports it: an object, or a (possibly async) function that returns one. */
-export type JestConfigExport = Config.InitialOptions | Promise<Config.InitialOptions> | (() => Config.InitialOptions | Promise<Config.InitialOptions>);
+/**
+ * A Jest config as `jest.config.js` exports it: an object, or a (possibly async) function that returns one. Any
+ * object type, not `@jest/types`' own: a `jest.config.ts` types its config with the `Config` of the Jest it runs,
+ * and the `@jest/types` this package's types resolve to may be another major (a project on Jest 30 whose other tools
+ * hoist Jest 29's), whose `InitialOptions` differ (`coverageReporters`, for one). The config keeps its own type.
+ */
+export type JestConfigExport = object | Promise<object> | (() => object | Promise<object>);
 
-type ConfigResult<T> = T extends () => unknown ? () => Promise<Config.InitialOptions> : T extends Promise<unknown> ? Promise<Config.InitialOptions> : Config.InitialOptions;
+/** The keys the wrapper sets, typed without `@jest/types` (see `JestConfigExport`). */
+export interface PerfMonitorConfigKeys {
+  testRunner?: string;
+  reporters?: unknown[];
+  watchPathIgnorePatterns?: string[];
+}
+
+type Wrapped<C> = C & PerfMonitorConfigKeys;
+type ConfigResult<T> = T extends () => infer R ? () => Promise<Wrapped<Awaited<R>>> : T extends Promise<infer R> ? Promise<Wrapped<R>> : Wrapped<T>;
 
 /**
  * `module.exports = withPerfMonitorConfig(config, options)`: the user's Jest config with every test measured. It
@@ -27,10 +40,10 @@ type ConfigResult<T> = T extends () => unknown ? () => Promise<Config.InitialOpt
  */
 export function withPerfMonitorConfig<T extends JestConfigExport>(config: T, options: PerfMonitorOptions = {}): ConfigResult<T> {
   if (typeof config === 'function') {
-    return (async () => applyPerfMonitor(await config(), options)) as ConfigResult<T>;
+    return (async () => applyPerfMonitor((await config()) as Config.InitialOptions, options)) as ConfigResult<T>;
   }
   if (isPromise(config)) return config.then(resolved => applyPerfMonitor(resolved, options)) as ConfigResult<T>;
-  return applyPerfMonitor(config as Config.InitialOptions, options) as ConfigResult<T>;
+  return applyPerfMonitor(config as Config.InitialOptions, options) as unknown as ConfigResult<T>;
 }
 
 function isPromise(value: unknown): value is Promise<Config.InitialOptions> {

@@ -63,6 +63,18 @@ describe('withPerfMonitorConfig', () => {
     await expect(withPerfMonitorConfig(Promise.resolve({bail: 1}))).resolves.toMatchObject({bail: 1, testRunner: 'jest-perf-monitor/runner'});
   });
 
+  test('a config typed with another Jest major\'s types is taken as it is, and keeps its type', () => {
+    // A jest.config.ts on Jest 30 whose other tools hoist Jest 29's @jest/types: its `coverageReporters` is not
+    // the type this package's @jest/types has. `npm run typecheck` fails here if the wrapper demands its own type.
+    interface OtherMajorConfig {
+      coverageReporters?: Array<'text' | 'lcov' | ['text' | 'lcov', {[key: string]: unknown}]>;
+      testEnvironment?: string;
+    }
+    const config: OtherMajorConfig = {coverageReporters: ['text', ['lcov', {projectRoot: '.'}]], testEnvironment: 'node'};
+    const wrapped: OtherMajorConfig = withPerfMonitorConfig(config);
+    expect(wrapped).toMatchObject({...config, testRunner: 'jest-perf-monitor/runner'});
+  });
+
   test('a bad option fails when the config loads, with the usual one line', () => {
     expect(() => withPerfMonitorConfig({}, {formats: ['pdf']} as never)).toThrow(OptionsError);
     expect(() => withPerfMonitorConfig({}, {formats: ['pdf']} as never)).toThrow(/option "formats" got \["pdf"\]; allowed: a list of any of json/);
