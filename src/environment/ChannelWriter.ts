@@ -29,7 +29,11 @@ const FIELDS = ATTEMPT_NUMBERS;
  * at most `FLUSH_AGE_MS` of passing tests.
  */
 export class ChannelWriter {
-  private fd: number | null = null;
+  /**
+   * Between `start()` and `close()`. The file's descriptor is asked for at each write, never kept: in band, the
+   * reporter may have released it, and its number may have been reused since.
+   */
+  private open = false;
   /** The file-start line, written with the first batch. */
   private head = '';
   /** Pending attempts' numbers, `ATTEMPT_NUMBERS` per attempt; replaced by a larger array when full. */
@@ -46,10 +50,10 @@ export class ChannelWriter {
 
   /** Takes the worker's file; the file-start line is written with the first flush. */
   start(line: string): void {
-    this.fd = workerChannelFile(this.dir);
+    this.open = true;
     openWriters.add(this);
     if (!signalsWatched) watchStopSignals();
-    // A line of its own even after a torn last line of a worker that died in this file before.
+    // At a line start, where the reader looks for it, whatever the previous line was (a torn one, with a reused pid).
     this.head = `\n${line}\n`;
   }
 
@@ -79,7 +83,7 @@ export class ChannelWriter {
    * is encoded, so the line it makes can count the encoding in the recorder's own time.
    */
   flush(tail?: string | (() => string)): void {
-    if (this.fd === null) return;
+    if (!this.open) return;
     let text = this.head;
     this.head = '';
     for (let slot = 0; slot < this.count; slot++) text += this.encode(slot);
@@ -89,15 +93,15 @@ export class ChannelWriter {
     this.oldestMs = -1;
     this.positions.length = 0;
     this.extras.length = 0;
-    if (text.length > 0) writeAll(this.fd, text);
+    if (text.length > 0) writeAll(workerChannelFile(this.dir), text);
   }
 
   /** Writes what is pending. The worker's file stays open for its next test file. */
   close(): void {
-    if (this.fd === null) return;
+    if (!this.open) return;
     openWriters.delete(this);
     this.flush();
-    this.fd = null;
+    this.open = false;
   }
 
   /**
