@@ -156,6 +156,21 @@ export function releaseWorkerChannelFile(): void {
 }
 
 const openWriters = new Set<ChannelWriter>();
+
+/**
+ * Writes what this process's open writers hold. In band, the reporter calls it as a stop signal arrives, before it
+ * reads the channel: from a second run in the same process (watch mode), its signal listener is ahead of this
+ * module's, which was added once, by the first run.
+ */
+export function flushOpenWriters(): void {
+  for (const writer of openWriters) {
+    try {
+      writer.flush();
+    } catch {
+      // Dying anyway: nothing to report to.
+    }
+  }
+}
 let signalsWatched = false;
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -169,13 +184,7 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function watchStopSignals(): void {
   signalsWatched = true;
   const onStopSignal = (signal: NodeJS.Signals): void => {
-    for (const writer of openWriters) {
-      try {
-        writer.flush();
-      } catch {
-        // Dying anyway: nothing to report to.
-      }
-    }
+    flushOpenWriters();
     // Once is enough: the others (the reporter in band) see no listener of ours when they decide to raise it again.
     for (const each of STOP_SIGNALS) process.removeListener(each, onStopSignal);
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);

@@ -546,6 +546,7 @@ export class TestRecorder {
       k: 'file-start',
       file: this.channelKey,
       session: this.session,
+      startedAtMs: Date.now(),
       testPath: this.testPath,
       workerId: this.workerId,
       loadMs,

@@ -96,6 +96,11 @@ export type FileStartLine = {
   /** `channelKey` of the file's project and path: what the reporter finds the file's lines by. Third, after `v` and `k`: see `FILE_START_MARK`. */
   file: string;
   session: string;
+  /**
+   * Epoch milliseconds at the file's `run_start`. A file re-run after its worker died is in another worker's
+   * file, which the reader may read first: the latest start is the run Jest reports.
+   */
+  startedAtMs: number;
   testPath: string;
   workerId: number;
   loadMs: number;
@@ -440,6 +445,8 @@ export function decodeChannelFile(text: string, maxCpuPercent = Number.POSITIVE_
   let skippedLines = 0;
   let foreignVersion: number | null = null;
   let start: FileStartLine | null = null;
+  /** The lines read are of a run that started before `start`'s. */
+  let older = false;
   let end: FileEndLine | null = null;
   let after: FileAfterLine | null = null;
   let attempts: AttemptLine[] = [];
@@ -463,12 +470,15 @@ export function decodeChannelFile(text: string, maxCpuPercent = Number.POSITIVE_
     }
     if (Array.isArray(line)) {
       // An attempt belongs to the file-start line before it: jest-worker re-runs a file only after its worker died.
-      if (start === null || end !== null) continue;
+      if (start === null || end !== null || older) continue;
       const attempt = decodeAttempt(line, maxCpuPercent);
       shareStrings(attempt, describeTitles);
       attempts.push(attempt);
       attemptBytes.push(raw.length);
     } else if (line.k === 'file-start') {
+      // Runs of a file come in the order the reader met the workers' files, not the order they ran: keep the latest.
+      older = start !== null && line.startedAtMs < start.startedAtMs;
+      if (older) continue;
       start = line;
       end = null;
       after = null;

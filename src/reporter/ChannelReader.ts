@@ -28,6 +28,11 @@ export class ChannelReader {
   private readonly sources = new Map<string, Source>();
   /** Lines read and not yet taken, by test file key, in the order they were read. */
   private readonly pending = new Map<string, string>();
+  /**
+   * Keys already handed over: a result comes once per file, so lines of a file found after it (a run of a worker that
+   * died after the file's end line, re-run elsewhere) are dropped, not kept for the run's end and counted twice.
+   */
+  private readonly taken = new Set<string>();
   private readonly buffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(private readonly dir: string) {}
@@ -42,6 +47,7 @@ export class ChannelReader {
     const known = this.pending.get(key);
     if (known === undefined || known.lastIndexOf(FILE_END_MARK) < 0) this.discover();
     const text = this.pending.get(key);
+    this.taken.add(key);
     if (text === undefined) return null;
     this.pending.delete(key);
     return text;
@@ -113,7 +119,7 @@ export class ChannelReader {
   private keep(key: string | null, text: string): void {
     // Before a worker's first file-start line there is nothing to file anything under; an empty line (the one that
     // starts each file-start, after a file already taken) carries nothing.
-    if (key === null || text.length === 0 || text === '\n') return;
+    if (key === null || text.length === 0 || text === '\n' || this.taken.has(key)) return;
     const before = this.pending.get(key);
     this.pending.set(key, before === undefined ? text : before + text);
   }

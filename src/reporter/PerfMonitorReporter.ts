@@ -14,7 +14,7 @@ import {renderSummary, terminalColumns} from '../formats/summary';
 import {writeProblem} from '../io/writeFileAtomic';
 import {reportPath, writeReports} from '../io/writeReports';
 import {CHANNEL_ENV_VAR, CHANNEL_VERSION, channelKey, decodeChannelFile} from '../model/channel';
-import {releaseWorkerChannelFile} from '../environment/ChannelWriter';
+import {flushOpenWriters, releaseWorkerChannelFile} from '../environment/ChannelWriter';
 import {ChannelReader} from './ChannelReader';
 import type {ChannelDescriptor, EnvironmentSettings} from '../model/channel';
 import type {RunMetrics} from '../model/types';
@@ -301,6 +301,8 @@ export default class PerfMonitorReporter implements Reporter {
       // them a moment to do so. Blocking, not a timer: Jest must not go on meanwhile (it would see its workers
       // die and finish the run), as it would not without us.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WORKER_FLUSH_GRACE_MS);
+      // In band, this process's recorder holds records too.
+      flushOpenWriters();
       this.ingestLeftovers();
       this.complete(`The run was stopped by ${signal}; this report holds the tests finished until then.\n`, {interrupted: true, watchedBy: null});
     }

@@ -39,6 +39,21 @@ describe('channel', () => {
     expect(decoded.attempts[0]).toMatchObject({heapStartBytes: null, heapEndBytes: null});
   });
 
+  test('of two runs of a file, keeps the one that started last, in whichever order they are read', () => {
+    const run = (session: string, startedAtMs: number, tests: number) => [
+      line({k: 'file-start', file: 'k', session, startedAtMs, testPath: '/project/a.test.js', workerId: 1, loadMs: 5, heapStartBytes: 1}),
+      ...Array.from({length: tests}, (_, index) => attemptLine(session, index)),
+    ];
+    // The first run died after one test (no end line); the re-run in another worker finished both.
+    const died = run('s1', 1000, 1);
+    const rerun = [...run('s2', 2000, 2), line({k: 'file-end', session: 's2', beforeAllMs: 0, afterAllMs: 0, heapEndBytes: 9, hookFailures: [], selfMs: 0, tracePauses: 0, notices: []})];
+    for (const text of [[...died, ...rerun], [...rerun, ...died]]) {
+      const decoded = decodeChannelFile(text.join('\n'));
+      expect(decoded.file?.completed).toBe(true);
+      expect(decoded.tests.map(t => t.index)).toEqual([0, 1]);
+    }
+  });
+
   test('keeps the last session of a re-run file and tolerates a torn last line', () => {
     const text = [start('s1'), attemptLine('s1', 0), attemptLine('s1', 1), start('s2'), attemptLine('s2', 0), attemptLine('s2', 1, {attempt: 1, status: 'failed'}), attemptLine('s2', 1, {attempt: 2}), '{"v":1,"k":"att'].join('\n');
     const decoded = decodeChannelFile(text);

@@ -64,6 +64,14 @@ describe('ChannelReader', () => {
     expect(text).toBe(head('a').slice(1) + attempt('a', 0) + head('a').slice(1) + attempt('a', 0) + attempt('a', 1));
   });
 
+  test('lines of a file found after its result was handed over are dropped, not handed over again at the end', () => {
+    write(1, head('a') + attempt('a', 0) + `${JSON.stringify({v: CHANNEL_VERSION, k: 'file-end', session: 'a'})}\n`);
+    expect(reader.take(key('a'))).not.toBeNull();
+    // The same file, re-run in another worker after the first died in its teardown.
+    write(2, head('a') + attempt('a', 0));
+    expect(reader.takeAll().size).toBe(0);
+  });
+
   test('takeAll: the files no result asked for, with the lines of a worker first seen now', () => {
     write(1, head('a') + attempt('a', 0));
     expect(reader.take(key('a'))).not.toBeNull();
