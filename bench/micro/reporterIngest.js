@@ -112,8 +112,8 @@ const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
 const constructStart = performance.now();
 const reporter = new PerfMonitorReporter({rootDir: root, reporters: []}, {output, preset: 'ci', printSummary: true, systemInfo: true});
 const constructMs = performance.now() - constructStart;
-const files = stageChannelFiles(reporter.runDir);
-const channelBytes = fs.readdirSync(reporter.runDir).reduce((sum, name) => sum + fs.statSync(path.join(reporter.runDir, name)).size, 0);
+const files = stageChannelFiles(reporter.channel.dir);
+const channelBytes = fs.readdirSync(reporter.channel.dir).reduce((sum, name) => sum + fs.statSync(path.join(reporter.channel.dir, name)).size, 0);
 
 global.gc();
 const heapBefore = process.memoryUsage().heapUsed;

@@ -365,7 +365,6 @@ function cyrb53(text: string, seed: number): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-
 let mismatchReported = false;
 let lastDescriptor: {raw: string; parsed: ChannelDescriptor | null} = {raw: '', parsed: null};
 
@@ -433,10 +432,9 @@ function shareStrings(line: AttemptLine, describeTitles: Map<string, string>): v
 }
 
 /**
- * Decodes a channel file. Keeps the last session only: jest-worker re-runs a file whose worker died, and each
- * run appends a new session after the previous one.
- */
-/**
+ * Decodes one test file's lines from the channel. Keeps one session only, the one that started last: jest-worker
+ * re-runs a file whose worker died, in another worker, whose lines may be read before the dead one's.
+ *
  * `maxCpuPercent`: the CPU share's cap, 100 × the cores the process can run on. Other threads' CPU time reaches the
  * process's total only at their next scheduler tick, so a window shorter than a tick can hold more than its cores
  * could give it (docs/how-it-measures.md: CPU).

@@ -35,7 +35,8 @@ export class ChannelReader {
   private readonly taken = new Set<string>();
   private readonly buffer = Buffer.allocUnsafe(64 * 1024);
 
-  constructor(private readonly dir: string) {}
+  /** `dir`: the run's channel directory. */
+  constructor(readonly dir: string) {}
 
   /**
    * The lines of one test file, or null when no worker wrote any. Reads the workers' files known so far, and looks
@@ -43,7 +44,7 @@ export class ChannelReader {
    * worker died (jest-worker retries it in a new worker). One read per worker, no directory listing, for most files.
    */
   take(key: string): string | null {
-    for (const source of this.sources.values()) this.read(source);
+    this.readKnown();
     const known = this.pending.get(key);
     if (known === undefined || known.lastIndexOf(FILE_END_MARK) < 0) this.discover();
     const text = this.pending.get(key);
@@ -55,7 +56,7 @@ export class ChannelReader {
 
   /** Everything not yet taken, by key: the files Jest will not report (an interrupted run, an exit). */
   takeAll(): Map<string, string> {
-    for (const source of this.sources.values()) this.read(source);
+    this.readKnown();
     this.discover();
     const all = new Map(this.pending);
     this.pending.clear();
@@ -71,6 +72,10 @@ export class ChannelReader {
       }
     }
     this.sources.clear();
+  }
+
+  private readKnown(): void {
+    for (const source of this.sources.values()) this.read(source);
   }
 
   private discover(): void {

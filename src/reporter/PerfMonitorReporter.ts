@@ -30,7 +30,6 @@ import {runRootOf} from '../model/runRoot';
 import type {ProjectLabel} from './ProjectNames';
 import {watchedByJest} from './watchedByJest';
 import {escapeRegExp, isCircusRunner} from '../config/withPerfMonitorConfig';
-import type {ProfileKeeper} from './ProfileKeeper';
 import type * as ProfileKeeperModule from './ProfileKeeper';
 import {packageLoadMs} from '../environment/ownCost';
 import {RunChecks} from './RunChecks';
@@ -67,8 +66,7 @@ const GITHUB_SUMMARY_FAILURES = 20;
  */
 export default class PerfMonitorReporter implements Reporter {
   readonly options: ResolvedOptions;
-  private runDir: string | null = null;
-  /** Reads the workers' channel files in `runDir`. */
+  /** Reads the workers' channel files in the run's directory (`channel.dir`); null when disabled or closed. */
   private channel: ChannelReader | null = null;
   /** Reading the channel failed this run: files without records are not blamed on a docblock. */
   private channelLost = false;
@@ -105,7 +103,7 @@ export default class PerfMonitorReporter implements Reporter {
   /** Report directories found unwritable before the run, already said once: their files' failures are not said again. */
   private readonly unwritableDirs = new Set<string>();
   /** `cpuProfile`: the candidates workers kept; null when off. */
-  private readonly profiles: ProfileKeeper | null;
+  private readonly profiles: ProfileKeeperModule.ProfileKeeper | null;
 
   constructor(globalConfig: Config.GlobalConfig, reporterOptions?: PerfMonitorOptions, _reporterContext?: unknown) {
     const constructedAtMs = performance.now();
@@ -135,9 +133,8 @@ export default class PerfMonitorReporter implements Reporter {
     }
     this.checkOutputDirectories();
 
-    this.runDir = mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-'));
-    this.channel = new ChannelReader(this.runDir);
-    const descriptor: ChannelDescriptor = {v: CHANNEL_VERSION, dir: this.runDir, settings: this.environmentSettings(globalConfig)};
+    this.channel = new ChannelReader(mkdtempSync(path.join(os.tmpdir(), 'jest-perf-monitor-')));
+    const descriptor: ChannelDescriptor = {v: CHANNEL_VERSION, dir: this.channel.dir, settings: this.environmentSettings(globalConfig)};
     // Workers are forked after reporters are constructed and inherit this; in band, the environment reads it too.
     process.env[CHANNEL_ENV_VAR] = JSON.stringify(descriptor);
     process.once('exit', this.onEarlyExit);
@@ -214,7 +211,7 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   onTestFileResult(test: Test, testResult: TestResult): void {
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     const startMs = performance.now();
     try {
       const config = test.context.config;
@@ -222,7 +219,7 @@ export default class PerfMonitorReporter implements Reporter {
       const project = this.projects.of(config);
       let text: string | null = null;
       try {
-        text = this.channel!.take(channelKey(config.id, test.path));
+        text = this.channel.take(channelKey(config.id, test.path));
       } catch (error) {
         // The channel could not be read (its directory deleted under us): said once; the file counts by Jest's figures.
         this.channelLost = true;
@@ -263,7 +260,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   /** Jest awaits this: the history and the Pushgateway are written over the network before Jest exits. */
   async onRunComplete(testContexts?: Set<TestContext>, results?: AggregatedResult): Promise<void> {
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     this.removeProcessListeners();
     if (this.watching && results !== undefined && results.numTotalTestSuites === 0) {
       // `--watch` with nothing related to the change: keep the previous run's report rather than an empty one.
@@ -281,7 +278,7 @@ export default class PerfMonitorReporter implements Reporter {
    */
   private readonly onEarlyExit = (): void => {
     this.removeProcessListeners();
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     this.ingestLeftovers();
     this.complete('The Jest process exited before the run completed; this report holds the tests finished until then.\n', {interrupted: true, watchedBy: null});
   };
@@ -296,7 +293,7 @@ export default class PerfMonitorReporter implements Reporter {
    */
   private readonly onStopSignal = (signal: NodeJS.Signals): void => {
     this.removeProcessListeners();
-    if (this.runDir !== null) {
+    if (this.channel !== null) {
       // Workers write their records in batches and flush what is pending when the same Ctrl-C reaches them: give
       // them a moment to do so. Blocking, not a timer: Jest must not go on meanwhile (it would see its workers
       // die and finish the run), as it would not without us.
@@ -338,7 +335,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   /** Where each started file's records will be, with its project: for the files Jest will not report. */
   onTestFileStart(test: Test): void {
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     try {
       this.widenRunRoot(test.context.config);
       this.startedFiles.set(channelKey(test.context.config.id, test.path), this.projects.of(test.context.config));
@@ -376,8 +373,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   private discardChannel(): void {
     this.removeProcessListeners();
-    this.removeRunDir();
-    delete process.env[CHANNEL_ENV_VAR];
+    this.closeChannel();
   }
 
   /**
@@ -385,7 +381,7 @@ export default class PerfMonitorReporter implements Reporter {
    * listener, nothing asynchronous would finish), so the history and the Pushgateway are left out.
    */
   private complete(preface: string, end: {interrupted: boolean; watchedBy: Config.ProjectConfig[] | null}): void {
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     try {
       const run = this.buildRun(end);
       let failures: string[] = [];
@@ -407,7 +403,7 @@ export default class PerfMonitorReporter implements Reporter {
 
   /** The end of a run that Jest completed: with the history and the Pushgateway. */
   private async completeAsync(end: {interrupted: boolean; watchedBy: Config.ProjectConfig[] | null}): Promise<void> {
-    if (this.runDir === null) return;
+    if (this.channel === null) return;
     try {
       const run = this.buildRun(end);
       let failures: string[] = [];
@@ -529,12 +525,12 @@ export default class PerfMonitorReporter implements Reporter {
   }
 
   private removeRunDir(): void {
-    this.channel?.close();
-    this.channel = null;
+    if (this.channel === null) return;
+    this.channel.close();
     // In band, this process wrote to the channel too: its file is closed before the directory goes.
     releaseWorkerChannelFile();
-    if (this.runDir !== null) rmSync(this.runDir, {recursive: true, force: true});
-    this.runDir = null;
+    rmSync(this.channel.dir, {recursive: true, force: true});
+    this.channel = null;
   }
 
   /**
